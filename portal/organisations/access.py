@@ -1,0 +1,72 @@
+"""The one place that decides what a portal user may see and do.
+
+Every portal view fetches through these helpers: they check the organisation, the office subtree and the
+permission flag together, so no view can forget one of them. A missing flag is 403; an object outside the
+user's organisation or office subtree is 404 (it is not revealed to exist).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from portal.organisations.models import Office, PortalUser
+from portal.organisations.permissions import Flag
+
+
+def portal_user_of(request) -> PortalUser:
+    """The signed-in user's active portal membership (set by FrontDoorMiddleware), or 403."""
+    portal_user = getattr(request, "portal_user", None)
+    if portal_user is None or not portal_user.is_active:
+        raise PermissionDenied("You do not have access to the Employer Portal.")
+    return portal_user
+
+
+def require_flag(portal_user: PortalUser, *flags: Flag) -> None:
+    """403 unless the user holds every one of `flags`."""
+    for flag in flags:
+        if not portal_user.has_flag(flag):
+            raise PermissionDenied(f"You need the “{Flag(flag).label}” permission.")
+
+
+def scope(
+    queryset: QuerySet,
+    portal_user: PortalUser,
+    *,
+    flag: Flag | None,
+    office_field: str | None = "office",
+    organisation_field: str = "organisation",
+) -> QuerySet:
+    """`queryset` narrowed to the user's organisation and office subtree, after checking `flag`.
+
+    `office_field` names the relation to Office on the model (None when the model *is* Office).
+    """
+    if flag is not None:
+        require_flag(portal_user, flag)
+    path_lookup = f"{office_field}__path__startswith" if office_field else "path__startswith"
+    return queryset.filter(**{organisation_field: portal_user.organisation_id, path_lookup: portal_user.office.path})
+
+
+def access(
+    queryset: QuerySet,
+    portal_user: PortalUser,
+    *,
+    flag: Flag | None,
+    office_field: str | None = "office",
+    organisation_field: str = "organisation",
+    **lookup,
+) -> Model:
+    """Fetch one object the user may act on with `flag`: 403 without the flag, 404 outside their scope."""
+    objects = scope(queryset, portal_user, flag=flag, office_field=office_field, organisation_field=organisation_field)
+    try:
+        return objects.get(**lookup)
+    except (objects.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_office(portal_user: PortalUser, *, office_id, flag: Flag | None) -> Office:
+    return access(Office.objects.select_related("parent"), portal_user, flag=flag, office_field=None, pk=office_id)
+
+
+def offices_in_scope(portal_user: PortalUser) -> QuerySet:
+    """Open offices the user may place things in: their office and everything below it."""
+    return scope(Office.objects.filter(closed_at__isnull=True), portal_user, flag=None, office_field=None)

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from workflows.site import site as backoffice
+
+admin.site.site_header = "ECS Online Systems administration"
+urlpatterns = [
+    # Admin signs in through the two-factor sign-in, never with a password alone.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:signin", query_string=True)),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("portal.accounts.urls")),
+    path("backoffice/", backoffice.urls),
+    path("portal/", include("portal.core.urls")),
+    path("portal/organisation/", include("portal.organisations.urls")),
+    path("portal/employees/", include("portal.employees.urls")),
+    path("portal/records/", include("portal.registry.urls")),
+    path("apply/", include("portal.licensing.urls")),
+    path("", RedirectView.as_view(pattern_name="core:home")),
+]

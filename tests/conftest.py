@@ -1,0 +1,57 @@
+"""Shared fixtures. Test settings: ECS_TESTING=1 (set below, before Django loads)."""
+
+import os
+
+os.environ.setdefault("ECS_TESTING", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+import pyotp  # noqa: E402
+import pytest  # noqa: E402
+
+from tests.factories import OrganisationFactory, PortalUserFactory, UserFactory  # noqa: E402
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def primary_user(db, organisation):
+    """A portal user at the head office with every flag."""
+    return PortalUserFactory(organisation=organisation, office=organisation.head_office, all_flags=True)
+
+
+def sign_in(client, user, password="correct horse battery"):
+    """Sign in through both factors, reading the code from the SMS outbox, as a person would."""
+    from portal.accounts.models import SmsMessage
+
+    response = client.post("/accounts/sign-in/", {"email": user.email, "password": password})
+    assert response.status_code == 302, response.content[:500]
+    factor = user.second_factor
+    factor.refresh_from_db()
+    if factor.has_authenticator:
+        code = pyotp.TOTP(factor.totp_secret).now()
+    else:
+        code = SmsMessage.objects.filter(to=user.mobile).first().body.split("code is ")[1][:6]
+    response = client.post("/accounts/sign-in/code/", {"code": code})
+    assert response.status_code == 302, response.content[:500]
+    return client
+
+
+@pytest.fixture
+def signed_in(client):
+    """`signed_in(user)` returns the test client signed in as `user` with both factors."""
+
+    def _sign_in(user):
+        return sign_in(client, getattr(user, "user", user))
+
+    return _sign_in
+
+
+@pytest.fixture
+def portal_client(client, primary_user):
+    return sign_in(client, primary_user.user)
+
+
+__all__ = ["UserFactory", "sign_in"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CommonWorkflowConfig(AppConfig):
+    name = "workflows.common"
+    label = "workflow_common"

@@ -1,0 +1,12 @@
+"""The back office: viewflow's frontend for JIB staff (inbox, queue, archive, process lists, charts)."""
+
+from viewflow.urls import Site
+from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset  # noqa: F401
+
+# Each process adds its FlowViewset here.
+FLOW_VIEWSETS: list = []
+
+site = Site(
+    title="ECS back office",
+    viewsets=[WorkflowAppViewset(flow_viewsets=FLOW_VIEWSETS, title="Casework")] if FLOW_VIEWSETS else [],
+)
