@@ -106,7 +106,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["portal.accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:signin"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "accounts:signin"
 
 AUTH_PASSWORD_VALIDATORS = [

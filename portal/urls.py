@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from portal.accounts import views as account_views
 from workflows.site import site as backoffice
 
 admin.site.site_header = "ECS Online Systems administration"
@@ -16,5 +17,5 @@ urlpatterns = [
     path("portal/employees/", include("portal.employees.urls")),
     path("portal/records/", include("portal.registry.urls")),
     path("apply/", include("portal.licensing.urls")),
-    path("", RedirectView.as_view(pattern_name="core:home")),
+    path("", account_views.start, name="start"),
 ]

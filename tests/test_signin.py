@@ -1,8 +1,7 @@
 import pytest
 
-from portal.accounts.models import SmsMessage
 from tests.conftest import sign_in
-from tests.factories import PASSWORD, PortalUserFactory
+from tests.factories import PASSWORD
 
 
 @pytest.mark.django_db

@@ -229,3 +229,20 @@ def invitation_accept(*, user: User, password: str) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
+
+
+def jib_staff_create(*, email: str, first_name: str, last_name: str, mobile: str, teams: list[str], password=None):
+    """A JIB staff member in the given teams (JibTeam values; each a Django group)."""
+    from django.contrib.auth.models import Group
+
+    with transaction.atomic():
+        user = user_create(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            mobile=mobile,
+            password=password,
+            is_jib_staff=True,
+        )
+        user.groups.set([Group.objects.get_or_create(name=team)[0] for team in teams])
+    return user

@@ -197,3 +197,15 @@ password_reset_confirm = login_not_required(PasswordResetConfirmView.as_view())
 password_reset_complete = login_not_required(
     auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
 )
+
+
+def start(request):
+    """Where "/" and a fresh sign-in lead: each kind of user to their own front door."""
+    user = request.user
+    if user.is_jib_staff:
+        return redirect("/backoffice/")
+    if getattr(request, "portal_user", None) is not None:
+        return redirect("core:home")
+    if user.is_superuser:
+        return redirect("admin:index")
+    return render(request, "core/no_access.html", status=403)

@@ -1,0 +1,34 @@
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portal.organisations.demo import ACCOUNTS, DEMO_PASSWORD
+
+# Each module's load(stdout=...) is idempotent; later ones build on earlier ones.
+DEMO_MODULES = [
+    "portal.organisations.demo",
+    "portal.registry.demo",
+    "portal.employees.demo",
+    "portal.licensing.demo",
+    "portal.orders.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation, users, ECS records and cases. Safe to run again: it adds nothing twice."
+
+    def handle(self, *args, **options):
+        for name in DEMO_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if not exc.name or not name.startswith(exc.name):  # a missing app is skipped, a broken one is not
+                    raise
+                continue
+            with transaction.atomic():
+                module.load(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password {DEMO_PASSWORD}):"))
+        for email, what in ACCOUNTS:
+            self.stdout.write(f"  {email:38} {what}")
+        self.stdout.write("Security codes go to the SMS outbox: `manage.py sms_outbox` or /accounts/sms-outbox/.")
