@@ -64,9 +64,9 @@ class PortalUserFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     office = factory.LazyAttribute(lambda o: o.organisation.head_office)
 
-    class Params:
-        all_flags = False
-        flags = ()
+    # Not model fields: _create turns them into the boolean flag columns.
+    all_flags = False
+    flags = ()
 
     @classmethod
     def _create(cls, model_class, *args, all_flags=False, flags=(), **kwargs):
