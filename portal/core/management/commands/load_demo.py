@@ -1,5 +1,6 @@
 import importlib
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -28,7 +29,8 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 module.load(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password {DEMO_PASSWORD}):"))
-        for email, what in ACCOUNTS:
-            self.stdout.write(f"  {email:38} {what}")
+        lines = [f"Demo accounts (password {DEMO_PASSWORD}):", *(f"  {email:38} {what}" for email, what in ACCOUNTS)]
+        self.stdout.write("\n".join(lines))
+        # The run script prints this again once everything is up.
+        (settings.VAR_DIR / "demo_accounts.txt").write_text("\n".join(lines) + "\n")
         self.stdout.write("Security codes go to the SMS outbox: `manage.py sms_outbox` or /accounts/sms-outbox/.")
