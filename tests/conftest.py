@@ -8,7 +8,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 import pyotp  # noqa: E402
 import pytest  # noqa: E402
 
-from tests.factories import OrganisationFactory, PortalUserFactory, UserFactory  # noqa: E402
+from tests.factories import OrganisationFactory, PortalUserFactory  # noqa: E402
 
 
 @pytest.fixture
@@ -54,4 +54,7 @@ def portal_client(client, primary_user):
     return sign_in(client, primary_user.user)
 
 
-__all__ = ["UserFactory", "sign_in"]
+def pytest_sessionfinish(session, exitstatus):
+    # A run that collected no test must not pass as green.
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
