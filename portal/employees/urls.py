@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from portal.employees import views
 
 app_name = "employees"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.employee_list, name="list"),
+    path("cards/<str:which>/", views.expiring, name="expiring"),
+    path("add/", views.employee_add, name="add"),
+    path("add/confirm/", views.employee_add_confirm, name="add_confirm"),
+    path("add/new/", views.employee_add_new, name="add_new"),
+    path("<int:pk>/", views.employee_detail, name="detail"),
+    path("<int:pk>/leave/", views.employee_leave, name="leave"),
+    path("<int:pk>/office/", views.employee_office, name="office"),
+]

@@ -1,0 +1,129 @@
+"""Reads for the employee pages: scoped by the access helper, a constant number of queries per page."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from portal.employees.models import Employment
+from portal.organisations.access import scope
+from portal.organisations.models import Office, PortalUser
+from portal.organisations.permissions import Flag
+from portal.registry.models import Card, CardStatus, HseResult
+from portal.registry.validators import ni_number_normalise
+
+SORTS = {
+    "name": ("operative__last_name", "operative__first_name", "pk"),
+    "-name": ("-operative__last_name", "-operative__first_name", "-pk"),
+    "started": ("started_on", "pk"),
+    "-started": ("-started_on", "-pk"),
+    "expiry": ("card_expires_on", "pk"),
+    "-expiry": ("-card_expires_on", "-pk"),
+}
+
+
+def _latest_card(field: str):
+    return Subquery(
+        Card.objects.filter(operative=OuterRef("operative"), cancelled_at__isnull=True)
+        .order_by("-expires_on")
+        .values(field)[:1]
+    )
+
+
+def employees_in_scope(portal_user: PortalUser, *, current: bool = True) -> QuerySet:
+    employments = scope(Employment.objects.all(), portal_user, flag=Flag.VIEW_EMPLOYEES)
+    if current:
+        employments = employments.filter(left_on__isnull=True)
+    return employments
+
+
+def employee_list(
+    portal_user: PortalUser,
+    *,
+    search: str = "",
+    office: Office | None = None,
+    card_status: str = "",
+    sort: str = "name",
+    today: date | None = None,
+) -> QuerySet:
+    """Current employees with their newest card's expiry; cards and HS&E results come prefetched."""
+    today = today or date.today()
+    soon = today + relativedelta(months=3)
+    employments = (
+        employees_in_scope(portal_user)
+        .select_related("operative", "office")
+        .annotate(card_expires_on=_latest_card("expires_on"))
+    )
+    if office is not None:  # the chosen office and everything below it (already checked to be in scope)
+        employments = employments.filter(office__path__startswith=office.path)
+    if search := search.strip():
+        ni = ni_number_normalise(search)
+        by_card = Card.objects.filter(operative=OuterRef("operative"), number=search)
+        words = search.replace(",", " ").split()
+        name_query = Q()
+        for word in words:
+            name_query &= Q(operative__first_name__icontains=word) | Q(operative__last_name__icontains=word)
+        employments = employments.filter(name_query | Q(operative__ni_number=ni) | Exists(by_card))
+    if card_status == CardStatus.NONE:
+        employments = employments.filter(card_expires_on__isnull=True)
+    elif card_status == CardStatus.EXPIRED:
+        employments = employments.filter(card_expires_on__lt=today)
+    elif card_status == CardStatus.EXPIRING:
+        employments = employments.filter(card_expires_on__gte=today, card_expires_on__lte=soon)
+    elif card_status == CardStatus.VALID:
+        employments = employments.filter(card_expires_on__gt=soon)
+    employments = employments.order_by(*SORTS.get(sort, SORTS["name"]))
+    return employments.prefetch_related(
+        Prefetch(
+            "operative__cards",
+            queryset=Card.objects.filter(cancelled_at__isnull=True).select_related("card_type"),
+            to_attr="current_cards",
+        ),
+        Prefetch("operative__hse_results", queryset=HseResult.objects.order_by("-taken_on"), to_attr="hse_list"),
+    )
+
+
+def hse_status(operative, *, today: date | None = None) -> str:
+    """'Valid until …', 'Expired', 'Failed' or 'None', from the prefetched results."""
+    today = today or date.today()
+    results = getattr(operative, "hse_list", None)
+    if results is None:
+        results = list(operative.hse_results.order_by("-taken_on"))
+    passes = [r for r in results if r.passed]
+    if passes:
+        best = max(passes, key=lambda r: r.expires_on or date.min)
+        if best.is_valid_on(today):
+            return f"Valid until {best.expires_on:%d/%m/%Y}"
+        return "Expired"
+    return "Failed" if results else "None"
+
+
+def expiring_cards(portal_user: PortalUser, *, expired: bool, today: date | None = None) -> QuerySet:
+    """Cards of current employees in scope: expiring within three months, or already expired (newest card only)."""
+    today = today or date.today()
+    employments = employees_in_scope(portal_user)
+    cards = Card.objects.filter(
+        cancelled_at__isnull=True,
+        operative__in=employments.values("operative"),
+        # only the operative's newest card counts: an old expired card replaced by a new one is not listed
+        expires_on=Subquery(
+            Card.objects.filter(operative=OuterRef("operative"), cancelled_at__isnull=True)
+            .order_by("-expires_on")
+            .values("expires_on")[:1]
+        ),
+    )
+    if expired:
+        cards = cards.filter(expires_on__lt=today).order_by("-expires_on", "pk")
+    else:
+        cards = cards.filter(expires_on__gte=today, expires_on__lte=today + relativedelta(months=3))
+        cards = cards.order_by("expires_on", "pk")
+    return cards.select_related("operative", "card_type")
+
+
+def employee_counts(portal_user: PortalUser, *, today: date | None = None) -> dict[str, int]:
+    today = today or date.today()
+    return {
+        "employees": employees_in_scope(portal_user).count(),
+        "expiring": expiring_cards(portal_user, expired=False, today=today).count(),
+        "expired": expiring_cards(portal_user, expired=True, today=today).count(),
+    }

@@ -1,0 +1,251 @@
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from portal.employees import selectors, services
+from portal.employees.forms import ConfirmForm, EmployeeFilterForm, LeaveForm, LookupForm, NewOperativeForm, OfficeForm
+from portal.employees.models import Employment
+from portal.organisations.access import access, access_office, offices_in_scope, portal_user_of, require_flag
+from portal.organisations.permissions import Flag
+from portal.registry.models import Operative
+
+PAGE_SIZE = 50
+SESSION_FOUND = "add_employee_found"
+SESSION_PREFILL = "add_employee_prefill"
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
+    writer = csv.writer(Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in [header, *rows]), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def employee_list(request):
+    portal_user = portal_user_of(request)
+    require_flag(portal_user, Flag.VIEW_EMPLOYEES)
+    offices = list(offices_in_scope(portal_user))
+    form = EmployeeFilterForm(request.GET or None, offices=offices)
+    filters = form.cleaned_data if form.is_valid() else {}
+    office = access_office(portal_user, office_id=filters["office"], flag=None) if filters.get("office") else None
+    employments = selectors.employee_list(
+        portal_user,
+        search=filters.get("q") or "",
+        office=office,
+        card_status=filters.get("status") or "",
+        sort=filters.get("sort") or "name",
+    )
+    if request.GET.get("format") == "csv":
+        rows = (
+            [e.operative.sort_name, e.operative.ni_number, e.office.name, e.started_on.isoformat(),
+             " ".join(c.number for c in e.operative.current_cards),
+             e.card_expires_on.isoformat() if e.card_expires_on else "", selectors.hse_status(e.operative)]
+            for e in employments.iterator(chunk_size=1000)
+        )  # fmt: skip
+        header = ["Name", "NI number", "Office", "Started", "Card numbers", "Newest card expires", "H&S status"]
+        return _csv_response("employees.csv", header, rows)
+    page = Paginator(employments, PAGE_SIZE).get_page(request.GET.get("page"))
+    for employment in page:
+        employment.hse_status = selectors.hse_status(employment.operative)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "employees/list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "can_add": portal_user.has_flag(Flag.ADD_EMPLOYEES)},
+    )
+
+
+def expiring(request, which: str = "expiring"):
+    portal_user = portal_user_of(request)
+    if which not in ("expiring", "expired"):
+        raise Http404
+    expired = which == "expired"
+    cards = selectors.expiring_cards(portal_user, expired=expired)
+    if request.GET.get("format") == "csv":
+        rows = (
+            [c.operative.sort_name, c.operative.ni_number, c.card_type.name, c.number, c.expires_on.isoformat()]
+            for c in cards.iterator(chunk_size=1000)
+        )
+        return _csv_response(f"cards-{which}.csv", ["Name", "NI number", "Card type", "Card number", "Expires"], rows)
+    page = Paginator(cards, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "employees/expiring.html", {"page": page, "expired": expired, "which": which})
+
+
+def employee_detail(request, pk: int):
+    portal_user = portal_user_of(request)
+    employment = access(
+        Employment.objects.select_related("operative", "office", "confirmed_by"),
+        portal_user,
+        flag=Flag.VIEW_EMPLOYEES,
+        pk=pk,
+    )
+    operative = employment.operative
+    history = Employment.objects.filter(operative=operative, organisation=portal_user.organisation).select_related(
+        "office"
+    )
+    can_change = portal_user.has_flag(Flag.CHANGE_EMPLOYEE_DETAILS) and employment.is_current
+    return render(
+        request,
+        "employees/detail.html",
+        {
+            "employment": employment,
+            "operative": operative,
+            "cards": operative.cards.select_related("card_type"),
+            "hse_results": operative.hse_results.all(),
+            "hse_status": selectors.hse_status(operative),
+            "qualifications": operative.qualifications.all(),
+            "history": history,
+            "can_leave": portal_user.has_flag(Flag.REMOVE_EMPLOYEES) and employment.is_current,
+            "can_change": can_change,
+            "office_form": OfficeForm(initial={"office": employment.office_id}, offices=offices_in_scope(portal_user))
+            if can_change
+            else None,
+            "leave_form": LeaveForm(initial={"left_on": date.today()}),
+        },
+    )
+
+
+@require_POST
+def employee_leave(request, pk: int):
+    portal_user = portal_user_of(request)
+    employment = access(Employment.objects.select_related("operative"), portal_user, flag=Flag.REMOVE_EMPLOYEES, pk=pk)
+    form = LeaveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.employee_leave(
+                employment=employment, left_on=form.cleaned_data["left_on"], recorded_by=request.user
+            )
+            messages.success(request, f"{employment.operative.full_name} is recorded as having left.")
+        except services.EmployeeError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("employees:detail", pk=pk)
+
+
+@require_POST
+def employee_office(request, pk: int):
+    portal_user = portal_user_of(request)
+    employment = access(
+        Employment.objects.select_related("operative"), portal_user, flag=Flag.CHANGE_EMPLOYEE_DETAILS, pk=pk
+    )
+    form = OfficeForm(request.POST, offices=offices_in_scope(portal_user))
+    if form.is_valid():
+        office = access_office(portal_user, office_id=form.cleaned_data["office"], flag=None)
+        try:
+            services.employee_allocate_office(employment=employment, office=office)
+            messages.success(request, f"{employment.operative.full_name} now works at {office.name}.")
+        except services.EmployeeError as exc:
+            messages.error(request, str(exc))
+    return redirect("employees:detail", pk=pk)
+
+
+def employee_add(request):
+    """Step 1: LOOKUP by NI number and date of birth plus one other detail."""
+    portal_user = portal_user_of(request)
+    require_flag(portal_user, Flag.ADD_EMPLOYEES)
+    form = LookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = services.employee_lookup(organisation=portal_user.organisation, **data)
+        if result.operative is not None and result.already_employed:
+            form.add_error(None, f"{result.operative.full_name} is already one of your employees.")
+        elif result.operative is not None:
+            request.session[SESSION_FOUND] = result.operative.pk
+            return redirect("employees:add_confirm")
+        else:
+            request.session[SESSION_PREFILL] = {
+                "ni_number": data["ni_number"],
+                "date_of_birth": data["date_of_birth"].isoformat(),
+                "last_name": data["last_name"],
+            }
+            return redirect("employees:add_new")
+    return render(request, "employees/add_lookup.html", {"form": form})
+
+
+def _declaration(request, organisation_name: str) -> str:
+    return (
+        f"I {request.user.get_full_name()} hereby confirm that the operative shown above started work with "
+        f"{organisation_name} on the date given below and that we have the right to view and modify their details."
+    )
+
+
+def employee_add_confirm(request):
+    """Step 2, a record was found: CONFIRM & CONTINUE with start date, office and the declaration."""
+    portal_user = portal_user_of(request)
+    require_flag(portal_user, Flag.ADD_EMPLOYEES)
+    operative = Operative.objects.filter(pk=request.session.get(SESSION_FOUND)).first()
+    if operative is None:
+        return redirect("employees:add")
+    offices = list(offices_in_scope(portal_user))
+    form = ConfirmForm(request.POST or None, offices=offices, initial={"office": portal_user.office_id})
+    if request.method == "POST" and form.is_valid():
+        office = access_office(portal_user, office_id=form.cleaned_data["office"], flag=None)
+        try:
+            employment = services.employee_add(
+                operative=operative,
+                organisation=portal_user.organisation,
+                office=office,
+                started_on=form.cleaned_data["started_on"],
+                confirmed_by=request.user,
+            )
+        except services.EmployeeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            request.session.pop(SESSION_FOUND, None)
+            messages.success(request, f"{operative.full_name} has been added to your employees.")
+            return redirect("employees:detail", pk=employment.pk)
+    return render(
+        request,
+        "employees/add_confirm.html",
+        {"form": form, "operative": operative, "declaration": _declaration(request, portal_user.organisation.name)},
+    )
+
+
+def employee_add_new(request):
+    """Step 2, nothing found: a new ECS record, then CONFIRM & CONTINUE."""
+    portal_user = portal_user_of(request)
+    require_flag(portal_user, Flag.ADD_EMPLOYEES)
+    offices = list(offices_in_scope(portal_user))
+    initial = {**request.session.get(SESSION_PREFILL, {}), "office": portal_user.office_id}
+    form = NewOperativeForm(request.POST or None, offices=offices, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        office = access_office(portal_user, office_id=data["office"], flag=None)
+        try:
+            employment = services.employee_create(
+                organisation=portal_user.organisation,
+                office=office,
+                started_on=data["started_on"],
+                confirmed_by=request.user,
+                title=data["title"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                ni_number=data["ni_number"],
+                date_of_birth=data["date_of_birth"],
+                gender=data["gender"],
+            )
+        except services.EmployeeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            request.session.pop(SESSION_PREFILL, None)
+            messages.success(request, f"{employment.operative.full_name} has been added to your employees.")
+            return redirect("employees:detail", pk=employment.pk)
+    return render(
+        request,
+        "employees/add_new.html",
+        {"form": form, "declaration": _declaration(request, portal_user.organisation.name)},
+    )
