@@ -1,10 +1,12 @@
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+
+from portal.employees.selectors import employee_counts
+from portal.organisations.access import portal_user_of
+from portal.organisations.permissions import Flag
 
 
 def home(request):
-    """The dashboard: portal sections for organisation users; JIB staff go to the back office."""
-    if request.portal_user is None:
-        if request.user.is_jib_staff:
-            return redirect("/backoffice/")
-        return render(request, "core/no_access.html", status=403)
-    return render(request, "core/home.html")
+    """The dashboard: the portal sections the user's flags allow, with what needs attention."""
+    portal_user = portal_user_of(request)
+    counts = employee_counts(portal_user) if portal_user.has_flag(Flag.VIEW_EMPLOYEES) else None
+    return render(request, "core/home.html", {"employee_counts": counts})

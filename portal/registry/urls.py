@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from portal.registry import views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("card-check/", views.card_check_view, name="card_check"),
+]
