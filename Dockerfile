@@ -1,0 +1,27 @@
+# The web app and the Prefect workers share this image (it carries tesseract for OCR).
+FROM python:3.11-slim-bookworm AS app
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    PREFECT_SERVER_ANALYTICS_ENABLED=false ECS_VAR_DIR=/app/var
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng poppler-utils fonts-dejavu-core libpq5 \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.txt constraints.txt ./
+RUN pip install -r requirements.txt -c constraints.txt
+
+COPY . .
+RUN useradd --create-home --uid 1000 ecs && mkdir -p /app/var && chown -R ecs /app/var \
+ && DEBUG=1 python manage.py collectstatic --no-input -v 0
+USER ecs
+
+EXPOSE 8000
+CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+
+# `demo` adds localstripe, the local Stripe stand-in, for the compose file's demo profile.
+FROM app AS demo
+USER root
+RUN pip install localstripe==1.15.10 -c constraints.txt
+USER ecs
