@@ -200,6 +200,9 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_sandbox")
 # Prefect: automated steps are handed to the task worker when their transaction commits.
 # ECS_RUN_JOBS_INLINE runs them in-process instead (only for tests that do not start Prefect).
 ECS_RUN_JOBS_INLINE = env_bool("ECS_RUN_JOBS_INLINE", False)
+# Every process talks to a Prefect server it is given; none may start Prefect's temporary server.
+os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 LOGGING = {
     "version": 1,

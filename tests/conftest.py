@@ -10,6 +10,8 @@ import pytest  # noqa: E402
 
 from tests.factories import OrganisationFactory, PortalUserFactory  # noqa: E402
 
+pytest_plugins = ["tests.sandbox_fixtures", "tests.prefect_fixtures"]
+
 
 @pytest.fixture
 def organisation(db):

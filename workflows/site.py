@@ -1,12 +1,16 @@
 """The back office: viewflow's frontend for JIB staff (inbox, queue, archive, process lists, charts)."""
 
 from viewflow.urls import Site
-from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset  # noqa: F401
+from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
+
+from workflows.licence.flows import LicenceFlow
 
 # Each process adds its FlowViewset here.
-FLOW_VIEWSETS: list = []
+FLOW_VIEWSETS = [
+    FlowViewset(LicenceFlow, icon="verified_user"),
+]
 
 site = Site(
     title="ECS back office",
-    viewsets=[WorkflowAppViewset(flow_viewsets=FLOW_VIEWSETS, title="Casework")] if FLOW_VIEWSETS else [],
+    viewsets=[WorkflowAppViewset(flow_viewsets=FLOW_VIEWSETS, title="Casework")],
 )

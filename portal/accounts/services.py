@@ -246,3 +246,8 @@ def jib_staff_create(*, email: str, first_name: str, last_name: str, mobile: str
         )
         user.groups.set([Group.objects.get_or_create(name=team)[0] for team in teams])
     return user
+
+
+def in_teams(user: User, *teams: str) -> bool:
+    """Whether a JIB staff member belongs to any of `teams` (JibTeam values)."""
+    return user.groups.filter(name__in=teams).exists()

@@ -1,0 +1,72 @@
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from portal.licensing import services
+from portal.licensing.forms import InformationResponseForm, LicenceApplicationForm
+from portal.licensing.models import LicenceApplication
+
+
+@login_not_required
+def apply(request):
+    """The public licence application form (no sign-in)."""
+    form = LicenceApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        application = services.licence_application_submit(
+            data=form.application_data(), accounts=form.cleaned_data.get("accounts")
+        )
+        request.session["licence_application_submitted"] = application.pk
+        return redirect("licensing:submitted")
+    return render(request, "licensing/apply.html", {"form": form})
+
+
+@login_not_required
+def submitted(request):
+    application = LicenceApplication.objects.filter(pk=request.session.get("licence_application_submitted")).first()
+    if application is None:
+        return redirect("licensing:apply")
+    return render(
+        request,
+        "licensing/submitted.html",
+        {"application": application, "status_url": services.status_url(application=application)},
+    )
+
+
+@login_not_required
+def status(request, token: str):
+    application = services.application_from_status_token(token=token)
+    if application is None:
+        raise Http404
+    return render(request, "licensing/status.html", {"application": application})
+
+
+@login_not_required
+def respond(request, token: str):
+    application = services.application_from_response_token(token=token)
+    if application is None:
+        raise Http404
+    form = InformationResponseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.licence_application_respond(
+                application=application, response=form.cleaned_data["response"], upload=form.cleaned_data["upload"]
+            )
+        except services.LicensingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("licensing:status", token=services.status_url(application=application).rsplit("/", 2)[-2])
+    return render(request, "licensing/respond.html", {"form": form, "application": application})
+
+
+def document(request, pk: int, which: str):
+    """An application's uploads, for JIB staff only (personal and financial data)."""
+    if not request.user.is_jib_staff:
+        raise PermissionDenied("Application documents are for JIB staff.")
+    application = get_object_or_404(LicenceApplication, pk=pk)
+    file = {"accounts": application.accounts, "information": application.information_upload}.get(which)
+    if not file:
+        raise Http404
+    return FileResponse(
+        file.open("rb"), content_type="application/pdf", filename=f"{application.reference}-{which}.pdf"
+    )

@@ -1,0 +1,46 @@
+"""The automated steps of every process (workflows.common.nodes.Job) and the sweep for stalled ones."""
+
+import os
+from datetime import timedelta
+
+from prefect import flow, task
+
+from tasks import setup_django
+
+# Seconds before each retry (backoff). Overridable for tests.
+RETRY_DELAYS = [int(s) for s in os.environ.get("ECS_JOB_RETRY_DELAYS", "5,30,120").split(",")]
+JOB_TIMEOUT_SECONDS = int(os.environ.get("ECS_JOB_TIMEOUT_SECONDS", "300"))
+
+
+def _report_failure(task, task_run, state) -> None:
+    """After the last retry: mark the flow step failed, so that its .OnError boundary hands it to a person."""
+    setup_django()
+    from workflows.common.services import job_fail
+
+    exc = state.result(raise_on_failure=False)
+    reason = str(exc) if isinstance(exc, BaseException) else (state.message or "The automated step failed.")
+    job_fail(ref=task_run.parameters["ref"], reason=reason)
+
+
+@task(
+    name="run-job",
+    retries=len(RETRY_DELAYS),
+    retry_delay_seconds=RETRY_DELAYS,
+    timeout_seconds=JOB_TIMEOUT_SECONDS,
+    on_failure=[_report_failure],
+    log_prints=True,
+)
+def run_job(ref: str) -> bool:
+    setup_django()
+    from workflows.common.services import job_run
+
+    return job_run(ref=ref)
+
+
+@flow(name="sweep-stalled-jobs")
+def sweep_stalled_jobs(minutes: int = 10) -> int:
+    """Hand over again every automated step that has waited too long with no report (a worker died)."""
+    setup_django()
+    from workflows.common.services import jobs_resubmit_stalled
+
+    return jobs_resubmit_stalled(older_than=timedelta(minutes=minutes))

@@ -1,0 +1,12 @@
+"""`python -m tasks.serve`: the scheduled flows, served as deployments with schedules."""
+
+from tasks import setup_django
+
+setup_django()
+
+from prefect import serve  # noqa: E402
+
+from tasks.jobs import sweep_stalled_jobs  # noqa: E402
+
+if __name__ == "__main__":
+    serve(sweep_stalled_jobs.to_deployment(name="every-5-minutes", interval=300, parameters={"minutes": 10}))

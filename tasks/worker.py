@@ -1,0 +1,20 @@
+"""`python -m tasks.worker`: the Prefect task worker that runs the background tasks flow steps hand over."""
+
+from tasks import setup_django
+
+setup_django()
+
+from prefect.task_worker import serve  # noqa: E402
+
+from tasks.jobs import run_job  # noqa: E402
+
+BACKGROUND_TASKS = [run_job]
+
+if __name__ == "__main__":
+    from datetime import timedelta
+
+    from workflows.common.services import jobs_resubmit_stalled
+
+    # Jobs that waited while no worker ran (a restart, or demo data loaded before Prefect started).
+    jobs_resubmit_stalled(older_than=timedelta(0))
+    serve(*BACKGROUND_TASKS)

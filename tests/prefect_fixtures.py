@@ -1,0 +1,45 @@
+"""One Prefect test server per session, and a task worker serving the background tasks in a thread."""
+
+import asyncio
+import contextlib
+import os
+import threading
+
+import pytest
+
+# Short backoff for the automated steps under test (read when tasks.jobs is imported).
+os.environ.setdefault("ECS_JOB_RETRY_DELAYS", "0,1")
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@pytest.fixture
+def prefect_worker(prefect_server, transactional_db, settings):
+    """Serves tasks.worker's background tasks for the test in a thread, as `python -m tasks.worker` does."""
+    from prefect.task_worker import TaskWorker
+
+    from tasks.jobs import run_job
+
+    settings.ECS_RUN_JOBS_INLINE = False
+    running = {}
+    ready = threading.Event()
+
+    async def serve():
+        running["loop"] = asyncio.get_running_loop()
+        running["task"] = asyncio.current_task()
+        ready.set()
+        await TaskWorker(run_job).start(timeout=180)
+
+    thread = threading.Thread(target=lambda: contextlib.suppress(asyncio.CancelledError) and asyncio.run(serve()))
+    thread.daemon = True
+    thread.start()
+    ready.wait(10)
+    yield
+    running["loop"].call_soon_threadsafe(running["task"].cancel)
+    thread.join(10)

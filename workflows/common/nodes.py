@@ -1,0 +1,42 @@
+"""The automated step every process uses: a viewflow job whose work runs on Prefect.
+
+When the task's transaction commits, the job's reference goes to the Prefect task worker. The work itself is a
+plain service function named by the node; what it returns is stored on the task and the flow moves on. Prefect
+retries with backoff; when the work still fails, the task is marked failed and its `.OnError` boundary hands
+the case to a person. Completion is idempotent: a repeated or late report changes nothing.
+
+    checks = Job("portal.licensing.services.licence_application_run_checks").OnError(this.check_manually)...
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.nodes import AbstractJob, AbstractJobActivation
+from viewflow.workflow.status import STATUS
+
+
+class JobActivation(AbstractJobActivation):
+    @Activation.status.transition(source=STATUS.NEW, target=STATUS.SCHEDULED)
+    def activate(self):
+        from workflows.common.services import job_submit
+
+        self.task.save()
+        ref = self.ref()
+        transaction.on_commit(lambda: job_submit(ref=ref))
+
+    @Activation.status.transition(
+        source=[STATUS.NEW, STATUS.SCHEDULED, STATUS.STARTED, STATUS.ERROR], target=STATUS.CANCELED
+    )
+    def cancel(self):
+        """Called by an interrupting .OnError boundary once the case has gone to a person."""
+        self.task.finished = timezone.now()
+        self.task.save()
+
+
+class Job(AbstractJob):
+    activation_class = JobActivation
+
+    def __init__(self, work: str, **kwargs):
+        """`work`: dotted path of a function (process, task) -> dict that does the automated work."""
+        super().__init__(**kwargs)
+        self.work = work

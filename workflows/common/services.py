@@ -1,0 +1,118 @@
+"""Running, completing and failing automated flow steps (see workflows.common.nodes.Job)."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from viewflow.workflow.fields import import_flow_by_ref
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from workflows.common.nodes import Job
+
+logger = logging.getLogger(__name__)
+
+WAITING = (STATUS.SCHEDULED, STATUS.STARTED)
+
+
+def _split(ref: str):
+    flow_ref, process_pk, task_pk = ref.rsplit("/", 2)
+    return import_flow_by_ref(flow_ref), int(process_pk), int(task_pk)
+
+
+def job_submit(*, ref: str) -> None:
+    """Hand the job to the Prefect task worker (or run it here when ECS_RUN_JOBS_INLINE is set)."""
+    if settings.ECS_RUN_JOBS_INLINE:
+        try:
+            job_run(ref=ref)
+        except Exception as exc:  # the inline mode has no retries: fail at once, as Prefect would at the end
+            job_fail(ref=ref, reason=str(exc))
+        return
+    from tasks.jobs import run_job
+
+    try:
+        run_job.delay(ref)
+    except Exception:
+        # Prefect is out of reach: the job stays waiting and the sweep (or the worker's start) hands it over.
+        logger.exception("Could not hand job %s to Prefect; it will be handed over again", ref)
+
+
+def job_run(*, ref: str) -> bool:
+    """Do the job's work and complete its task. Raises when the work fails (Prefect then retries).
+
+    Returns False, doing nothing, when the task is no longer waiting (a repeated or late delivery)."""
+    flow_class, process_pk, task_pk = _split(ref)
+    task = flow_class.task_class.objects.select_related("process").get(pk=task_pk)
+    if task.status not in WAITING:
+        return False
+    node = task.flow_task
+    if not isinstance(node, Job):
+        raise ValueError(f"{ref} is not an automated step.")
+    # The work runs outside the process lock (it may wait on outside services); only the completion is locked.
+    result = import_string(node.work)(process=task.process.coerced, task=task)
+    return job_complete(ref=ref, result=result or {})
+
+
+def job_complete(*, ref: str, result: dict) -> bool:
+    """Record the result and move the flow on. A task that is no longer waiting is left as it is."""
+    flow_class, process_pk, task_pk = _split(ref)
+    with flow_class.lock(process_pk):
+        task = flow_class.task_class.objects.get(pk=task_pk)
+        if task.status not in WAITING:
+            logger.info("Job %s reported again after it finished; ignored", ref)
+            return False
+        activation = task.flow_task.activation_class(task)
+        if task.status == STATUS.SCHEDULED:
+            activation.start()
+        task.data = {**(task.data or {}), "result": result}
+        task.save(update_fields=["data"])
+        activation.execute()
+    return True
+
+
+def job_fail(*, ref: str, reason: str) -> bool:
+    """Mark the task failed so that its .OnError boundary gives the case to a person."""
+    flow_class, process_pk, task_pk = _split(ref)
+    with flow_class.lock(process_pk):
+        task = flow_class.task_class.objects.get(pk=task_pk)
+        if task.status not in WAITING:
+            return False
+        activation = task.flow_task.activation_class(task)
+        if task.status == STATUS.SCHEDULED:
+            activation.start()
+        try:
+            raise JobFailed(reason)
+        except JobFailed as exc:  # raised so that viewflow can record it with its traceback
+            activation.error(exc)
+    return True
+
+
+class JobFailed(Exception):
+    """The automated work failed after its retries; the message says why, for the case worker."""
+
+
+def job_failure_reason(*, task: Task) -> str:
+    """Why an automated step failed, from the failed task's data (for the person who takes the case over)."""
+    return ((task.data or {}).get("_exception") or {}).get("title", "")
+
+
+def jobs_stalled(*, older_than: timedelta) -> list[str]:
+    """References of automated steps still waiting for a report after `older_than` (a worker died)."""
+    cutoff = timezone.now() - older_than
+    refs = []
+    for task in Task.objects.filter(status__in=WAITING, created__lt=cutoff).select_related("process"):
+        node = task.flow_task
+        if isinstance(node, Job):
+            activation = node.activation_class(task)
+            refs.append(activation.ref())
+    return refs
+
+
+def jobs_resubmit_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    refs = jobs_stalled(older_than=older_than)
+    for ref in refs:
+        logger.warning("Job %s has had no report for %s; handing it over again", ref, older_than)
+        job_submit(ref=ref)
+    return len(refs)

@@ -1,0 +1,79 @@
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from portal.accounts.models import JibTeam
+from portal.accounts.services import in_teams
+from portal.licensing import services
+from portal.licensing.models import LicenceApplication
+from workflows.common.nodes import Job
+from workflows.licence import views
+from workflows.licence.models import LicenceProcess
+
+Status = LicenceApplication.Status
+VERIFY = "workflow_licence.verify_licence"
+CASE_SUMMARY = "{{ process.application.reference }} {{ process.application.organisation_name }}"
+SET_UP = "workflow_licence.set_up_offices"
+
+
+class LicenceFlow(flow.Flow):
+    """Licence application: automated checks, JIB verification (with a more-information loop), office set-up."""
+
+    process_class = LicenceProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = "Licence application"
+    process_summary_template = CASE_SUMMARY
+
+    start = flow.StartHandle(this.start_process).Next(this.checks)
+    checks = (
+        Job("portal.licensing.services.licence_application_run_checks")
+        .Annotation(title="Automated checks")
+        .OnError(this.check_manually)
+        .Next(this.verify)
+    )
+    check_manually = (
+        flow.View(views.CheckManuallyView.as_view())
+        .Annotation(title="Check manually", summary_template=CASE_SUMMARY)
+        .Permission(VERIFY)
+        .Next(this.verify)
+    )
+    verify = (
+        flow.View(views.VerifyView.as_view())
+        .Annotation(title="JIB verification", summary_template=CASE_SUMMARY)
+        .Permission(VERIFY)
+        .Next(this.route)
+    )
+    route = (
+        flow.Switch()
+        .Case(this.set_up_offices, lambda activation: activation.process.route() == Status.SETTING_UP)
+        .Case(this.await_information, lambda activation: activation.process.route() == Status.INFORMATION_REQUESTED)
+        .Default(this.rejected)
+    )
+    await_information = (
+        flow.Handle(this.receive_information).Annotation(title="Applicant sends information").Next(this.verify)
+    )
+    set_up_offices = (
+        flow.View(views.OfficeSetupView.as_view())
+        .Annotation(title="Office structure set-up", summary_template=CASE_SUMMARY)
+        .Permission(SET_UP)
+        .Next(this.grant)
+    )
+    grant = flow.Function(this.grant_licence).Annotation(title="Licence granted").Next(this.granted)
+    granted = flow.End()
+    rejected = flow.End()
+
+    def has_view_permission(self, user, obj=None):
+        return user.is_authenticated and user.is_jib_staff
+
+    def has_manage_permission(self, user, obj=None):
+        return user.is_authenticated and user.is_jib_staff and in_teams(user, JibTeam.TEAM_LEADER, JibTeam.MANAGER)
+
+    def start_process(self, activation, application):
+        activation.process.artifact = application
+        activation.process.save()
+
+    def receive_information(self, activation):
+        """Run by the applicant's answer (services.licence_application_respond)."""
+
+    def grant_licence(self, activation):
+        set_up_task = activation.task.previous.first()
+        services.licence_grant(application=activation.process.application, actor=set_up_task.owner)

@@ -1,0 +1,134 @@
+"""Task views of the licence process: validate, call a licensing service, finish the task."""
+
+from django import forms
+from django.http import HttpResponseRedirect
+from django.views import generic
+from viewflow.workflow.flow.views import mixins
+
+from portal.licensing import services
+from portal.organisations import services as org_services
+from portal.organisations.models import Office
+from workflows.common.services import job_failure_reason
+
+
+class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames):
+    template_name = "licensing/backoffice/task.html"
+
+    def get_context_data(self, **kwargs):
+        application = self.request.activation.process.application
+        return super().get_context_data(
+            application=application,
+            events=application.events.select_related("actor"),
+            **kwargs,
+        )
+
+
+class CheckManuallyForm(forms.Form):
+    notes = forms.CharField(
+        label="What you checked and found",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The automated checks could not finish. Check the company, membership and duplicates by hand.",
+    )
+
+
+class CheckManuallyView(CaseContextMixin, generic.FormView):
+    form_class = CheckManuallyForm
+
+    def get_context_data(self, **kwargs):
+        failed = (
+            self.request.activation.process.task_set.filter(flow_task_type="JOB", data___exception__isnull=False)
+            .order_by("-pk")
+            .first()
+        )
+        reason = job_failure_reason(task=failed) if failed else ""
+        return super().get_context_data(failure_reason=reason, **kwargs)
+
+    def form_valid(self, form):
+        application = self.request.activation.process.application
+        services.licence_application_record_manual_checks(
+            application=application, actor=self.request.user, notes=form.cleaned_data["notes"]
+        )
+        self.request.activation.execute()
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class VerifyForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[
+            ("approve", "Approve: go on to set up the office structure"),
+            ("information", "Ask the applicant for more information"),
+            ("reject", "Reject the application"),
+        ],
+    )
+    text = forms.CharField(
+        label="Reason, or the information needed",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required to reject or to ask for information; the applicant receives it by email.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") in ("reject", "information") and not data.get("text", "").strip():
+            self.add_error("text", "Say why the application is rejected, or what information is needed.")
+        return data
+
+
+class VerifyView(CaseContextMixin, generic.FormView):
+    form_class = VerifyForm
+
+    def form_valid(self, form):
+        application = self.request.activation.process.application
+        try:
+            services.licence_application_decide(
+                application=application,
+                actor=self.request.user,
+                decision=form.cleaned_data["decision"],
+                text=form.cleaned_data["text"],
+            )
+        except services.LicensingError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        self.request.activation.execute()
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class OfficeForm(forms.Form):
+    name = forms.CharField(label="Office or region name", max_length=200)
+    kind = forms.ChoiceField(label="Kind", choices=[("region", "Region"), ("office", "Office")])
+    parent = forms.ModelChoiceField(label="Below", queryset=Office.objects.none(), empty_label=None)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Office.objects.filter(organisation=organisation)
+
+
+class OfficeSetupView(CaseContextMixin, generic.FormView):
+    """The office structure editor: agreed with the Primary User, then the licence is granted."""
+
+    form_class = OfficeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.request.activation.process.application.organisation}
+
+    def get_context_data(self, **kwargs):
+        organisation = self.request.activation.process.application.organisation
+        return super().get_context_data(offices=Office.objects.filter(organisation=organisation), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if "_grant" in request.POST:
+            self.request.activation.execute()
+            return HttpResponseRedirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        organisation = self.request.activation.process.application.organisation
+        org_services.office_create(
+            organisation=organisation,
+            parent=form.cleaned_data["parent"],
+            name=form.cleaned_data["name"],
+            kind=form.cleaned_data["kind"],
+        )
+        return HttpResponseRedirect(self.request.path)
