@@ -152,7 +152,7 @@ def test_an_operative_can_work_for_several_companies_over_time(primary_user, rec
 
 
 def test_leaving_keeps_history(client, primary_user):
-    employment = EmploymentFactory(organisation=primary_user.organisation)
+    employment = EmploymentFactory(organisation=primary_user.organisation, operative__last_name="Leaverton")
     sign_in(client, primary_user.user)
     client.post(f"/portal/employees/{employment.pk}/leave/", {"left_on": date.today().isoformat()})
     employment.refresh_from_db()
@@ -166,7 +166,7 @@ def test_leaving_keeps_history(client, primary_user):
 def test_other_organisations_employee_is_404_and_no_flag_is_403(client):
     mine = OrganisationFactory()
     theirs = OrganisationFactory()
-    their_employee = EmploymentFactory(organisation=theirs)
+    their_employee = EmploymentFactory(organisation=theirs, operative__last_name="Theirsworth")
     viewer = PortalUserFactory(organisation=mine, flags=BUNDLES["Full Employee Access"])
     sign_in(client, viewer.user)
     for path in ["/", "/leave/", "/office/"]:
@@ -188,8 +188,8 @@ def test_regional_manager_sees_only_their_region(client):
     head = organisation.head_office
     north = org_services.office_create(organisation=organisation, parent=head, name="North", kind="region")
     south = org_services.office_create(organisation=organisation, parent=head, name="South", kind="region")
-    in_north = EmploymentFactory(organisation=organisation, office=north)
-    in_south = EmploymentFactory(organisation=organisation, office=south)
+    in_north = EmploymentFactory(organisation=organisation, office=north, operative__last_name="Northcott")
+    in_south = EmploymentFactory(organisation=organisation, office=south, operative__last_name="Southgate")
     manager = PortalUserFactory(organisation=organisation, office=north, flags=BUNDLES["Full Employee Access"])
     sign_in(client, manager.user)
     listing = client.get("/portal/employees/").text
