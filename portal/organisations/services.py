@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.organisations.models import Office, Organisation, PortalUser
-from portal.organisations.permissions import ALL_FLAGS, Flag
+from portal.organisations.permissions import ALL_FLAGS, BUNDLES, Flag
 
 PATH_STEP = 8  # digits per level, plus a dot
 
@@ -101,3 +101,161 @@ def portal_user_create(
             setattr(portal_user, flag.value, flag in flags)
         portal_user.save()
     return portal_user
+
+
+class AdministrationError(Exception):
+    """A rule refused the change; the message is for the user."""
+
+
+USER_ADMIN_FLAGS = frozenset(BUNDLES["Full User Admin Access"])
+
+
+def office_update(*, office: Office, name: str, address: str, postcode: str, telephone: str, email: str) -> Office:
+    Office.objects.filter(pk=office.pk).update(
+        name=name, address=address, postcode=postcode, telephone=telephone, email=email
+    )
+    office.refresh_from_db()
+    return office
+
+
+def office_close_checked(*, office: Office) -> Office:
+    """Close an office that nobody works at any more (its employees and users moved or gone)."""
+    from portal.employees.models import Employment
+
+    if office.parent_id is None:
+        raise AdministrationError("The head office cannot be closed.")
+    subtree = Office.objects.filter(organisation_id=office.organisation_id, path__startswith=office.path)
+    if subtree.exclude(pk=office.pk).filter(closed_at__isnull=True).exists():
+        raise AdministrationError("Close or move the offices below this one first.")
+    if Employment.objects.filter(office=office, left_on__isnull=True).exists():
+        raise AdministrationError("Move this office's current employees to another office first.")
+    if PortalUser.objects.filter(office=office, removed_at__isnull=True).exists():
+        raise AdministrationError("Move this office's users to another office first.")
+    return office_close(office=office)
+
+
+def organisation_update_details(
+    *, organisation: Organisation, name: str, address: str, postcode: str, telephone: str, email: str
+) -> Organisation:
+    Organisation.objects.filter(pk=organisation.pk).update(
+        name=name, address=address, postcode=postcode, telephone=telephone, email=email
+    )
+    organisation.refresh_from_db()
+    return organisation
+
+
+def _check_grant(*, actor: PortalUser, target_flags: set[Flag], current: set[Flag]) -> None:
+    changed = target_flags.symmetric_difference(current)
+    beyond = {flag for flag in changed if not actor.has_flag(flag)}
+    if beyond:
+        names = ", ".join(sorted(Flag(f).label for f in beyond))
+        raise AdministrationError(f"You cannot grant or withdraw permissions you do not hold yourself: {names}.")
+
+
+def _full_user_admins(organisation_id: int):
+    """Active users holding every user-admin flag, locked so that two removals cannot both pass the check."""
+    users = PortalUser.objects.select_for_update().filter(organisation_id=organisation_id, removed_at__isnull=True)
+    for flag in USER_ADMIN_FLAGS:
+        users = users.filter(**{flag.value: True})
+    return list(users)
+
+
+def portal_user_add(
+    *,
+    actor: PortalUser,
+    office: Office,
+    flags: set[Flag],
+    existing_user: User | None = None,
+    email: str = "",
+    title: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    telephone: str = "",
+    mobile: str = "",
+) -> PortalUser:
+    """Add a user at an office in the actor's scope, with flags the actor holds; the new user is invited."""
+    from portal.accounts import services as account_services
+
+    if not actor.has_flag(Flag.ADD_USERS):
+        raise AdministrationError("You need the Can Add Users permission.")
+    if not office.is_within(actor.office) or not office.is_open:
+        raise AdministrationError("Choose an open office within your part of the organisation.")
+    _check_grant(actor=actor, target_flags=set(flags), current=set())
+    with transaction.atomic():
+        if existing_user is None:
+            if User.objects.filter(email__iexact=email).exists():
+                raise AdministrationError("A user with this email address exists: choose “an existing user”.")
+            user = account_services.user_create(
+                email=email, title=title, first_name=first_name, last_name=last_name, telephone=telephone,
+                mobile=mobile,
+            )  # fmt: skip
+        else:
+            user = existing_user
+            if PortalUser.objects.filter(user=user, removed_at__isnull=True).exists():
+                raise AdministrationError("This person is already a user of an organisation.")
+            PortalUser.objects.filter(user=user).delete()  # an old, removed membership is replaced
+        portal_user = portal_user_create(user=user, organisation=actor.organisation, office=office, flags=set(flags))
+        transaction.on_commit(
+            lambda: account_services.invitation_send(user=user, organisation_name=actor.organisation.name)
+        )
+    return portal_user
+
+
+def portal_user_set_permissions(
+    *, actor: PortalUser, target: PortalUser, office: Office, flags: set[Flag]
+) -> PortalUser:
+    if not actor.has_flag(Flag.CHANGE_USER_PERMISSIONS):
+        raise AdministrationError("You need the Can Change User Permissions permission.")
+    if not office.is_within(actor.office) or not office.is_open:
+        raise AdministrationError("Choose an open office within your part of the organisation.")
+    with transaction.atomic():
+        admins = _full_user_admins(actor.organisation_id)
+        target = PortalUser.objects.select_for_update().get(pk=target.pk)
+        if not target.office.is_within(actor.office):
+            raise AdministrationError("This user is outside your part of the organisation.")
+        _check_grant(actor=actor, target_flags=set(flags), current=target.flags)
+        was_admin = target in admins
+        if was_admin and not set(flags) >= USER_ADMIN_FLAGS and len(admins) == 1:
+            raise AdministrationError(
+                "This is the last user with Full User Admin Access: give it to someone else before removing it."
+            )
+        for flag in Flag:
+            setattr(target, flag.value, flag in flags)
+        target.office = office
+        target.save()
+    return target
+
+
+def portal_user_remove(*, actor: PortalUser, target: PortalUser) -> PortalUser:
+    if not actor.has_flag(Flag.REMOVE_USERS):
+        raise AdministrationError("You need the Can Remove Users permission.")
+    if target.pk == actor.pk:
+        raise AdministrationError("You cannot remove yourself.")
+    with transaction.atomic():
+        admins = _full_user_admins(actor.organisation_id)
+        target = PortalUser.objects.select_for_update().get(pk=target.pk)
+        if target in admins and len(admins) == 1:
+            raise AdministrationError("This is the last user with Full User Admin Access and cannot be removed.")
+        target.removed_at = timezone.now()
+        target.save(update_fields=["removed_at"])
+    return target
+
+
+def portal_user_reset_password(*, actor: PortalUser, target: PortalUser) -> None:
+    """Email the user a link to choose a new password (the second factor is still asked at sign-in)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.contrib.auth.forms import PasswordResetForm
+
+    if not actor.has_flag(Flag.RESET_USER_PASSWORDS):
+        raise AdministrationError("You need the Can Reset User Passwords permission.")
+    site = urlsplit(settings.SITE_URL)
+    form = PasswordResetForm({"email": target.user.email})
+    form.is_valid()
+    form.save(
+        domain_override=site.netloc,
+        use_https=site.scheme == "https",
+        email_template_name="accounts/password_reset_email.txt",
+        subject_template_name="accounts/password_reset_subject.txt",
+    )

@@ -1,0 +1,219 @@
+"""Administration: the office tree ("groups"), employer details, users and their permissions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from portal.accounts.models import User
+from portal.organisations import services
+from portal.organisations.access import access, access_office, offices_in_scope, portal_user_of, require_flag, scope
+from portal.organisations.forms import (
+    AddUserForm,
+    EmployerDetailsForm,
+    MoveOfficeForm,
+    NewOfficeForm,
+    OfficeForm,
+    PermissionsForm,
+    slug,
+)
+from portal.organisations.models import Office, PortalUser
+from portal.organisations.permissions import BUNDLES, Flag
+
+USER_ADMIN = (Flag.ADD_USERS, Flag.REMOVE_USERS, Flag.CHANGE_USER_PERMISSIONS, Flag.RESET_USER_PASSWORDS)
+
+
+def administration(request):
+    portal_user = portal_user_of(request)
+    sections = {
+        "groups": portal_user.has_flag(Flag.CREATE_COMPANY_GROUPS),
+        "details": portal_user.has_flag(Flag.EDIT_EMPLOYER_DETAILS),
+        "users": any(portal_user.has_flag(f) for f in USER_ADMIN),
+    }
+    if not any(sections.values()):
+        raise PermissionDenied("You do not have any administration permission.")
+    return render(request, "organisations/administration.html", {"sections": sections})
+
+
+def groups(request):
+    portal_user = portal_user_of(request)
+    require_flag(portal_user, Flag.CREATE_COMPANY_GROUPS)
+    offices = scope(Office.objects.all(), portal_user, flag=None, office_field=None)
+    return render(request, "organisations/groups.html", {"offices": offices})
+
+
+def office_add(request):
+    portal_user = portal_user_of(request)
+    require_flag(portal_user, Flag.CREATE_COMPANY_GROUPS)
+    offices = list(offices_in_scope(portal_user))
+    form = NewOfficeForm(request.POST or None, offices=offices, initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        parent = access_office(portal_user, office_id=data.pop("parent"), flag=Flag.CREATE_COMPANY_GROUPS)
+        office = services.office_create(organisation=portal_user.organisation, parent=parent, **data)
+        messages.success(request, f"{office.name} is added below {parent.name}.")
+        return redirect("organisations:groups")
+    return render(request, "organisations/office_form.html", {"form": form, "title": "Add an office or region"})
+
+
+def office_edit(request, pk: int):
+    portal_user = portal_user_of(request)
+    office = access_office(portal_user, office_id=pk, flag=Flag.CREATE_COMPANY_GROUPS)
+    fields = ("name", "address", "postcode", "telephone", "email")
+    form = OfficeForm(request.POST or None, initial={f: getattr(office, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        services.office_update(office=office, **form.cleaned_data)
+        messages.success(request, f"{office.name} is saved.")
+        return redirect("organisations:groups")
+    return render(
+        request, "organisations/office_form.html", {"form": form, "title": f"Edit {office.name}", "office": office}
+    )
+
+
+def office_move(request, pk: int):
+    portal_user = portal_user_of(request)
+    office = access_office(portal_user, office_id=pk, flag=Flag.CREATE_COMPANY_GROUPS)
+    targets = [o for o in offices_in_scope(portal_user) if not o.path.startswith(office.path)]
+    form = MoveOfficeForm(request.POST or None, offices=targets, initial={"parent": office.parent_id})
+    if request.method == "POST" and form.is_valid():
+        parent = access_office(portal_user, office_id=form.cleaned_data["parent"], flag=Flag.CREATE_COMPANY_GROUPS)
+        if office.pk == portal_user.office_id:
+            form.add_error(None, "You cannot move the office you work at.")
+        else:
+            try:
+                services.office_move(office=office, new_parent=parent)
+            except ValueError as exc:
+                form.add_error("parent", str(exc))
+            else:
+                messages.success(request, f"{office.name} now sits below {parent.name}.")
+                return redirect("organisations:groups")
+    return render(
+        request, "organisations/office_form.html", {"form": form, "title": f"Move {office.name}", "office": office}
+    )
+
+
+@require_POST
+def office_close(request, pk: int):
+    portal_user = portal_user_of(request)
+    office = access_office(portal_user, office_id=pk, flag=Flag.CREATE_COMPANY_GROUPS)
+    if office.pk == portal_user.office_id:
+        messages.error(request, "You cannot close the office you work at.")
+    else:
+        try:
+            services.office_close_checked(office=office)
+            messages.success(request, f"{office.name} is closed.")
+        except services.AdministrationError as exc:
+            messages.error(request, str(exc))
+    return redirect("organisations:groups")
+
+
+def employer_details(request):
+    portal_user = portal_user_of(request)
+    require_flag(portal_user, Flag.EDIT_EMPLOYER_DETAILS)
+    organisation = portal_user.organisation
+    fields = ("name", "address", "postcode", "telephone", "email")
+    form = EmployerDetailsForm(request.POST or None, initial={f: getattr(organisation, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update_details(organisation=organisation, **form.cleaned_data)
+        messages.success(request, "The employer details are saved.")
+        return redirect("organisations:admin")
+    return render(request, "organisations/details.html", {"form": form, "organisation": organisation})
+
+
+def _require_any_user_admin(portal_user: PortalUser) -> None:
+    if not any(portal_user.has_flag(f) for f in USER_ADMIN):
+        raise PermissionDenied("You need a user administration permission.")
+
+
+def users(request):
+    portal_user = portal_user_of(request)
+    _require_any_user_admin(portal_user)
+    people = (
+        scope(PortalUser.objects.filter(removed_at__isnull=True), portal_user, flag=None)
+        .select_related("user", "office")
+        .order_by("user__last_name", "user__first_name")
+    )
+    rows = [(p, [name for name, flags in BUNDLES.items() if all(p.has_flag(f) for f in flags)]) for p in people]
+    return render(request, "organisations/users.html", {"rows": rows})
+
+
+def user_add(request):
+    portal_user = portal_user_of(request)
+    require_flag(portal_user, Flag.ADD_USERS)
+    form = AddUserForm(
+        request.POST or None, offices=offices_in_scope(portal_user), initial={"office": portal_user.office_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        office = access_office(portal_user, office_id=data["office"], flag=Flag.ADD_USERS)
+        existing = None
+        if data["who"] == "existing":
+            existing = User.objects.filter(email__iexact=data["email"], is_jib_staff=False, is_active=True).first()
+            if existing is None:
+                form.add_error(
+                    "email", "No user who can be added has this email address: check it, or create a new user."
+                )
+        if not form.errors:
+            try:
+                added = services.portal_user_add(
+                    actor=portal_user, office=office, flags=form.chosen_flags(), existing_user=existing,
+                    email=data["email"], title=data["title"], first_name=data["first_name"],
+                    last_name=data["last_name"], telephone=data["telephone"], mobile=data["mobile"],
+                )  # fmt: skip
+            except services.AdministrationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"{added.user.get_full_name()} is added and has been sent an invitation.")
+                return redirect("organisations:users")
+    return render(request, "organisations/user_form.html", {"form": form, "title": "Add a user", "adding": True})
+
+
+def user_edit(request, pk: int):
+    portal_user = portal_user_of(request)
+    target = access(
+        PortalUser.objects.select_related("user", "office").filter(removed_at__isnull=True),
+        portal_user,
+        flag=Flag.CHANGE_USER_PERMISSIONS,
+        pk=pk,
+    )
+    initial = {"office": target.office_id, **{f.value: target.has_flag(f) for f in Flag}}
+    for name, flags in BUNDLES.items():
+        initial[f"bundle_{slug(name)}"] = all(target.has_flag(f) for f in flags)
+    form = PermissionsForm(request.POST or None, offices=offices_in_scope(portal_user), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        office = access_office(portal_user, office_id=form.cleaned_data["office"], flag=Flag.CHANGE_USER_PERMISSIONS)
+        try:
+            services.portal_user_set_permissions(
+                actor=portal_user, target=target, office=office, flags=form.chosen_flags()
+            )
+        except services.AdministrationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{target.user.get_full_name()}'s permissions are saved.")
+            return redirect("organisations:users")
+    return render(
+        request,
+        "organisations/user_form.html",
+        {"form": form, "title": f"Permissions of {target.user.get_full_name()}", "target": target},
+    )
+
+
+@require_POST
+def user_remove(request, pk: int):
+    portal_user = portal_user_of(request)
+    target = access(PortalUser.objects.select_related("user"), portal_user, flag=Flag.REMOVE_USERS, pk=pk)
+    try:
+        services.portal_user_remove(actor=portal_user, target=target)
+        messages.success(request, f"{target.user.get_full_name()} can no longer use the portal.")
+    except services.AdministrationError as exc:
+        messages.error(request, str(exc))
+    return redirect("organisations:users")
+
+
+@require_POST
+def user_reset_password(request, pk: int):
+    portal_user = portal_user_of(request)
+    target = access(PortalUser.objects.select_related("user"), portal_user, flag=Flag.RESET_USER_PASSWORDS, pk=pk)
+    services.portal_user_reset_password(actor=portal_user, target=target)
+    messages.success(request, f"{target.user.get_full_name()} has been emailed a link to choose a new password.")
+    return redirect("organisations:users")

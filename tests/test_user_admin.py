@@ -1,0 +1,180 @@
+"""Administer users: adding, permissions, removal and password reset, within scope and flags."""
+
+import pytest
+from django.core import mail
+
+from portal.organisations import services
+from portal.organisations.models import PortalUser
+from portal.organisations.permissions import ALL_FLAGS, BUNDLES, Flag
+from tests.conftest import sign_in
+from tests.factories import OrganisationFactory, PortalUserFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+USER_ADMIN = BUNDLES["Full User Admin Access"]
+
+
+@pytest.fixture
+def tree():
+    organisation = OrganisationFactory()
+    head = organisation.head_office
+    north = services.office_create(organisation=organisation, parent=head, name="North Region", kind="region")
+    south = services.office_create(organisation=organisation, parent=head, name="South Region", kind="region")
+    return organisation, head, north, south
+
+
+def flags_post(flags, office):
+    return {"office": office.pk, **{f.value: "on" for f in flags}}
+
+
+def test_add_a_new_user_sends_an_invitation(client, primary_user, django_capture_on_commit_callbacks):
+    sign_in(client, primary_user.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+        "/portal/organisation/users/add/",
+            {"who": "new", "email": "new.admin@example.co.uk", "first_name": "Nia", "last_name": "New",
+             "mobile": "07700 123456", **flags_post([], primary_user.office),
+             "bundle_full_employee_access": "on"},
+        )  # fmt: skip
+    assert response.status_code == 302, response.content[:400]
+    added = PortalUser.objects.get(user__email="new.admin@example.co.uk")
+    assert added.flags == set(BUNDLES["Full Employee Access"])
+    assert added.user.mobile == "+447700123456"
+    assert "/accounts/invitation/" in mail.outbox[-1].body
+
+
+def test_add_form_errors_are_beside_the_fields(client, primary_user):
+    sign_in(client, primary_user.user)
+    response = client.post(
+        "/portal/organisation/users/add/",
+        {"who": "new", "email": "x@example.co.uk", "mobile": "0161 496 0000", **flags_post([], primary_user.office)},
+    )
+    assert "Enter the first name" in response.text
+    assert "mobile phone number that can receive text messages" in response.text
+    assert not PortalUser.objects.filter(user__email="x@example.co.uk").exists()
+
+
+def test_add_an_existing_user(client, primary_user):
+    former = UserFactory(email="former@example.co.uk")
+    sign_in(client, primary_user.user)
+    response = client.post(
+        "/portal/organisation/users/add/",
+        {"who": "existing", "email": "former@example.co.uk", **flags_post([Flag.VIEW_EMPLOYEES], primary_user.office)},
+    )
+    assert response.status_code == 302
+    assert PortalUser.objects.get(user=former).flags == {Flag.VIEW_EMPLOYEES}
+
+
+def test_cannot_grant_flags_one_lacks(tree):
+    organisation, head, north, south = tree
+    admin = PortalUserFactory(organisation=organisation, office=head, flags=[*USER_ADMIN, Flag.VIEW_EMPLOYEES])
+    with pytest.raises(services.AdministrationError, match="Can Use Funds"):
+        services.portal_user_add(
+            actor=admin, office=north, flags={Flag.USE_FUNDS}, email="a@example.co.uk", first_name="A",
+            last_name="B", mobile="+447700123456",
+        )  # fmt: skip
+    target = PortalUserFactory(organisation=organisation, office=north, flags=[Flag.USE_FUNDS])
+    # Nor withdraw them.
+    with pytest.raises(services.AdministrationError):
+        services.portal_user_set_permissions(actor=admin, target=target, office=north, flags=set())
+    # Flags one holds can be granted.
+    services.portal_user_set_permissions(
+        actor=admin, target=target, office=north, flags={Flag.USE_FUNDS, Flag.VIEW_EMPLOYEES}
+    )
+    target.refresh_from_db()
+    assert target.flags == {Flag.USE_FUNDS, Flag.VIEW_EMPLOYEES}
+
+
+def test_cannot_act_outside_ones_scope(tree):
+    organisation, head, north, south = tree
+    manager = PortalUserFactory(organisation=organisation, office=north, flags=ALL_FLAGS)
+    in_south = PortalUserFactory(organisation=organisation, office=south)
+    with pytest.raises(services.AdministrationError):
+        services.portal_user_add(
+            actor=manager, office=south, flags=set(), email="s@example.co.uk", first_name="S", last_name="S",
+            mobile="+447700123456",
+        )  # fmt: skip
+    with pytest.raises(services.AdministrationError):
+        services.portal_user_set_permissions(actor=manager, target=in_south, office=north, flags=set())
+
+
+def test_the_last_full_user_admin_keeps_it(tree):
+    organisation, head, north, south = tree
+    only = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    with pytest.raises(services.AdministrationError, match="last user with Full User Admin Access"):
+        services.portal_user_set_permissions(
+            actor=only, target=only, office=head, flags=set(ALL_FLAGS) - {Flag.REMOVE_USERS}
+        )
+    other = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    services.portal_user_set_permissions(actor=only, target=only, office=head, flags={Flag.VIEW_EMPLOYEES})
+    with pytest.raises(services.AdministrationError, match="last user"):
+        services.portal_user_remove(actor=PortalUserFactory(organisation=organisation, office=head,
+                                                             flags=[Flag.REMOVE_USERS]), target=other)  # fmt: skip
+    with pytest.raises(services.AdministrationError, match="yourself"):
+        services.portal_user_remove(actor=other, target=other)
+
+
+def test_regional_manager_cannot_see_or_change_another_regions_users_or_offices(client, tree):
+    organisation, head, north, south = tree
+    manager = PortalUserFactory(
+        organisation=organisation, office=north, flags=[*USER_ADMIN, Flag.CREATE_COMPANY_GROUPS]
+    )
+    southerner = PortalUserFactory(organisation=organisation, office=south, user__last_name="Southwick")
+    sign_in(client, manager.user)
+    assert "Southwick" not in client.get("/portal/organisation/users/").text
+    assert client.get(f"/portal/organisation/users/{southerner.pk}/").status_code == 404
+    assert client.post(f"/portal/organisation/users/{southerner.pk}/remove/").status_code == 404
+    assert client.post(f"/portal/organisation/users/{southerner.pk}/reset-password/").status_code == 404
+    groups = client.get("/portal/organisation/groups/").text
+    assert "North Region" in groups and "South Region" not in groups
+    assert client.get(f"/portal/organisation/groups/{south.pk}/").status_code == 404
+    assert client.post(f"/portal/organisation/groups/{south.pk}/close/").status_code == 404
+    response = client.post("/portal/organisation/groups/add/", {"name": "Sneaky", "kind": "office", "parent": south.pk})
+    assert response.status_code == 200 and not organisation.offices.filter(name="Sneaky").exists()
+
+
+def test_other_organisation_is_404_and_missing_flag_is_403(client, tree):
+    organisation, head, north, south = tree
+    target = PortalUserFactory(organisation=organisation, office=head)
+    other = OrganisationFactory()
+    outsider = PortalUserFactory(organisation=other, all_flags=True)
+    sign_in(client, outsider.user)
+    assert client.get(f"/portal/organisation/users/{target.pk}/").status_code == 404
+    assert client.get(f"/portal/organisation/groups/{head.pk}/").status_code == 404
+    client.logout()
+    no_flags = PortalUserFactory(organisation=organisation, office=head, flags=[Flag.VIEW_EMPLOYEES])
+    sign_in(client, no_flags.user)
+    for url in ["/portal/organisation/", "/portal/organisation/users/", "/portal/organisation/users/add/",
+                f"/portal/organisation/users/{target.pk}/", "/portal/organisation/groups/",
+                "/portal/organisation/details/"]:  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert target.user.email not in response.text
+
+
+def test_reset_password_emails_a_link(client, primary_user):
+    target = PortalUserFactory(organisation=primary_user.organisation, office=primary_user.office)
+    sign_in(client, primary_user.user)
+    client.post(f"/portal/organisation/users/{target.pk}/reset-password/")
+    assert mail.outbox[-1].to == [target.user.email] and "/accounts/password-reset/" in mail.outbox[-1].body
+
+
+def test_removed_user_keeps_history_and_loses_access(client, primary_user):
+    target = PortalUserFactory(organisation=primary_user.organisation, office=primary_user.office)
+    sign_in(client, primary_user.user)
+    client.post(f"/portal/organisation/users/{target.pk}/remove/")
+    target.refresh_from_db()
+    assert target.removed_at is not None
+    client.logout()
+    sign_in(client, target.user)
+    assert client.get("/portal/").status_code == 403
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_user_list_query_count_is_constant(client, primary_user, count, django_assert_max_num_queries):
+    for _ in range(count):
+        PortalUserFactory(organisation=primary_user.organisation, office=primary_user.office)
+    sign_in(client, primary_user.user)
+    with django_assert_max_num_queries(8):
+        client.get("/portal/organisation/users/")
+    with django_assert_max_num_queries(8):
+        client.get("/portal/organisation/groups/")
