@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import factory
 
 from portal.employees.models import Employment
-from portal.registry.models import Card, CardType, HseResult, Operative
+from portal.registry.models import Card, CardType, CardTypeFamily, HseResult, Operative
 
 
 class OperativeFactory(factory.django.DjangoModelFactory):
@@ -18,12 +18,33 @@ class OperativeFactory(factory.django.DjangoModelFactory):
     gender = "M"
 
 
+class CardTypeFamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CardTypeFamily
+        django_get_or_create = ("name",)
+
+    name = "Core - Electrical"
+
+
+class CardTypeFactory(factory.django.DjangoModelFactory):
+    """The seeded card type when present (a test database flush removes seeded rows: then it is made again)."""
+
+    class Meta:
+        model = CardType
+        django_get_or_create = ("name",)
+
+    name = "Craft or Related Disciplines"
+    family = factory.SubFactory(CardTypeFamilyFactory)
+    short_name = "Craft"
+    duration_months = 36
+
+
 class CardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Card
 
     operative = factory.SubFactory(OperativeFactory)
-    card_type = factory.LazyFunction(lambda: CardType.objects.get(name="Craft or Related Disciplines"))
+    card_type = factory.SubFactory(CardTypeFactory)
     number = factory.Sequence(lambda n: f"{10000000 + n:08d}")
     expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=700))
     issued_on = factory.LazyAttribute(lambda o: o.expires_on - timedelta(days=3 * 365))
