@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from portal.employees.models import Employment
-from portal.organisations.access import scope
+from portal.organisations.access import require_flag, scope
 from portal.organisations.models import Office, PortalUser
 from portal.organisations.permissions import Flag
 from portal.registry.models import Card, CardStatus, HseResult
@@ -28,6 +28,19 @@ def _latest_card(field: str):
         .order_by("-expires_on")
         .values(field)[:1]
     )
+
+
+def _search_filter(search: str) -> Q:
+    """A card number (digits), an NI number, or words that start a first or last name."""
+    compact = search.replace(" ", "")
+    if compact.isdigit():
+        return Q(Exists(Card.objects.filter(operative=OuterRef("operative"), number=compact)))
+    if len(compact) == 9 and compact[:2].isalpha() and compact[2:8].isdigit():
+        return Q(operative__ni_number=ni_number_normalise(compact))
+    query = Q()
+    for word in search.replace(",", " ").split():
+        query &= Q(operative__last_name__istartswith=word) | Q(operative__first_name__istartswith=word)
+    return query
 
 
 def employees_in_scope(portal_user: PortalUser, *, current: bool = True) -> QuerySet:
@@ -57,13 +70,7 @@ def employee_list(
     if office is not None:  # the chosen office and everything below it (already checked to be in scope)
         employments = employments.filter(office__path__startswith=office.path)
     if search := search.strip():
-        ni = ni_number_normalise(search)
-        by_card = Card.objects.filter(operative=OuterRef("operative"), number=search)
-        words = search.replace(",", " ").split()
-        name_query = Q()
-        for word in words:
-            name_query &= Q(operative__first_name__icontains=word) | Q(operative__last_name__icontains=word)
-        employments = employments.filter(name_query | Q(operative__ni_number=ni) | Exists(by_card))
+        employments = employments.filter(_search_filter(search))
     if card_status == CardStatus.NONE:
         employments = employments.filter(card_expires_on__isnull=True)
     elif card_status == CardStatus.EXPIRED:
@@ -99,19 +106,18 @@ def hse_status(operative, *, today: date | None = None) -> str:
 
 
 def expiring_cards(portal_user: PortalUser, *, expired: bool, today: date | None = None) -> QuerySet:
-    """Cards of current employees in scope: expiring within three months, or already expired (newest card only)."""
+    """Current employees' newest cards (in scope) expiring within three months, or already expired."""
     today = today or date.today()
-    employments = employees_in_scope(portal_user)
+    require_flag(portal_user, Flag.VIEW_EMPLOYEES)
+    newer = Card.objects.filter(
+        operative=OuterRef("operative"), cancelled_at__isnull=True, expires_on__gt=OuterRef("expires_on")
+    )
     cards = Card.objects.filter(
         cancelled_at__isnull=True,
-        operative__in=employments.values("operative"),
-        # only the operative's newest card counts: an old expired card replaced by a new one is not listed
-        expires_on=Subquery(
-            Card.objects.filter(operative=OuterRef("operative"), cancelled_at__isnull=True)
-            .order_by("-expires_on")
-            .values("expires_on")[:1]
-        ),
-    )
+        operative__employments__organisation_id=portal_user.organisation_id,
+        operative__employments__left_on__isnull=True,
+        operative__employments__office__path__startswith=portal_user.office.path,
+    ).exclude(Exists(newer))
     if expired:
         cards = cards.filter(expires_on__lt=today).order_by("-expires_on", "pk")
     else:
