@@ -1,14 +1,9 @@
-"""Shared fixtures. Test settings: ECS_TESTING=1 (set below, before Django loads)."""
+"""Shared fixtures. The settings are portal.test_settings (pyproject.toml)."""
 
-import os
+import pyotp
+import pytest
 
-os.environ.setdefault("ECS_TESTING", "1")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-
-import pyotp  # noqa: E402
-import pytest  # noqa: E402
-
-from tests.factories import OrganisationFactory, PortalUserFactory  # noqa: E402
+from tests.factories import OrganisationFactory, PortalUserFactory
 
 pytest_plugins = ["tests.sandbox_fixtures", "tests.prefect_fixtures"]
 
