@@ -244,3 +244,15 @@ def test_forms_are_csrf_protected(primary_user):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/accounts/sign-in/", {"email": primary_user.user.email, "password": PASSWORD})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/registry/cardtype/", "/admin/registry/cardtype/1/change/", "/admin/registry/operative/",
+     "/admin/organisations/organisation/", "/admin/accounts/user/", "/admin/licensing/licenceapplication/",
+     "/admin/licensing/membershiprecord/", "/admin/employees/employment/", "/admin/accounts/user/add/"],
+)  # fmt: skip
+def test_reference_data_and_records_open_in_admin(client, url):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    sign_in(client, admin)
+    assert client.get(url).status_code == 200

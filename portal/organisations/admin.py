@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from portal.organisations.models import Office, Organisation, PortalUser
+
+
+class OfficeInline(admin.TabularInline):
+    model = Office
+    extra = 0
+    fields = ["name", "kind", "parent", "postcode", "closed_at"]
+    readonly_fields = ["parent"]
+    show_change_link = True
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "jib_membership_number", "eca_membership_number", "companies_house_number", "is_active"]
+    search_fields = ["name", "jib_membership_number", "eca_membership_number", "companies_house_number"]
+    list_filter = ["is_active", "is_jib"]
+    inlines = [OfficeInline]
+
+
+@admin.register(PortalUser)
+class PortalUserAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "office", "is_primary_user", "removed_at"]
+    search_fields = ["user__email", "user__last_name", "organisation__name"]
+    list_select_related = ["user", "organisation", "office"]
+    raw_id_fields = ["user", "organisation", "office"]
