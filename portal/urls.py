@@ -17,5 +17,7 @@ urlpatterns = [
     path("portal/employees/", include("portal.employees.urls")),
     path("portal/records/", include("portal.registry.urls")),
     path("apply/", include("portal.licensing.urls")),
+    # viewflow's back-office menu signs out through the url named "logout".
+    path("sign-out/", account_views.signout, name="logout"),
     path("", account_views.start, name="start"),
 ]

@@ -256,3 +256,15 @@ def test_reference_data_and_records_open_in_admin(client, url):
     admin = UserFactory(is_superuser=True, is_staff=True)
     sign_in(client, admin)
     assert client.get(url).status_code == 200
+
+
+def test_back_office_menu_signs_out(client):
+    staff = services.jib_staff_create(
+        email="out@jib.example", first_name="O", last_name="Ut", mobile="+447700123111", teams=["licensing"],
+        password=PASSWORD,
+    )  # fmt: skip
+    sign_in(client, staff)
+    page = client.get("/backoffice/workflow/queue/")
+    assert 'action="/sign-out/"' in page.text
+    client.post("/sign-out/")
+    assert client.get("/backoffice/workflow/queue/").status_code == 302
