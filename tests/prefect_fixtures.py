@@ -20,7 +20,7 @@ def prefect_server():
 
 
 @pytest.fixture
-def prefect_worker(prefect_server, transactional_db, settings):
+def prefect_worker(prefect_server, django_db_serialized_rollback, transactional_db, settings):
     """Serves tasks.worker's background tasks for the test in a thread, as `python -m tasks.worker` does."""
     from prefect.task_worker import TaskWorker
 

@@ -1,6 +1,20 @@
 from django.contrib import admin
 
-from portal.registry.models import Card, CardType, CardTypeFamily, HseResult, Operative, Qualification
+from portal.registry.models import (
+    AwardingBody,
+    Card,
+    CardType,
+    CardTypeFamily,
+    Grade,
+    HseExemption,
+    HseResult,
+    Occupation,
+    OccupationRequirement,
+    Operative,
+    Qualification,
+    QualificationType,
+    ReferenceType,
+)
 
 
 @admin.register(CardTypeFamily)
@@ -46,3 +60,37 @@ class CardAdmin(admin.ModelAdmin):
     search_fields = ["number", "operative__last_name", "operative__ni_number"]
     list_select_related = ["operative", "card_type"]
     raw_id_fields = ["operative"]
+
+
+@admin.register(AwardingBody)
+class AwardingBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "reference_label", "asks_learner_reference", "is_active"]
+
+
+@admin.register(QualificationType)
+class QualificationTypeAdmin(admin.ModelAdmin):
+    list_display = ["title", "awarding_body", "code"]
+    list_filter = ["awarding_body"]
+    search_fields = ["title", "code"]
+
+
+class GradeInline(admin.TabularInline):
+    model = Grade
+    extra = 0
+
+
+class RequirementInline(admin.TabularInline):
+    model = OccupationRequirement
+    extra = 0
+    filter_horizontal = ["any_of"]
+
+
+@admin.register(Occupation)
+class OccupationAdmin(admin.ModelAdmin):
+    list_display = ["name", "card_type", "can_be_main", "can_be_additional", "position"]
+    list_filter = ["card_type"]
+    inlines = [GradeInline, RequirementInline]
+
+
+admin.site.register(ReferenceType)
+admin.site.register(HseExemption)

@@ -150,3 +150,112 @@ class Qualification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The card-application catalogue (reference data, seeded and editable in admin).
+
+
+class AwardingBody(models.Model):
+    """A body that awards qualifications and checks its certificates (City & Guilds, EAL, LCL Awards...)."""
+
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    reference_label = models.CharField(max_length=60, default="Certificate number")
+    asks_learner_reference = models.BooleanField(
+        default=False, help_text="The body identifies learners by a reference (e.g. ULN) instead of date of birth."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferenceType(models.Model):
+    """A kind of evidence that is not a certificate (JIB grading record, apprenticeship completion, employer letter)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    instructions = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QualificationType(models.Model):
+    """A qualification the scheme recognises (e.g. City & Guilds 2365-03)."""
+
+    awarding_body = models.ForeignKey(AwardingBody, on_delete=models.PROTECT, related_name="qualification_types")
+    code = models.CharField(max_length=30, blank=True)
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["awarding_body__name", "title"]
+        constraints = [models.UniqueConstraint(fields=["awarding_body", "title"], name="unique_qualification_type")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.awarding_body.name}{' ' + self.code if self.code else ''})"
+
+
+class Occupation(models.Model):
+    """An occupation a card type covers, as main and/or additional occupation."""
+
+    card_type = models.ForeignKey(CardType, on_delete=models.PROTECT, related_name="occupations")
+    name = models.CharField(max_length=100)
+    can_be_main = models.BooleanField(default=True)
+    can_be_additional = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["card_type", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["card_type", "name"], name="unique_occupation_per_card_type")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Grade(models.Model):
+    """A grade within an occupation where grading applies (a change needs the employer's endorsement)."""
+
+    occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="grades")
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["occupation", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OccupationRequirement(models.Model):
+    """One requirement of an occupation: any one of the listed qualifications meets it."""
+
+    occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="requirements")
+    description = models.CharField(max_length=200)
+    any_of = models.ManyToManyField(QualificationType, related_name="meets")
+
+    class Meta:
+        ordering = ["occupation", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class HseExemption(models.Model):
+    """A recognised exemption from the HS&E assessment, with the evidence it needs."""
+
+    name = models.CharField(max_length=150, unique=True)
+    evidence = models.TextField()
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "HS&E exemption"
+
+    def __str__(self) -> str:
+        return self.name

@@ -9,3 +9,22 @@ def card_check(*, number: str, today: date | None = None) -> tuple[CardStatus, C
     if card is None:
         return CardStatus.NONE, None
     return card.status_on(today or date.today()), card
+
+
+def occupations_offered(*, card_type, held_qualification_ids: set[int]) -> list[tuple]:
+    """Each occupation of a card type with whether the held qualifications meet all of its requirements
+    (a requirement is met by any one of its qualifications). Two queries whatever the catalogue's size."""
+    from django.db.models import Prefetch
+
+    from portal.registry.models import Occupation, OccupationRequirement
+
+    occupations = Occupation.objects.filter(card_type=card_type).prefetch_related(
+        "grades", Prefetch("requirements", queryset=OccupationRequirement.objects.prefetch_related("any_of"))
+    )
+    offered = []
+    for occupation in occupations:
+        missing = [
+            r for r in occupation.requirements.all() if not {q.pk for q in r.any_of.all()} & held_qualification_ids
+        ]
+        offered.append((occupation, not missing, missing))
+    return offered

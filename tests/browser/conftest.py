@@ -45,7 +45,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db):
+def page(browser, django_db_serialized_rollback, live_server, transactional_db):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15000)
     page = context.new_page()
