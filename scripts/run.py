@@ -35,6 +35,7 @@ BASE_ENV = {
     "PREFECT_SERVER_API_PORT": str(PREFECT_PORT),
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "COMPANIES_HOUSE_URL": "http://127.0.0.1:8101",
+    "AWARDING_BODIES_URL": "http://127.0.0.1:8102",
     "STRIPE_API_BASE": "http://127.0.0.1:8420",
     "SITE_URL": f"http://127.0.0.1:{WEB_PORT}",
 }
@@ -56,6 +57,7 @@ PREFECT = Service(
 )
 SERVICES = [
     Service("companies-house", [PY, "-m", "sandboxes.companies_house", "--port", "8101"]),
+    Service("awarding-bodies", [PY, "-m", "sandboxes.awarding_bodies", "--port", "8102"]),
     Service("localstripe", [str(Path(PY).parent / "localstripe"), "--port", "8420"]),
     Service("worker", [PY, "-m", "tasks.worker"]),
     Service("schedules", [PY, "-m", "tasks.serve"]),
@@ -174,6 +176,7 @@ def banner() -> None:
         f"  Back office         http://127.0.0.1:{WEB_PORT}/backoffice/",
         f"  Prefect UI          http://127.0.0.1:{PREFECT_PORT}/",
         "  Companies House     http://127.0.0.1:8101/ (sandbox)",
+        "  Awarding bodies     http://127.0.0.1:8102/ (sandbox)",
         "  Stripe              http://127.0.0.1:8420/ (localstripe)",
         "",
         accounts.rstrip(),

@@ -5,6 +5,7 @@ import socket
 import pytest
 
 from sandboxes._server import start_in_thread
+from sandboxes.awarding_bodies import AwardingBodiesHandler
 from sandboxes.companies_house import CompaniesHouseHandler
 
 
@@ -32,3 +33,17 @@ def companies_house_down(settings):
     settings.COMPANIES_HOUSE_URL = f"http://127.0.0.1:{port}"
     settings.EXTERNAL_TIMEOUT_SECONDS = 1
     return settings.COMPANIES_HOUSE_URL
+
+
+@pytest.fixture(scope="session")
+def awarding_bodies_server():
+    server, url = start_in_thread(AwardingBodiesHandler)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture
+def awarding_bodies(settings, awarding_bodies_server):
+    settings.AWARDING_BODIES_URL = awarding_bodies_server
+    settings.EXTERNAL_TIMEOUT_SECONDS = 2
+    return awarding_bodies_server
