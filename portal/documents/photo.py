@@ -1,0 +1,71 @@
+"""The ECS photo guidance, as far as it can be judged without a face-recognition model.
+
+Checks: a JPEG or PNG; at least 600 × 750 pixels; portrait proportions near 7:9 (passport style); a plain, light
+background (the borders are light and even); a face-sized region of skin tones near the centre; neither too dark nor
+burnt out; in focus. Limits, honestly: skin is found by colour (YCbCr ranges), so an unusual light or a
+skin-coloured background can fool it, and a second face is not detected. A person checks every photo again at the JIB.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from PIL import Image, ImageFilter, ImageStat
+
+from portal.documents.validators import validate_image
+
+MIN_WIDTH, MIN_HEIGHT = 600, 750
+RATIO, RATIO_TOLERANCE = 7 / 9, 0.08
+MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass
+class PhotoCheck:
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+
+def _skin_fraction(image: Image.Image) -> float:
+    ycbcr = image.convert("YCbCr")
+    _, cb, cr = (channel.getdata() for channel in ycbcr.split())
+    skin = sum(1 for b, r in zip(cb, cr, strict=True) if 77 <= b <= 127 and 133 <= r <= 173)
+    return skin / max(1, image.width * image.height)
+
+
+def photo_check(file) -> PhotoCheck:
+    check = PhotoCheck()
+    try:
+        width, height = validate_image(file, max_bytes=MAX_BYTES, what="The photo")
+    except ValidationError as exc:
+        check.reasons.extend(exc.messages)
+        return check
+    if width < MIN_WIDTH or height < MIN_HEIGHT:
+        check.reasons.append(f"The photo is too small: it must be at least {MIN_WIDTH} × {MIN_HEIGHT} pixels.")
+    if abs(width / height - RATIO) > RATIO_TOLERANCE:
+        check.reasons.append("The photo must be portrait, in passport proportions (about 7 wide to 9 high).")
+    with Image.open(file) as opened:
+        image = opened.convert("RGB")
+    file.seek(0)
+    small = image.resize((140, 180))
+    grey = small.convert("L")
+    brightness = ImageStat.Stat(grey).mean[0]
+    if brightness < 60:
+        check.reasons.append("The photo is too dark.")
+    elif brightness > 225:
+        check.reasons.append("The photo is too bright: the face must be clearly visible.")
+    strips = [grey.crop((0, 0, 140, 18)), grey.crop((0, 0, 14, 180)), grey.crop((126, 0, 140, 180))]
+    border = [ImageStat.Stat(strip) for strip in strips]
+    if any(s.mean[0] < 150 for s in border) or any(s.stddev[0] > 28 for s in border):
+        check.reasons.append("The background must be plain and light, with nothing behind the person.")
+    centre = small.crop((35, 30, 105, 130))
+    if _skin_fraction(centre) < 0.2:
+        check.reasons.append(
+            "We could not find a face in the middle of the photo: it must show the head and shoulders."
+        )
+    # Edge strength inside the frame (the frame itself always shows as an edge): a sharp photo has strong edges.
+    edges = image.convert("L").resize((420, 540)).filter(ImageFilter.FIND_EDGES).crop((4, 4, 416, 536))
+    if edges.getextrema()[1] < 64 or ImageStat.Stat(edges).var[0] < 15:
+        check.reasons.append("The photo is blurred: it must be sharp and in focus.")
+    return check
