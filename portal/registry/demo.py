@@ -48,7 +48,7 @@ def load(*, stdout) -> None:
         Operative(
             title=rng.choice(["Mr", "Mrs", "Ms", "Miss", ""]),
             first_name=FIRST_NAMES[i % len(FIRST_NAMES)],
-            last_name=LAST_NAMES[(i * 7) % len(LAST_NAMES)],
+            last_name=LAST_NAMES[(i * 7 + i // len(FIRST_NAMES)) % len(LAST_NAMES)],
             gender=rng.choice(["M", "F", "M", "M"]),
             date_of_birth=date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 38)),
             ni_number=demo_ni_number(i),
@@ -78,7 +78,7 @@ def load(*, stdout) -> None:
             Card(operative=operative, card_type=card_type, number=f"{40000000 + i * 37:08d}", issued_on=issued,
                  expires_on=expires)
         )  # fmt: skip
-        taken = today - timedelta(days=rng.randrange(30, 1000))
+        taken = today - timedelta(days=rng.randrange(30, 820))
         passed = i % 11 != 0
         results.append(
             HseResult(operative=operative, number=f"HSE{5000000 + i:07d}", taken_on=taken, passed=passed,
