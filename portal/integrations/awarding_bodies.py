@@ -7,7 +7,8 @@ from datetime import date, datetime
 import httpx
 from django.conf import settings
 
-from portal.integrations.errors import ExternalServiceRejected, ExternalServiceUnavailable
+from portal.integrations.errors import ExternalServiceRejected
+from portal.integrations.http import call
 
 
 @dataclass(frozen=True)
@@ -26,20 +27,7 @@ class CertificateCheck:
 
 
 def _request(party: str, method: str, path: str, **kwargs) -> httpx.Response | None:
-    url = settings.AWARDING_BODIES_URL.rstrip("/") + path
-    try:
-        response = httpx.request(method, url, timeout=settings.EXTERNAL_TIMEOUT_SECONDS, **kwargs)
-    except httpx.TimeoutException:
-        raise ExternalServiceUnavailable(party, "it did not answer in time")
-    except httpx.TransportError as exc:
-        raise ExternalServiceUnavailable(party, f"it could not be reached ({type(exc).__name__})")
-    if response.status_code == 404:
-        return None
-    if response.status_code >= 500:
-        raise ExternalServiceUnavailable(party, f"it answered {response.status_code}")
-    if response.status_code >= 400:
-        raise ExternalServiceRejected(party, f"it answered {response.status_code}")
-    return response
+    return call(party, method, settings.AWARDING_BODIES_URL.rstrip("/") + path, **kwargs)
 
 
 def _iso(value: str | None) -> date | None:

@@ -3,10 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 
-import httpx
 from django.conf import settings
 
-from portal.integrations.errors import ExternalServiceRejected, ExternalServiceUnavailable
+from portal.integrations.http import call
 
 PARTY = "Companies House"
 
@@ -29,20 +28,9 @@ class CompanyProfile:
 def company_profile(*, number: str) -> CompanyProfile | None:
     """The company's profile, or None when Companies House has no company with that number."""
     url = f"{settings.COMPANIES_HOUSE_URL.rstrip('/')}/company/{number.strip().upper()}"
-    try:
-        response = httpx.get(
-            url, auth=(settings.COMPANIES_HOUSE_API_KEY, ""), timeout=settings.EXTERNAL_TIMEOUT_SECONDS
-        )
-    except httpx.TimeoutException:
-        raise ExternalServiceUnavailable(PARTY, "it did not answer in time")
-    except httpx.TransportError as exc:
-        raise ExternalServiceUnavailable(PARTY, f"it could not be reached ({type(exc).__name__})")
-    if response.status_code == 404:
+    response = call(PARTY, "GET", url, auth=(settings.COMPANIES_HOUSE_API_KEY, ""))
+    if response is None:
         return None
-    if response.status_code >= 500:
-        raise ExternalServiceUnavailable(PARTY, f"it answered {response.status_code}")
-    if response.status_code >= 400:
-        raise ExternalServiceRejected(PARTY, f"it answered {response.status_code}")
     data = response.json()
     address = data.get("registered_office_address") or {}
     created = data.get("date_of_creation")
