@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "portal.registry",
     "portal.employees",
     "portal.licensing",
+    "portal.orders",
     "workflows.common",
     "workflows.licence",
 ]
