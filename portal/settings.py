@@ -204,6 +204,8 @@ ECS_RUN_JOBS_INLINE = env_bool("ECS_RUN_JOBS_INLINE", False)
 # Every process talks to a Prefect server it is given; none may start Prefect's temporary server.
 os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Background tasks run outside any flow run: their logs stay local instead of warning about it.
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 LOGGING = {
     "version": 1,

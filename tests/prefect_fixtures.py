@@ -36,8 +36,11 @@ def prefect_worker(prefect_server, django_db_serialized_rollback, transactional_
         ready.set()
         await TaskWorker(run_job).start(timeout=180)
 
-    thread = threading.Thread(target=lambda: contextlib.suppress(asyncio.CancelledError) and asyncio.run(serve()))
-    thread.daemon = True
+    def run():
+        with contextlib.suppress(asyncio.CancelledError):  # how the test stops it
+            asyncio.run(serve())
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     ready.wait(10)
     yield
