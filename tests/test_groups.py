@@ -50,6 +50,14 @@ def test_employer_details(client, primary_user):
     assert primary_user.organisation.name == "Sparks Renamed Ltd"
 
 
-def test_head_office_cannot_close(primary_user):
-    with pytest.raises(services.AdministrationError):
-        services.office_close_checked(office=primary_user.organisation.head_office)
+def test_head_office_and_ones_own_office_cannot_close_or_move(primary_user):
+    head = primary_user.organisation.head_office
+    region = services.office_create(organisation=primary_user.organisation, parent=head, name="R", kind="region")
+    with pytest.raises(services.AdministrationError, match="work at"):
+        services.office_close_checked(actor=primary_user, office=head)
+    with pytest.raises(services.AdministrationError, match="work at"):
+        services.office_move_checked(actor=primary_user, office=head, new_parent=region)
+    with pytest.raises(services.AdministrationError, match="below itself"):
+        services.office_move_checked(actor=primary_user, office=region,
+                                     new_parent=services.office_create(organisation=primary_user.organisation,
+                                                                       parent=region, name="Inner"))  # fmt: skip

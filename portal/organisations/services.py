@@ -118,10 +118,24 @@ def office_update(*, office: Office, name: str, address: str, postcode: str, tel
     return office
 
 
-def office_close_checked(*, office: Office) -> Office:
+def office_move_checked(*, actor: PortalUser, office: Office, new_parent: Office) -> Office:
+    """Move an office within the actor's part of the organisation (never the office the actor works at)."""
+    if office.pk == actor.office_id:
+        raise AdministrationError("You cannot move the office you work at.")
+    if not office.is_within(actor.office) or not new_parent.is_within(actor.office):
+        raise AdministrationError("Both offices must be within your part of the organisation.")
+    try:
+        return office_move(office=office, new_parent=new_parent)
+    except ValueError as exc:
+        raise AdministrationError(str(exc)) from None
+
+
+def office_close_checked(*, actor: PortalUser, office: Office) -> Office:
     """Close an office that nobody works at any more (its employees and users moved or gone)."""
     from portal.employees.models import Employment
 
+    if office.pk == actor.office_id:
+        raise AdministrationError("You cannot close the office you work at.")
     if office.parent_id is None:
         raise AdministrationError("The head office cannot be closed.")
     subtree = Office.objects.filter(organisation_id=office.organisation_id, path__startswith=office.path)

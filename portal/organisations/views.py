@@ -77,16 +77,13 @@ def office_move(request, pk: int):
     form = MoveOfficeForm(request.POST or None, offices=targets, initial={"parent": office.parent_id})
     if request.method == "POST" and form.is_valid():
         parent = access_office(portal_user, office_id=form.cleaned_data["parent"], flag=Flag.CREATE_COMPANY_GROUPS)
-        if office.pk == portal_user.office_id:
-            form.add_error(None, "You cannot move the office you work at.")
+        try:
+            services.office_move_checked(actor=portal_user, office=office, new_parent=parent)
+        except services.AdministrationError as exc:
+            form.add_error("parent", str(exc))
         else:
-            try:
-                services.office_move(office=office, new_parent=parent)
-            except ValueError as exc:
-                form.add_error("parent", str(exc))
-            else:
-                messages.success(request, f"{office.name} now sits below {parent.name}.")
-                return redirect("organisations:groups")
+            messages.success(request, f"{office.name} now sits below {parent.name}.")
+            return redirect("organisations:groups")
     return render(
         request, "organisations/office_form.html", {"form": form, "title": f"Move {office.name}", "office": office}
     )
@@ -96,14 +93,11 @@ def office_move(request, pk: int):
 def office_close(request, pk: int):
     portal_user = portal_user_of(request)
     office = access_office(portal_user, office_id=pk, flag=Flag.CREATE_COMPANY_GROUPS)
-    if office.pk == portal_user.office_id:
-        messages.error(request, "You cannot close the office you work at.")
-    else:
-        try:
-            services.office_close_checked(office=office)
-            messages.success(request, f"{office.name} is closed.")
-        except services.AdministrationError as exc:
-            messages.error(request, str(exc))
+    try:
+        services.office_close_checked(actor=portal_user, office=office)
+        messages.success(request, f"{office.name} is closed.")
+    except services.AdministrationError as exc:
+        messages.error(request, str(exc))
     return redirect("organisations:groups")
 
 
