@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.orders.models import FundsAccount, FundsLedgerEntry
+from portal.orders.models import CardPrice, FundsAccount, FundsLedgerEntry
 
 
 class EntryInline(admin.TabularInline):
@@ -18,3 +18,9 @@ class FundsAccountAdmin(admin.ModelAdmin):
     list_display = ["organisation", "balance_pence"]
     readonly_fields = ["organisation", "balance_pence"]
     inlines = [EntryInline]
+
+
+@admin.register(CardPrice)
+class CardPriceAdmin(admin.ModelAdmin):
+    list_display = ["card_type", "application_type", "price_pence", "member_discount_pence", "vat_rate_basis_points"]
+    list_filter = ["application_type"]

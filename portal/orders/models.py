@@ -45,3 +45,31 @@ class FundsLedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount_pence / 100:+,.2f}"
+
+
+class ApplicationType(models.TextChoices):
+    INITIAL = "initial", "Initial"
+    RENEWAL = "renewal", "Renewal"
+
+
+class CardPrice(models.Model):
+    """The published price of a card application (reference data), VAT included, and the JIB member discount."""
+
+    card_type = models.ForeignKey("registry.CardType", on_delete=models.PROTECT, related_name="prices")
+    application_type = models.CharField(max_length=10, choices=ApplicationType.choices)
+    price_pence = models.PositiveIntegerField(help_text="Including VAT.")
+    member_discount_pence = models.PositiveIntegerField(
+        default=0, help_text="Taken off for JIB members applying online."
+    )
+    vat_rate_basis_points = models.PositiveIntegerField(default=2000, help_text="20% is 2000.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["card_type", "application_type"], name="one_price_per_application_type"),
+            models.CheckConstraint(
+                condition=models.Q(member_discount_pence__lte=models.F("price_pence")), name="discount_within_price"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card_type} {self.get_application_type_display()}: £{self.price_pence / 100:,.2f}"
