@@ -178,3 +178,39 @@ def test_user_list_query_count_is_constant(client, primary_user, count, django_a
         client.get("/portal/organisation/users/")
     with django_assert_max_num_queries(8):
         client.get("/portal/organisation/groups/")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_removing_each_others_admin_access_at_once_leave_one_admin():
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    organisation = OrganisationFactory()
+    head = organisation.head_office
+    first = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    second = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def strip(actor, target):
+        try:
+            start.wait()
+            services.portal_user_set_permissions(actor=actor, target=target, office=head, flags={Flag.VIEW_EMPLOYEES})
+            outcomes.append("done")
+        except services.AdministrationError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=strip, args=pair) for pair in ((first, second), (second, first))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["done", "refused"]
+    admins = [p for p in PortalUser.objects.filter(organisation=organisation) if set(USER_ADMIN) <= p.flags]
+    assert len(admins) == 1
