@@ -1,7 +1,7 @@
 import pytest
 
 from portal.orders.models import CardPrice
-from portal.orders.pricing import card_application_price, vat_included
+from portal.orders.selectors import card_application_price, vat_included
 from portal.registry.models import CardType
 
 pytestmark = pytest.mark.django_db

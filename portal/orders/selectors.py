@@ -1,4 +1,4 @@
-"""Card application prices in integer pence: the published price, the JIB member discount, VAT shown."""
+"""Reads for orders: card application prices in integer pence, with the JIB member discount and VAT shown."""
 
 from dataclasses import dataclass
 
