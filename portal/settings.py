@@ -57,8 +57,10 @@ INSTALLED_APPS = [
     "portal.employees",
     "portal.licensing",
     "portal.orders",
+    "portal.applications",
     "workflows.common",
     "workflows.licence",
+    "workflows.card_application",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("portal/organisation/", include("portal.organisations.urls")),
     path("portal/employees/", include("portal.employees.urls")),
     path("portal/records/", include("portal.registry.urls")),
+    path("portal/applications/", include("portal.applications.urls")),
+    path("portal/orders/", include("portal.orders.urls")),
     path("apply/", include("portal.licensing.urls")),
     # viewflow's back-office menu signs out through the url named "logout".
     path("sign-out/", account_views.signout, name="logout"),

@@ -3,11 +3,13 @@
 from viewflow.urls import Site
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 
+from workflows.card_application.flows import CardApplicationFlow
 from workflows.licence.flows import LicenceFlow
 
 # Each process adds its FlowViewset here.
 FLOW_VIEWSETS = [
     FlowViewset(LicenceFlow, icon="verified_user"),
+    FlowViewset(CardApplicationFlow, icon="badge"),
 ]
 
 site = Site(

@@ -92,6 +92,9 @@ class Card(models.Model):
     issued_on = models.DateField()
     expires_on = models.DateField(db_index=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # What the card shows, when it was issued through a card application.
+    occupation = models.ForeignKey("Occupation", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    grade = models.ForeignKey("Grade", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-expires_on"]

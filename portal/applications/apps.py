@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ApplicationsConfig(AppConfig):
+    name = "portal.applications"
+    label = "applications"
+    verbose_name = "Card applications"
