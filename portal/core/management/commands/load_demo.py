@@ -12,6 +12,8 @@ DEMO_MODULES = [
     "portal.registry.demo",
     "portal.employees.demo",
     "portal.licensing.demo",
+    "portal.applications.demo",
+    "workflows.card_application.demo",
     "portal.orders.demo",
 ]
 
