@@ -83,7 +83,7 @@ def start(request):
     for employment in employments:
         employment.hse_status = hse_status(employment.operative)
     availability = selectors.card_types_available(employments=employments)
-    form = ChooseTypesForm(request.POST or None, availability=availability)
+    form = ChooseTypesForm(request.POST if request.method == "POST" else None, availability=availability)
     if request.method == "POST" and form.is_valid():
         choices = form.choices()
         try:
@@ -116,9 +116,10 @@ def step1(request, pk: int):
         if request.method == "POST":
             raise PermissionDenied("This application can no longer be changed.")
         return _read_only(request, application)
+    posted = request.method == "POST"
     form = ApplicantForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         has_photo=bool(application.photo),
         initial={"business_phone": application.business_phone, "business_email": application.business_email},
     )
@@ -182,7 +183,7 @@ def step3(request, pk: int):
         "registered_electrician": application.registered_electrician,
         "qualified_supervisor": application.qualified_supervisor,
     }
-    form = OccupationsForm(request.POST or None, options=options, initial=initial)
+    form = OccupationsForm(request.POST if request.method == "POST" else None, options=options, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -221,7 +222,7 @@ def step4(request, pk: int):
     portal_user = portal_user_of(request)
     application = selectors.card_application_detail(portal_user, pk=pk)
     can_edit = portal_user.has_flag(Flag.FILL_IN_APPLICATIONS) and application.is_editable
-    form = FinaliseForm(request.POST or None)
+    form = FinaliseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         require_flag(portal_user, Flag.FILL_IN_APPLICATIONS)
         declared = form.is_valid()
