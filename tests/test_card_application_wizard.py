@@ -430,10 +430,9 @@ def test_withdraw_cancels_the_process(primary_user):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_users_finalising_at_once_one_wins():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     primary = PortalUserFactory(all_flags=True)
     application = ready_application(primary)
     users = [primary.user, PortalUserFactory(organisation=primary.organisation, all_flags=True).user]

@@ -90,7 +90,7 @@ def load(*, stdout) -> None:
                 status=ApplicationDocument.Status.VERIFIED,
                 awarding_body=qualifications[code].awarding_body,
                 qualification_type=qualifications[code],
-                certificate_number=f"DEMO{application.reference}{code[:2]}",
+                certificate_number=f"D{application.reference}{code.replace('/', '').replace('-', '')}"[:40],
                 awarded_on=date(2019, 7, 1),
                 uploaded_by=actor,
             )

@@ -61,15 +61,18 @@ class ApplicantForm(GovukForm):
     def __init__(self, *args, has_photo: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.has_photo = has_photo
+        photo = self.fields["photo"]
+        photo.required = not has_photo
+        photo.error_messages["required"] = "Upload a photo of the applicant."
+        if has_photo:
+            photo.label = "Replace the photo"
 
     def clean_business_phone(self):
         return phone_normalise(self.cleaned_data["business_phone"])
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
-        if photo is None:
-            if not self.has_photo:
-                raise ValidationError("Upload a photo of the applicant.")
+        if not photo:
             return None
         check = photo_check(photo)
         if not check.ok:
@@ -118,7 +121,12 @@ class OccupationsForm(GovukForm):
         self.fields["main_occupation"].choices = [(o.pk, o.name) for o in mains]
         grades = [(o.name, [(g.pk, g.name) for g in o.grades.all()]) for o in mains if o.grades.all()]
         self.fields["grade"].queryset = Grade.objects.filter(occupation__in=[o.pk for o in mains])
-        self.fields["grade"].choices = [("", "No grade (the occupation has none)"), *grades]
+        if len(grades) == len(mains):  # every occupation offered has grades: a grade is needed
+            self.fields["grade"].required = True
+            self.fields["grade"].error_messages["required"] = "Choose the grade."
+            self.fields["grade"].choices = [("", "Choose a grade"), *grades]
+        else:
+            self.fields["grade"].choices = [("", "No grade (the occupation has none)"), *grades]
         extras = options.additional_allowed()
         self.fields["additional_occupations"].queryset = Occupation.objects.filter(pk__in=[o.pk for o in extras])
         self.fields["additional_occupations"].choices = [(o.pk, o.name) for o in extras]
