@@ -417,9 +417,12 @@ def test_unfinalise_until_ordered(client, primary_user):
     assert application.status == Status.ORDERED
 
 
-def test_withdraw_cancels_the_process(primary_user):
+def test_withdraw_cancels_the_process(client, primary_user):
     application = start_application(portal_user=primary_user)
-    services.card_application_withdraw(application=application, actor=primary_user.user)
+    sign_in(client, primary_user.user)
+    assert "Withdraw application" in client.get(f"/portal/applications/{application.pk}/").text
+    response = client.post(f"/portal/applications/{application.pk}/withdraw/", follow=True)
+    assert "is withdrawn" in response.text and "Withdraw application" not in response.text
     application.refresh_from_db()
     assert application.status == Status.WITHDRAWN
     process = CardApplicationFlow.process_class.objects.get(artifact_object_id=application.pk)
