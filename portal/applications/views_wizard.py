@@ -291,7 +291,9 @@ def attention(request):
         {
             **sections,
             "can_fill": portal_user.has_flag(Flag.FILL_IN_APPLICATIONS),
-            "add_to_purchase_url": _url("orders:add_applications"),
+            "add_to_purchase_url": _url("orders:add_applications")
+            if portal_user.has_flag(Flag.CREATE_PURCHASES) or portal_user.has_flag(Flag.ADD_TO_PURCHASES)
+            else "",
             "tab": "attention",
         },
     )
