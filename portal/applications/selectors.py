@@ -1,10 +1,22 @@
 """Reads shared by the application's steps, its lists and the JIB's checks."""
 
+from dataclasses import dataclass, field
 from datetime import date
 
-from portal.applications.models import ApplicationDocument, CardApplication
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from portal.applications.models import ApplicationDocument, ApplicationEvent, CardApplication
+from portal.employees.models import Employment
+from portal.orders.models import ApplicationType
+from portal.organisations.access import access, scope
+from portal.organisations.permissions import Flag
+from portal.registry.models import Card, CardType, Grade, HseResult, Occupation
+from portal.registry.selectors import occupations_offered
 
 DocStatus = ApplicationDocument.Status
+Status = CardApplication.Status
 # Documents whose qualification counts for offering occupations: verified, or left for the JIB to check by hand.
 CLAIMED = (DocStatus.VERIFIED, DocStatus.MANUAL_CHECK, DocStatus.ACCEPTED)
 
@@ -38,3 +50,369 @@ def hse_problem(*, application: CardApplication, today: date | None = None) -> s
     if route == Route.WILL_SIT and not application.hse_sitting:
         return "Say how the applicant will sit the HS&E assessment."
     return ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Starting applications: which card types each employee may apply for
+
+# An application counts as "in progress" until it ends: a card was dispatched, or it was rejected or withdrawn.
+ENDED = (
+    CardApplication.Status.DISPATCHED,
+    CardApplication.Status.REJECTED,
+    CardApplication.Status.WITHDRAWN,
+)
+
+
+@dataclass(frozen=True)
+class CardTypeChoice:
+    """One card type an employee may apply for: `key` is what the start form posts."""
+
+    key: str
+    card_type: CardType
+    application_type: str
+    renews_card: Card | None = None
+
+    @property
+    def label(self) -> str:
+        kind = "Renewal" if self.application_type == ApplicationType.RENEWAL else "Initial"
+        return f"{self.card_type.name} - {kind}"
+
+
+@dataclass
+class Availability:
+    """What one employee may apply for, or why nothing (an application already in progress)."""
+
+    employment: Employment
+    choices: list[CardTypeChoice] = field(default_factory=list)
+    reason: str = ""
+
+    def choice(self, key: str) -> CardTypeChoice | None:
+        return next((c for c in self.choices if c.key == key), None)
+
+
+def in_renewal_window(card: Card, today: date) -> bool:
+    """A renewable card in its last `renewal_window_months` before expiry, up to and including the expiry day."""
+    card_type = card.card_type
+    if card.cancelled_at is not None or not card_type.renewable:
+        return False
+    return card.expires_on - relativedelta(months=card_type.renewal_window_months) <= today <= card.expires_on
+
+
+def card_types_available(*, employments: list[Employment], today: date | None = None) -> dict[int, Availability]:
+    """Per employment (by pk): the card types its operative may apply for.
+
+    - Initial: every active card type of which they hold no current card (unexpired and not cancelled).
+    - Renewal: a renewable card type of a card they hold that is in its renewal window.
+    - Nothing, with the reason, while an application for them is in progress (with any employer: one at a time).
+    Three queries whatever the number of employees."""
+    today = today or date.today()
+    operative_ids = {e.operative_id for e in employments}
+    card_types = list(CardType.objects.filter(is_active=True).select_related("family"))
+    cards: dict[int, list[Card]] = {}
+    for card in Card.objects.filter(
+        operative_id__in=operative_ids, cancelled_at__isnull=True, expires_on__gte=today
+    ).select_related("card_type"):
+        cards.setdefault(card.operative_id, []).append(card)
+    busy: dict[int, tuple[str, int]] = {}
+    for reference, operative_id, organisation_id in (
+        CardApplication.objects.filter(operative_id__in=operative_ids)
+        .exclude(status__in=ENDED)
+        .values_list("reference", "operative_id", "organisation_id")
+    ):
+        busy.setdefault(operative_id, (reference, organisation_id))
+    available = {}
+    for employment in employments:
+        availability = Availability(employment=employment)
+        available[employment.pk] = availability
+        if employment.operative_id in busy:
+            reference, organisation_id = busy[employment.operative_id]
+            availability.reason = (
+                f"Application {reference} is already in progress for them."
+                if organisation_id == employment.organisation_id
+                else "An application for them is already in progress with another employer."
+            )
+            continue
+        held = cards.get(employment.operative_id, [])
+        held_types = {c.card_type_id for c in held}
+        for card in sorted(held, key=lambda c: c.card_type.name):
+            if card.card_type.is_active and in_renewal_window(card, today):
+                availability.choices.append(
+                    CardTypeChoice(f"renewal:{card.pk}", card.card_type, ApplicationType.RENEWAL, card)
+                )
+        for card_type in card_types:
+            if card_type.pk not in held_types:
+                availability.choices.append(
+                    CardTypeChoice(f"initial:{card_type.pk}", card_type, ApplicationType.INITIAL)
+                )
+        if not availability.choices:
+            availability.reason = "They hold a current card of every card type and none is due for renewal."
+    return available
+
+
+def applications_in_progress_count():
+    """An annotation for Employment querysets: the employee's applications with this employer not yet ended."""
+    return Coalesce(
+        Subquery(
+            CardApplication.objects.filter(employment=OuterRef("pk"))
+            .exclude(status__in=ENDED)
+            .order_by()
+            .values("employment")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Step 3: what the held qualifications allow
+
+# The family whose graded occupations are qualified electricians (reference data name, seeded in registry 0002).
+ELECTRICAL_FAMILY = "Core - Electrical"
+
+
+@dataclass
+class OccupationOption:
+    occupation: Occupation
+    allowed: bool
+    missing: list[str]
+
+
+@dataclass
+class OccupationOptions:
+    """Step 3's choices for one application, and the rules for the two schemes (see docs/card-applications.md)."""
+
+    card_type: CardType
+    main: list[OccupationOption]
+    additional: list[OccupationOption]
+    registered_electrician_since: date | None
+    qualified_supervisor_since: date | None
+
+    def main_allowed(self) -> list[Occupation]:
+        return [o.occupation for o in self.main if o.allowed]
+
+    def additional_allowed(self) -> list[Occupation]:
+        return [o.occupation for o in self.additional if o.allowed]
+
+    def option(self, occupation_id: int | None) -> OccupationOption | None:
+        return next((o for o in self.main if o.occupation.pk == occupation_id), None)
+
+    def is_electrician(self, occupation: Occupation | None) -> bool:
+        """A graded occupation of the electrical family: a qualified electrician."""
+        return (
+            occupation is not None
+            and self.card_type.family.name == ELECTRICAL_FAMILY
+            and bool(list(occupation.grades.all()))
+        )
+
+    def registered_electrician_offered(self, occupation: Occupation | None) -> bool:
+        """Offered to a qualified electrician who is not registered yet."""
+        return self.registered_electrician_since is None and self.is_electrician(occupation)
+
+    def qualified_supervisor_offered(self, occupation: Occupation | None, grade: Grade | None) -> bool:
+        """Offered to a qualified electrician applying for a grade above the occupation's entry grade (e.g. Approved
+        Electrician, Technician) who does not hold the status yet; the employer then endorses it and the JIB checks."""
+        if self.qualified_supervisor_since is not None or not self.is_electrician(occupation) or grade is None:
+            return False
+        grades = list(occupation.grades.all())
+        return grade.pk in {g.pk for g in grades} and grade.position > min(g.position for g in grades)
+
+
+def occupation_options(*, application: CardApplication) -> OccupationOptions:
+    """The card type's occupations, each with whether the application's documents meet its requirements."""
+    offered = occupations_offered(
+        card_type=application.card_type, held_qualification_ids=held_qualification_type_ids(application=application)
+    )
+    main, additional = [], []
+    for occupation, allowed, missing in offered:
+        option = OccupationOption(occupation, allowed, [r.description for r in missing])
+        if occupation.can_be_main:
+            main.append(option)
+        if occupation.can_be_additional:
+            additional.append(option)
+    operative = application.operative
+    return OccupationOptions(
+        card_type=application.card_type,
+        main=main,
+        additional=additional,
+        registered_electrician_since=operative.registered_electrician_since,
+        qualified_supervisor_since=operative.qualified_supervisor_since,
+    )
+
+
+def occupations_problems(
+    *,
+    options: OccupationOptions,
+    main_occupation: Occupation | None,
+    grade: Grade | None,
+    additional: list[Occupation],
+    registered_electrician: bool,
+    qualified_supervisor: bool,
+) -> dict[str, str]:
+    """Step 3's answers against the rules, by field ("" field for the whole step)."""
+    problems = {}
+    option = options.option(main_occupation.pk) if main_occupation else None
+    if main_occupation is None:
+        problems["main_occupation"] = "Choose the main occupation."
+    elif option is None:
+        problems["main_occupation"] = f"{main_occupation} is not an occupation of the {options.card_type} card."
+    elif not option.allowed:
+        problems["main_occupation"] = f"{main_occupation} needs: {'; '.join(option.missing)}."
+    if option is not None:
+        grades = list(option.occupation.grades.all())
+        if grades and grade is None:
+            problems["grade"] = f"Choose the grade of {option.occupation}."
+        elif grade is not None and grade.pk not in {g.pk for g in grades}:
+            problems["grade"] = f"{grade} is not a grade of {option.occupation}."
+    allowed_additional = {o.pk for o in options.additional_allowed()}
+    for occupation in additional:
+        if main_occupation is not None and occupation.pk == main_occupation.pk:
+            problems["additional_occupations"] = "The main occupation cannot also be an additional occupation."
+        elif occupation.pk not in allowed_additional:
+            problems["additional_occupations"] = f"The qualifications do not allow {occupation} as an addition."
+    occupation = option.occupation if option else None
+    if registered_electrician and not options.registered_electrician_offered(occupation):
+        problems["registered_electrician"] = (
+            "The ECS Registered Electrician scheme is for qualified electricians not yet registered."
+        )
+    if qualified_supervisor and not options.qualified_supervisor_offered(occupation, grade):
+        problems["qualified_supervisor"] = (
+            "Qualified Supervisor status can be asked for a qualified electrician above the entry grade."
+        )
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Step 4: what stops an application being finalised
+
+
+def applicant_problems(*, application: CardApplication) -> list[str]:
+    problems = []
+    if not application.business_phone:
+        problems.append("Enter the business phone number.")
+    if not application.business_email:
+        problems.append("Enter the business email address.")
+    if not application.photo:
+        problems.append("Upload a photo of the applicant.")
+    elif application.photo_problems:
+        problems.append("The photo does not meet the guidance: upload another.")
+    return problems
+
+
+def card_application_problems(*, application: CardApplication, today: date | None = None) -> dict[int, list[str]]:
+    """What stops the application being finalised, per step (1-3); empty lists when it is complete."""
+    step2 = []
+    reading = application.documents.filter(status=DocStatus.READING).count()
+    if reading:
+        step2.append(f"{reading} document{'s are' if reading > 1 else ' is'} still being read: wait for the result.")
+    if hse := hse_problem(application=application, today=today):
+        step2.append(hse)
+    step3 = []
+    if application.main_occupation_id is None:
+        step3.append("Choose the main occupation.")
+    else:
+        options = occupation_options(application=application)
+        found = occupations_problems(
+            options=options,
+            main_occupation=application.main_occupation,
+            grade=application.grade,
+            additional=list(application.additional_occupations.all()),
+            registered_electrician=application.registered_electrician,
+            qualified_supervisor=application.qualified_supervisor,
+        )
+        step3.extend(found.values())
+    return {1: applicant_problems(application=application), 2: step2, 3: step3}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The lists and the detail page (a constant number of queries each)
+
+# The JIB's stages as the employer sees them, in order.
+STAGES = [
+    (CardApplication.Status.RECEIVED, "Received"),
+    (CardApplication.Status.VERIFYING, "Verifying"),
+    (CardApplication.Status.VERIFIED, "Verified"),
+    (CardApplication.Status.APPROVED, "Approved"),
+    (CardApplication.Status.PREPARED, "Prepared"),
+    (CardApplication.Status.DISPATCHED, "Dispatched"),
+]
+# Where the side states sit on that line.
+STAGE_OF = {
+    CardApplication.Status.AWAITING_ENDORSEMENT: CardApplication.Status.RECEIVED,
+    CardApplication.Status.ON_HOLD: CardApplication.Status.VERIFYING,
+    CardApplication.Status.CONDITIONAL_HOLD: CardApplication.Status.VERIFYING,
+}
+
+
+def stage_line(application: CardApplication) -> list[dict]:
+    """Received → … → Dispatched with each stage done, current or to come (empty before payment)."""
+    status = STAGE_OF.get(application.status, application.status)
+    order = [s for s, _ in STAGES]
+    if status not in order:
+        return []
+    at = order.index(status)
+    return [
+        {"label": label, "state": "done" if i < at else "current" if i == at else "todo"}
+        for i, (_, label) in enumerate(STAGES)
+    ]
+
+
+def applications_in_scope(portal_user) -> QuerySet:
+    return scope(CardApplication.objects.all(), portal_user, flag=Flag.VIEW_APPLICATIONS)
+
+
+def _listing(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related(
+        "operative", "office", "organisation", "card_type", "main_occupation", "grade"
+    ).prefetch_related(
+        Prefetch("operative__hse_results", queryset=HseResult.objects.order_by("-taken_on"), to_attr="hse_list")
+    )
+
+
+def applications_requiring_attention(portal_user) -> dict[str, QuerySet]:
+    """The employer's sections: in progress, finalised, ordered, and the ones waiting for the employer's action."""
+    mine = applications_in_scope(portal_user)
+    return {
+        "in_progress": _listing(mine.filter(status=Status.IN_PROGRESS)).order_by("operative__last_name", "pk"),
+        "finalised": _listing(mine.filter(status=Status.FINALISED)).order_by("finalised_at", "pk"),
+        "ordered": _listing(mine.filter(status=Status.ORDERED)).order_by("-updated_at", "pk"),
+        "action": _listing(mine.filter(status__in=[Status.ON_HOLD, Status.AWAITING_ENDORSEMENT])).order_by(
+            "updated_at", "pk"
+        ),
+    }
+
+
+def card_application_detail(portal_user, *, pk: int) -> CardApplication:
+    """One application in the user's scope with its documents and events (404 outside, 403 without the flag)."""
+    return access(
+        CardApplication.objects.select_related(
+            "operative", "office", "organisation", "card_type__family", "main_occupation", "grade",
+            "renews_card", "hse_result", "hse_exemption", "finalised_by", "created_by", "card",
+        ).prefetch_related(
+            "additional_occupations",
+            Prefetch("documents", queryset=ApplicationDocument.objects.select_related(
+                "awarding_body", "reference_type", "qualification_type__awarding_body")),
+            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
+        ),
+        portal_user,
+        flag=Flag.VIEW_APPLICATIONS,
+        pk=pk,
+    )  # fmt: skip
+
+
+def employments_to_start(portal_user, *, ids: list[int]) -> list[Employment]:
+    """The chosen current employees in the user's scope (Can Fill In Applications), in the order chosen, with their
+    HS&E results and whether a photo is already on an earlier application."""
+    employments = (
+        scope(Employment.objects.filter(left_on__isnull=True), portal_user, flag=Flag.FILL_IN_APPLICATIONS)
+        .filter(pk__in=ids)
+        .select_related("operative", "office")
+        .annotate(
+            has_photo=Exists(CardApplication.objects.filter(operative=OuterRef("operative_id")).exclude(photo=""))
+        )
+        .prefetch_related(
+            Prefetch("operative__hse_results", queryset=HseResult.objects.order_by("-taken_on"), to_attr="hse_list")
+        )
+    )
+    position = {pk: i for i, pk in enumerate(ids)}
+    return sorted(employments, key=lambda e: position[e.pk])

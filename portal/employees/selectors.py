@@ -5,6 +5,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from portal.applications.selectors import applications_in_progress_count
 from portal.employees.models import Employment
 from portal.organisations.access import require_flag, scope
 from portal.organisations.models import Office, PortalUser
@@ -65,7 +66,7 @@ def employee_list(
     employments = (
         employees_in_scope(portal_user)
         .select_related("operative", "office")
-        .annotate(card_expires_on=_latest_card("expires_on"))
+        .annotate(card_expires_on=_latest_card("expires_on"), apps_in_progress=applications_in_progress_count())
     )
     if office is not None:  # the chosen office and everything below it (already checked to be in scope)
         employments = employments.filter(office__path__startswith=office.path)

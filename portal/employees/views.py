@@ -64,7 +64,13 @@ def employee_list(request):
     return render(
         request,
         "employees/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_add": portal_user.has_flag(Flag.ADD_EMPLOYEES)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_add": portal_user.has_flag(Flag.ADD_EMPLOYEES),
+            "can_start": portal_user.has_flag(Flag.FILL_IN_APPLICATIONS),
+        },
     )
 
 
