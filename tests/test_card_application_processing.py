@@ -10,6 +10,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -51,6 +52,24 @@ def inline_jobs(settings):
     settings.ECS_RUN_JOBS_INLINE = True
 
 
+def ensure_catalogue() -> None:
+    """The seeded card-application catalogue. A transactional test before this one (browser, Prefect) flushes the
+    database and the seeded rows are not brought back: seed them again (the seeds are idempotent)."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    if Occupation.objects.filter(name="Installation Electrician").exists():
+        return
+    ContentType.objects.clear_cache()  # the flush gave content types new ids
+    for name in ("0002_card_types", "0004_seed_catalogue"):
+        importlib.import_module(f"portal.registry.migrations.{name}").seed(apps, None)
+    from workflows.card_application.apps import grant_team_permissions
+
+    grant_team_permissions(app_config=apps.get_app_config("workflow_card_application"))
+
+
 def prepare_application(
     portal_user,
     *,
@@ -67,6 +86,7 @@ def prepare_application(
     renews_card=None,
 ) -> CardApplication:
     """An application filled in through its model (the employer's steps are another part): finalised."""
+    ensure_catalogue()
     card_type = CardType.objects.get(name=card_type)
     application = start_application(
         portal_user=portal_user,
@@ -384,6 +404,7 @@ def test_on_hold_loop_employer_supplies_then_approved(primary_user, inline_jobs,
 
 def _graded_application(organisation, *, at_office, qualified_supervisor=True):
     """An operative at `at_office` holding a Craft card graded Electrician, applying for Approved Electrician."""
+    ensure_catalogue()
     filler = PortalUserFactory(
         organisation=organisation, office=at_office, flags=[Flag.FILL_IN_APPLICATIONS, Flag.VIEW_APPLICATIONS]
     )
@@ -684,7 +705,8 @@ def test_pre_checks_through_prefect(prefect_worker, settings):
     organisation = OrganisationFactory()
     portal_user = PortalUserFactory(organisation=organisation, all_flags=True)
     application = prepare_application(portal_user)
-    application_services.card_application_mark_ordered(application=application, actor=portal_user.user)
+    with transaction.atomic():  # as the order's transaction does
+        application_services.card_application_mark_ordered(application=application, actor=portal_user.user)
     application_services.card_application_payment_received(application=application)  # commits: job to Prefect
     deadline = time.monotonic() + 60
     while CardApplication.objects.get(pk=application.pk).status != Status.VERIFIED:
@@ -761,3 +783,38 @@ def test_produced_and_completed_lists_query_counts(
     # Completed ones are listed for three months only.
     CardApplication.objects.filter(status=Status.DISPATCHED).update(completed_at=timezone.now() - timedelta(days=100))
     assert "No applications completed in the last three months" in client.get("/portal/applications/completed/").text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_cards_prepared_at_once_get_different_numbers():
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    portal_user = PortalUserFactory(all_flags=True)
+    applications = [start_application(portal_user=portal_user) for _ in range(12)]
+    CardApplication.objects.filter(pk__in=[a.pk for a in applications]).update(status=Status.APPROVED)
+    start = threading.Barrier(len(applications))
+    errors = []
+
+    def prepare(application):
+        try:
+            start.wait()
+            processing_services.card_application_prepare(application=application)
+        except Exception as exc:  # collected for the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=prepare, args=(a,)) for a in applications]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    numbers = sorted(int(n) for n in Card.objects.filter(number__startswith="6").values_list("number", flat=True))
+    assert numbers == list(range(60_000_000, 60_000_000 + len(applications)))
+    assert CardApplication.objects.filter(status=Status.PREPARED, card__isnull=False).count() == len(applications)

@@ -397,7 +397,9 @@ def card_application_verification_decide(
         application = _locked(application)
         if application.status != Status.VERIFYING:
             raise ApplicationError(f"Application {application.reference} is not being verified.")
-        docs = {d.pk: d for d in application.documents.select_for_update().select_related("qualification_type")}
+        docs = {
+            d.pk: d for d in application.documents.select_for_update(of=("self",)).select_related("qualification_type")
+        }
         for pk, (choice, note) in documents.items():
             if not choice:
                 continue

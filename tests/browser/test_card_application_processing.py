@@ -3,6 +3,7 @@ what was read, and puts the application on hold; the employer supplies what is m
 
 import re
 
+from django.db import transaction
 from playwright.sync_api import expect
 
 from portal.accounts import services as account_services
@@ -25,7 +26,8 @@ def test_case_worker_puts_on_hold_and_the_employer_supplies(page, settings, tmp_
     ApplicationDocument.objects.filter(application=application).update(
         reading={"awarding_body": "city-and-guilds", "candidate_name": "Read Name", "certificate_number": "N2357-13"}
     )
-    application_services.card_application_mark_ordered(application=application, actor=primary.user)
+    with transaction.atomic():
+        application_services.card_application_mark_ordered(application=application, actor=primary.user)
     application_services.card_application_payment_received(application=application)
     application.refresh_from_db()
     assert application.status == Status.VERIFYING
@@ -98,7 +100,8 @@ def test_employer_endorses_a_change_in_grading(page, settings, tmp_path):
     filler, application = _graded_application(
         endorser.organisation, at_office=endorser.organisation.head_office, qualified_supervisor=False
     )
-    application_services.card_application_mark_ordered(application=application, actor=filler.user)
+    with transaction.atomic():
+        application_services.card_application_mark_ordered(application=application, actor=filler.user)
     application_services.card_application_payment_received(application=application)
     browser_sign_in(page, endorser.user)
     page.goto("/portal/applications/produced/")
