@@ -575,6 +575,18 @@ def test_conditional_hold_released_by_a_new_hse_pass(primary_user, inline_jobs, 
 
 
 @pytest.mark.django_db
+def test_a_pass_already_on_the_record_is_used_without_a_hold(
+    primary_user, inline_jobs, django_capture_on_commit_callbacks
+):
+    application = prepare_application(primary_user, hse="will_sit")
+    result = HseResultFactory(operative=application.operative, taken_on=date.today() - timedelta(days=5))
+    HseResultFactory(operative=application.operative, passed=False, expires_on=None)
+    application = pay(application, primary_user, django_capture_on_commit_callbacks)
+    assert application.status == Status.VERIFIED and application.hse_result == result
+    assert application.pre_checks["checks"][1]["summary"].startswith(f"Valid pass {result.number}")
+
+
+@pytest.mark.django_db
 def test_admin_recording_a_pass_releases_the_hold(primary_user, inline_jobs, django_capture_on_commit_callbacks):
     from portal.accounts.models import User
 
