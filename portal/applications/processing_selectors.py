@@ -74,6 +74,19 @@ def needs_supervisor_endorsement(*, application: CardApplication) -> bool:
     return bool(application.qualified_supervisor)
 
 
+def endorsement_awaited(*, application: CardApplication, which: str) -> bool:
+    """Whether the application's process waits for the employer's endorsement `which` (grading|supervisor)."""
+    from viewflow.workflow.status import STATUS
+
+    from workflows.card_application.flows import CardApplicationFlow
+
+    node = {"grading": CardApplicationFlow.endorse_grading, "supervisor": CardApplicationFlow.endorse_supervisor}[which]
+    return CardApplicationFlow.task_class.objects.filter(
+        process__artifact_object_id=application.pk, process__flow_class=CardApplicationFlow, flow_task=node,
+        status=STATUS.NEW,
+    ).exists()  # fmt: skip
+
+
 def best_hse_pass(*, operative_id: int, today: date | None = None) -> HseResult | None:
     """The operative's valid HS&E pass that lasts longest, if any."""
     today = today or date.today()

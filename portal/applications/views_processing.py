@@ -49,7 +49,7 @@ def endorse(request, pk: int, which: str):
     application = access(
         CardApplication.objects.select_related(*RELATED, "renews_card"), portal_user, flag=ENDORSE_FLAGS[which], pk=pk
     )
-    waiting = services._open_task(application, services._endorsement_node(which)) is not None
+    waiting = selectors.endorsement_awaited(application=application, which=which)
     form = EndorseForm(request.POST or None)
     if request.method == "POST" and waiting and form.is_valid():
         try:

@@ -8,7 +8,7 @@ from django.views import generic
 from viewflow.workflow.flow.views import mixins
 
 from portal.applications import processing_services as services
-from portal.applications.models import ApplicationDocument
+from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError
 from workflows.common.services import job_failure_reason
 
@@ -28,8 +28,7 @@ class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames)
     def get_context_data(self, **kwargs):
         process = self.request.activation.process
         application = (
-            type(process.application)
-            .objects.select_related(
+            CardApplication.objects.select_related(
                 "operative",
                 "card_type",
                 "office",
