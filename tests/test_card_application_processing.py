@@ -830,3 +830,48 @@ def test_cards_prepared_at_once_get_different_numbers():
     numbers = sorted(int(n) for n in Card.objects.filter(number__startswith="6").values_list("number", flat=True))
     assert numbers == list(range(60_000_000, 60_000_000 + len(applications)))
     assert CardApplication.objects.filter(status=Status.PREPARED, card__isnull=False).count() == len(applications)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_endorsers_at_once_one_wins(settings):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    settings.ECS_RUN_JOBS_INLINE = True
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory()
+    filler, application = _graded_application(organisation, at_office=organisation.head_office,
+                                               qualified_supervisor=False)  # fmt: skip
+    with transaction.atomic():
+        application_services.card_application_mark_ordered(application=application, actor=filler.user)
+    application_services.card_application_payment_received(application=application)
+    endorsers = [PortalUserFactory(organisation=organisation, flags=[Flag.ENDORSE_GRADING]) for _ in range(2)]
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def endorse(portal_user):
+        try:
+            start.wait()
+            processing_services.card_application_endorse(
+                application=application, actor=portal_user.user, which="grading", endorse=True
+            )
+            outcomes.append("endorsed")
+        except processing_services.ApplicationError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=endorse, args=(p,)) for p in endorsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == ["endorsed", "refused"]
+    application.refresh_from_db()
+    assert application.status == Status.VERIFIED
+    assert application.events.filter(what__startswith="Change in grading to").count() == 1
