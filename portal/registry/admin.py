@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from portal.registry import services
 from portal.registry.models import (
     AwardingBody,
     Card,
@@ -40,6 +41,34 @@ class CardInline(admin.TabularInline):
 class HseResultInline(admin.TabularInline):
     model = HseResult
     extra = 0
+    readonly_fields = ["expires_on"]
+
+
+def _hse_result_save(result: HseResult, *, adding: bool, actor) -> None:
+    """Results recorded by hand go through the registry services: the expiry follows from the result, and a pass
+    releases the operative's applications on conditional hold."""
+    if adding:
+        created = services.hse_result_record(
+            operative=result.operative, number=result.number, taken_on=result.taken_on, passed=result.passed,
+            score=result.score, actor=actor,
+        )  # fmt: skip
+        result.pk, result.expires_on = created.pk, created.expires_on
+        result._state.adding, result._state.db = False, created._state.db
+    else:
+        services.hse_result_change(result=result, actor=actor)
+
+
+@admin.register(HseResult)
+class HseResultAdmin(admin.ModelAdmin):
+    list_display = ["number", "operative", "taken_on", "passed", "score", "expires_on"]
+    list_filter = ["passed"]
+    search_fields = ["number", "operative__last_name", "operative__ni_number"]
+    list_select_related = ["operative"]
+    raw_id_fields = ["operative"]
+    readonly_fields = ["expires_on"]
+
+    def save_model(self, request, obj, form, change):
+        _hse_result_save(obj, adding=not change, actor=request.user)
 
 
 class QualificationInline(admin.TabularInline):
@@ -52,6 +81,14 @@ class OperativeAdmin(admin.ModelAdmin):
     list_display = ["last_name", "first_name", "ni_number", "date_of_birth"]
     search_fields = ["last_name", "first_name", "ni_number", "cards__number"]
     inlines = [CardInline, HseResultInline, QualificationInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not HseResult:
+            return super().save_formset(request, form, formset, change)
+        for result in formset.save(commit=False):
+            _hse_result_save(result, adding=result.pk is None, actor=request.user)
+        for result in formset.deleted_objects:
+            result.delete()
 
 
 @admin.register(Card)

@@ -1,0 +1,162 @@
+"""The employer's pages after payment: endorsements, supplying what is missing, the JIB stages' lists."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from portal.applications import processing_selectors as selectors
+from portal.applications import processing_services as services
+from portal.applications.models import ApplicationDocument, CardApplication
+from portal.applications.services import ApplicationError
+from portal.documents.validators import validate_document
+from portal.organisations.access import access, portal_user_of
+from portal.organisations.permissions import Flag
+
+PAGE_SIZE = 50
+ENDORSE_FLAGS = {"grading": Flag.ENDORSE_GRADING, "supervisor": Flag.ENDORSE_QUALIFIED_SUPERVISOR}
+RELATED = ("operative", "card_type", "office", "main_occupation", "grade")
+
+
+class EndorseForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[("endorse", "Endorse"), ("decline", "Decline")],
+        error_messages={"required": "Choose whether you endorse it."},
+    )
+    reason = forms.CharField(
+        label="Why you decline",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+        help_text="Required if you decline. The application carries on without the change.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why you decline the endorsement.")
+        return data
+
+
+def endorse(request, pk: int, which: str):
+    portal_user = portal_user_of(request)
+    if which not in ENDORSE_FLAGS:
+        raise Http404
+    application = access(
+        CardApplication.objects.select_related(*RELATED, "renews_card"), portal_user, flag=ENDORSE_FLAGS[which], pk=pk
+    )
+    waiting = selectors.endorsement_awaited(application=application, which=which)
+    form = EndorseForm(request.POST or None)
+    if request.method == "POST" and waiting and form.is_valid():
+        try:
+            services.card_application_endorse(
+                application=application,
+                actor=request.user,
+                which=which,
+                endorse=form.cleaned_data["decision"] == "endorse",
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            said = "endorsed" if form.cleaned_data["decision"] == "endorse" else "declined"
+            messages.success(request, f"Application {application.reference}: you have {said} the endorsement.")
+            return redirect("applications:produced")
+    card = selectors.reference_card(application=application) if which == "grading" else None
+    return render(
+        request,
+        "applications/processing/endorse.html",
+        {"application": application, "which": which, "form": form, "waiting": waiting, "current_card": card},
+    )
+
+
+class SupplyForm(forms.Form):
+    answer = forms.CharField(
+        label="Your answer",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
+    )
+    kind = forms.ChoiceField(
+        label="What the document is",
+        widget=forms.RadioSelect,
+        choices=ApplicationDocument.Kind.choices,
+        initial=ApplicationDocument.Kind.CERTIFICATE,
+        required=False,
+    )
+    document = forms.FileField(
+        label="Upload a document",
+        required=False,
+        help_text="A PDF, JPEG or PNG of at most 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload"}),
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload:
+            try:
+                self.content_type = validate_document(upload)
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("answer", "").strip() and not data.get("document"):
+            self.add_error("answer", "Write an answer or upload a document (or both).")
+        return data
+
+
+def supply(request, pk: int):
+    portal_user = portal_user_of(request)
+    application = access(
+        CardApplication.objects.select_related(*RELATED), portal_user, flag=Flag.FILL_IN_APPLICATIONS, pk=pk
+    )
+    waiting = application.status == CardApplication.Status.ON_HOLD
+    form = SupplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and waiting and form.is_valid():
+        try:
+            services.card_application_supply(
+                application=application,
+                actor=request.user,
+                answer=form.cleaned_data["answer"],
+                upload=form.cleaned_data.get("document"),
+                content_type=getattr(form, "content_type", ""),
+                kind=form.cleaned_data.get("kind") or ApplicationDocument.Kind.CERTIFICATE,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Application {application.reference} is back with the JIB for checking.")
+            return redirect("applications:produced")
+    return render(
+        request, "applications/processing/supply.html", {"application": application, "form": form, "waiting": waiting}
+    )
+
+
+def produced(request):
+    portal_user = portal_user_of(request)
+    page = Paginator(selectors.applications_being_produced(portal_user), PAGE_SIZE).get_page(request.GET.get("page"))
+    for application in page:
+        application.stage_hint = selectors.STAGE_HINTS.get(application.status, "")
+    return render(
+        request,
+        "applications/processing/produced.html",
+        {
+            "page": page,
+            "tab": "produced",
+            "can_endorse_grading": portal_user.has_flag(Flag.ENDORSE_GRADING),
+            "can_endorse_supervisor": portal_user.has_flag(Flag.ENDORSE_QUALIFIED_SUPERVISOR),
+            "can_supply": portal_user.has_flag(Flag.FILL_IN_APPLICATIONS),
+        },
+    )
+
+
+def completed(request):
+    portal_user = portal_user_of(request)
+    page = Paginator(selectors.applications_completed(portal_user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "applications/processing/completed.html", {"page": page, "tab": "completed"})

@@ -1,0 +1,226 @@
+"""Task views of the card application process: show the case, validate, call a processing service, finish."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.views import generic
+from viewflow.workflow.flow.views import mixins
+
+from portal.applications import processing_services as services
+from portal.applications.models import ApplicationDocument, CardApplication
+from portal.applications.services import ApplicationError
+from workflows.common.services import job_failure_reason
+
+CASE_PERMISSIONS = (
+    "workflow_card_application.verify_card_application",
+    "workflow_card_application.approve_card_application",
+    "workflow_card_application.dispatch_card",
+)
+
+
+class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames):
+    """The case beside the task's form: application, operative, documents with what was read and what the
+    awarding body said, the pre-check findings, the history."""
+
+    template_name = "card_application/backoffice/task.html"
+
+    def get_context_data(self, **kwargs):
+        process = self.request.activation.process
+        application = (
+            CardApplication.objects.select_related(
+                "operative",
+                "card_type",
+                "office",
+                "organisation",
+                "main_occupation",
+                "grade",
+                "hse_result",
+                "hse_exemption",
+                "renews_card",
+                "card",
+            )
+            .prefetch_related("additional_occupations")
+            .get(pk=process.artifact_object_id)
+        )
+        failed = process.task_set.filter(flow_task_type="JOB", data___exception__isnull=False).order_by("-pk").first()
+        latest_job = process.task_set.filter(flow_task_type="JOB").order_by("-pk").first()
+        documents = list(
+            application.documents.select_related("awarding_body", "qualification_type", "reference_type", "decided_by")
+        )
+        flow = process.flow_class.instance
+        for d in documents:
+            d.backoffice_url = flow.reverse("document", kwargs={"document_pk": d.pk}) if d.file else ""
+        return super().get_context_data(
+            application=application,
+            operative=application.operative,
+            documents=documents,
+            events=application.events.select_related("actor"),
+            failure_reason=job_failure_reason(task=failed) if failed and failed == latest_job else "",
+            **kwargs,
+        )
+
+    def finish(self, call, form):
+        """Run the service; on a refusal show why beside the form, otherwise finish the task."""
+        try:
+            call()
+        except ApplicationError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        self.request.activation.execute()
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class VerifyForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[
+            ("approve", "Approve: the application is verified"),
+            ("hold", "Put on hold: ask the employer for what is missing"),
+            ("reject", "Reject the application"),
+        ],
+    )
+    text = forms.CharField(
+        label="What is missing, or the reason for rejecting",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to put on hold or to reject; the employer sees it in the portal.",
+    )
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = list(documents)
+        for document in self.documents:
+            decided = document.status in (ApplicationDocument.Status.ACCEPTED, ApplicationDocument.Status.REJECTED)
+            what = document.qualification_type or document.reference_type or document.get_kind_display()
+            self.fields[f"doc_{document.pk}"] = forms.ChoiceField(
+                label=f"Document: {what}",
+                required=False,
+                widget=forms.RadioSelect,
+                choices=[
+                    ("", "Leave as it is" + (" (decided)" if decided else "")),
+                    ("accept", "Accept"),
+                    ("reject", "Reject"),
+                ],
+            )
+            self.fields[f"doc_{document.pk}_note"] = forms.CharField(
+                label="Note on this document", required=False, max_length=500
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") in ("hold", "reject") and not data.get("text", "").strip():
+            self.add_error("text", "Say what is missing, or why the application is rejected.")
+        for document in self.documents:
+            if data.get(f"doc_{document.pk}") == "reject" and not data.get(f"doc_{document.pk}_note", "").strip():
+                self.add_error(f"doc_{document.pk}_note", "Say why the document is not accepted.")
+        return data
+
+    def document_decisions(self) -> dict[int, tuple[str, str]]:
+        return {
+            d.pk: (self.cleaned_data.get(f"doc_{d.pk}") or "", self.cleaned_data.get(f"doc_{d.pk}_note") or "")
+            for d in self.documents
+        }
+
+    def document_rows(self):
+        return [(d, self[f"doc_{d.pk}"], self[f"doc_{d.pk}_note"]) for d in self.documents]
+
+
+class VerifyView(CaseContextMixin, generic.FormView):
+    """The verification team: per-document decisions, then approve, hold or reject."""
+
+    form_class = VerifyForm
+
+    def get_form_kwargs(self):
+        application = self.request.activation.process.application
+        return {
+            **super().get_form_kwargs(),
+            "documents": application.documents.select_related("qualification_type", "reference_type"),
+        }
+
+    def form_valid(self, form):
+        return self.finish(
+            lambda: services.card_application_verification_decide(
+                application=self.request.activation.process.application,
+                actor=self.request.user,
+                documents=form.document_decisions(),
+                decision=form.cleaned_data["decision"],
+                text=form.cleaned_data["text"],
+            ),
+            form,
+        )
+
+
+class ApproveForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[("approve", "Approve: prepare the card"), ("back", "Send back to verification")],
+    )
+    text = forms.CharField(
+        label="Why it goes back",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to send the application back to verification.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "back" and not data.get("text", "").strip():
+            self.add_error("text", "Say why the application goes back to verification.")
+        return data
+
+
+class ApproveView(CaseContextMixin, generic.FormView):
+    form_class = ApproveForm
+
+    def form_valid(self, form):
+        return self.finish(
+            lambda: services.card_application_approval_decide(
+                application=self.request.activation.process.application,
+                actor=self.request.user,
+                decision=form.cleaned_data["decision"],
+                text=form.cleaned_data["text"],
+            ),
+            form,
+        )
+
+
+class DispatchForm(forms.Form):
+    note = forms.CharField(
+        label="Dispatch note",
+        required=False,
+        max_length=200,
+        help_text="For example the postal tracking reference.",
+    )
+
+
+class DispatchView(CaseContextMixin, generic.FormView):
+    form_class = DispatchForm
+
+    def form_valid(self, form):
+        return self.finish(
+            lambda: services.card_application_dispatch(
+                application=self.request.activation.process.application,
+                actor=self.request.user,
+                note=form.cleaned_data["note"],
+            ),
+            form,
+        )
+
+
+def document(request, document_pk: int, **kwargs):
+    """An application's uploaded document, for the JIB teams who work card applications."""
+    user = request.user
+    if not (user.is_authenticated and user.is_jib_staff and any(user.has_perm(p) for p in CASE_PERMISSIONS)):
+        raise PermissionDenied("Application documents are for the JIB's card application teams.")
+    document = get_object_or_404(ApplicationDocument, pk=document_pk)
+    if not document.file:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type or "application/octet-stream",
+        filename=f"document-{document.pk}",
+        as_attachment=False,
+    )
