@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "workflows.common",
     "workflows.licence",
     "workflows.card_application",
+    "workflows.bacs_allocation",
 ]
 
 MIDDLEWARE = [
