@@ -75,7 +75,7 @@ def orders_requiring_attention(portal_user) -> QuerySet:
         orders_in_scope(portal_user)
         .filter(status__in=[Order.Status.OPEN, Order.Status.AWAITING_PAYMENT, Order.Status.AWAITING_BACS])
         .select_related("office", "created_by")
-    )
+    ).order_by("-created_at", "-pk")
 
 
 def orders_being_fulfilled(portal_user) -> QuerySet:
@@ -85,9 +85,11 @@ def orders_being_fulfilled(portal_user) -> QuerySet:
 
 
 def open_card_orders(portal_user) -> QuerySet:
-    return with_totals(
-        orders_in_scope(portal_user).filter(status=Order.Status.OPEN, kind=Order.Kind.CARD_APPLICATIONS)
-    ).select_related("office")
+    return (
+        with_totals(orders_in_scope(portal_user).filter(status=Order.Status.OPEN, kind=Order.Kind.CARD_APPLICATIONS))
+        .select_related("office")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def order_lines(order: Order) -> QuerySet:
