@@ -391,7 +391,7 @@ def test_financial_history_and_receipt(portal_client, primary_user):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_concurrent_order_payments_from_one_credit():
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")

@@ -80,7 +80,12 @@ def _call(function, *args, **kwargs):
         raise ExternalServiceRejected(PARTY, f"it answered {status}") from None
 
 
+def _plain(obj) -> dict:
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
 def _intent(obj) -> Intent:
+    obj = _plain(obj)
     return Intent(
         id=obj["id"],
         status=obj["status"],
@@ -127,6 +132,7 @@ def webhook_event(*, payload: bytes, signature: str) -> Event:
         event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
     except (stripe.SignatureVerificationError, ValueError) as exc:
         raise InvalidWebhook(str(exc)) from None
+    event = _plain(event)
     obj = event["data"]["object"]
     amount = obj.get("amount")
     return Event(
