@@ -94,6 +94,8 @@ def receipt(request, pk: int):
 
 def detail(request, pk: int):
     order = _order(request, pk, flag=Flag.VIEW_PURCHASES)
+    if request.GET.get("format") == "status":
+        return JsonResponse({"status": order.status})
     portal_user = request.portal_user
     lines = list(selectors.order_lines(order))
     totals = selectors.order_totals(order=order)
