@@ -321,3 +321,41 @@ def test_localstripe_delivers_the_signed_webhook_that_pays(live_server, stripe_s
     assert order.status == Order.Status.PAID
     assert CardApplication.objects.get().status == Status.RECEIVED
     assert StripeEvent.objects.get().type == "payment_intent.succeeded"
+
+
+@pytest.mark.django_db
+def test_an_event_for_no_order_is_ignored_not_retried(stripe_sandbox):
+    event = payment_intent_event(event_id="evt_other", intent_id="pi_elsewhere", amount_pence=500, order_id=0)
+    event["data"]["object"]["metadata"] = {}
+    response = deliver(event)
+    assert response.status_code == 200 and response.json()["outcome"] == "Ignored: not a payment for an order."
+    assert StripeEvent.objects.get().processed_at is not None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clicks_at_the_same_moment_make_one_intent(stripe_sandbox):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    from tests.factories import PortalUserFactory
+
+    user = PortalUserFactory(all_flags=True)
+    order = make_order(user, [finalised_application(portal_user=user)])
+    start = threading.Barrier(2)
+    intents = []
+
+    def click():
+        try:
+            start.wait()
+            intents.append(services.order_card_payment_start(order=order, actor=user.user).id)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    order.refresh_from_db()
+    assert len(intents) == 2 and intents[0] == intents[1] == order.payment_intent_id
+    assert len(intents_for(order)) == 1

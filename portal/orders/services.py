@@ -418,9 +418,11 @@ def stripe_event_apply(*, event: StripeEvent) -> StripeEvent:
             outcome = "Card payment failed; the order is unchanged." if event.type.endswith("failed") else "Ignored."
         else:
             order = Order.objects.filter(payment_intent_id=event.payment_intent_id).first()
-            if order is None:
+            if order is None and event.metadata.get("order_id"):
                 return event  # pending: applied when the order's transaction commits, or by the next delivery
-            if event.currency.lower() != "gbp":
+            if order is None:
+                outcome = "Ignored: not a payment for an order."
+            elif event.currency.lower() != "gbp":
                 outcome = f"Not applied: paid in {event.currency}."
             elif order.status == Status.CANCELLED:
                 outcome = f"Not applied: order {order.reference} was cancelled; the payment is to be refunded."
