@@ -169,7 +169,10 @@ def test_close_an_open_order_from_its_page_and_an_empty_order_cannot_close(porta
     assert order.status == Order.Status.OPEN  # nothing in it
     application = finalised_application(portal_user=primary_user)
     portal_client.post(ADD, {"application": [application.pk], "order": order.pk, "action": "leave_open"})
-    portal_client.post(f"/portal/orders/{order.pk}/close/")
+    page = portal_client.get(f"/portal/orders/{order.pk}/").text
+    assert "Close order &amp; proceed to payment" in page and "Close order but pay later" in page
+    response = portal_client.post(f"/portal/orders/{order.pk}/close/", {"then": "pay"})
+    assert response.url == f"/portal/orders/{order.pk}/pay/"
     order.refresh_from_db()
     assert order.status == Order.Status.AWAITING_PAYMENT
 

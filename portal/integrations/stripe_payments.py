@@ -134,7 +134,7 @@ def webhook_event(*, payload: bytes, signature: str) -> Event:
         raise InvalidWebhook(str(exc)) from None
     event = _plain(event)
     obj = event["data"]["object"]
-    amount = obj.get("amount")
+    amount = obj.get("amount_received") or obj.get("amount")  # Stripe's intents carry both; localstripe the latter
     return Event(
         id=event["id"],
         type=event["type"],

@@ -289,9 +289,12 @@ def close(request, pk: int):
     order = _change_order(request, pk)
     try:
         services.order_close(order=order, actor=request.user)
-        messages.success(request, f"Order {order.your_reference} is closed and awaits payment.")
     except services.OrderError as exc:
         messages.error(request, str(exc))
+        return redirect("orders:detail", pk=pk)
+    if request.POST.get("then") == "pay" and request.portal_user.has_flag(Flag.COMPLETE_PURCHASES):
+        return redirect("orders:pay", pk=pk)
+    messages.success(request, f"Order {order.your_reference} is closed and awaits payment.")
     return redirect("orders:detail", pk=pk)
 
 
@@ -384,6 +387,9 @@ def pay_card(request, pk: int):
             raise Http404
         else:
             intent = services.order_card_payment_start(order=order, actor=request.user)
+            if intent.status in ("succeeded", "processing"):
+                messages.success(request, "Your card payment was taken; the order shows as paid once it is confirmed.")
+                return redirect("orders:detail", pk=pk)
     except services.OrderError as exc:
         messages.error(request, str(exc))
         return redirect("orders:detail", pk=pk)

@@ -8,9 +8,10 @@ from playwright.sync_api import expect
 
 from portal.applications.models import CardApplication
 from portal.integrations import stripe_payments
-from portal.orders.models import Order
+from portal.orders.models import CardPrice, Order
 from tests.browser.conftest import axe_check, browser_sign_in
 from tests.factories import PortalUserFactory
+from tests.factories_registry import CardTypeFactory
 from tests.stripe_fixtures import finalised_application
 
 
@@ -19,8 +20,12 @@ def test_finalised_applications_to_a_paid_order(page, live_server, stripe_sandbo
         name="orders-browser", url=f"{live_server.url}/portal/orders/stripe/webhook/",
         events=["payment_intent.succeeded", "payment_intent.payment_failed"],
     )  # fmt: skip
+    # Its own card type and price: browser tests cannot count on the seeded catalogue after a flush.
+    card_type = CardTypeFactory(name="Craft or Related Disciplines (journey)")
+    CardPrice.objects.create(card_type=card_type, application_type="initial", price_pence=3_600,
+                             member_discount_pence=600)  # fmt: skip
     primary = PortalUserFactory(all_flags=True)
-    applications = [finalised_application(portal_user=primary) for _ in range(2)]
+    applications = [finalised_application(portal_user=primary, card_type=card_type) for _ in range(2)]
     browser_sign_in(page, primary.user)
 
     page.goto("/portal/orders/add-applications/?" + "&".join(f"application={a.pk}" for a in applications))
