@@ -112,3 +112,16 @@ def finalised_application(*, portal_user, **kwargs):
     application.status = CardApplication.Status.FINALISED
     application.save()
     return application
+
+
+def own_card_type(name: str = "Craft or Related Disciplines (orders tests)"):
+    """A card type with an initial price of its own (£36.00, £6.00 off for JIB members), for transactional tests:
+    after a test database flush the seeded catalogue may not be there."""
+    from portal.orders.models import CardPrice
+    from tests.factories_registry import CardTypeFactory
+
+    card_type = CardTypeFactory(name=name)
+    CardPrice.objects.get_or_create(
+        card_type=card_type, application_type="initial", defaults={"price_pence": 3_600, "member_discount_pence": 600}
+    )
+    return card_type

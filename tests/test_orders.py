@@ -13,7 +13,7 @@ from portal.orders.models import FundsLedgerEntry, Order, OrderLine, Payment
 from portal.orders.selectors import order_totals
 from tests.conftest import sign_in
 from tests.factories import OfficeFactory, OrganisationFactory, PortalUserFactory
-from tests.stripe_fixtures import finalised_application
+from tests.stripe_fixtures import finalised_application, own_card_type
 
 pytestmark = pytest.mark.django_db
 Status = CardApplication.Status
@@ -400,7 +400,8 @@ def test_fifty_concurrent_order_payments_from_one_credit():
         pytest.skip("row locks need PostgreSQL")
     organisation = OrganisationFactory(jib_membership_number="")  # £36.00 a card
     user = PortalUserFactory(organisation=organisation, all_flags=True)
-    orders = [make_order(user, [finalised_application(portal_user=user)]) for _ in range(50)]
+    card_type = own_card_type()  # £36.00 to non-members
+    orders = [make_order(user, [finalised_application(portal_user=user, card_type=card_type)]) for _ in range(50)]
     services.funds_credit(organisation=organisation, amount_pence=25_000, kind="advance_payment", reference="ADV")
     start = threading.Barrier(50)
     outcomes = []

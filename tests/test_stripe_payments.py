@@ -15,7 +15,7 @@ from portal.integrations import stripe_payments
 from portal.integrations.errors import ExternalServiceUnavailable
 from portal.orders import services
 from portal.orders.models import FundsLedgerEntry, Order, Payment, StripeEvent
-from tests.stripe_fixtures import finalised_application, payment_intent_event, sign_event
+from tests.stripe_fixtures import finalised_application, own_card_type, payment_intent_event, sign_event
 from tests.test_orders import make_order
 
 Status = CardApplication.Status
@@ -234,7 +234,7 @@ def test_webhook_before_commit_on_postgresql(stripe_sandbox):
     from tests.factories import PortalUserFactory
 
     user = PortalUserFactory(all_flags=True)
-    order = make_order(user, [finalised_application(portal_user=user)])
+    order = make_order(user, [finalised_application(portal_user=user, card_type=own_card_type())])
     created, webhook_done = threading.Event(), threading.Event()
     seen = {}
 
@@ -308,7 +308,8 @@ def test_localstripe_delivers_the_signed_webhook_that_pays(live_server, stripe_s
     stripe_payments.sandbox_register_webhook(
         name="orders-tests", url=f"{live_server.url}{WEBHOOK}", events=["payment_intent.succeeded"]
     )
-    order = make_order(primary_user, [finalised_application(portal_user=primary_user)])
+    application = finalised_application(portal_user=primary_user, card_type=own_card_type())
+    order = make_order(primary_user, [application])
     services.order_pay_with_test_card(
         order=order, actor=primary_user.user, number="4242424242424242", exp_month=12, exp_year=2030, cvc="123"
     )
@@ -340,7 +341,7 @@ def test_two_clicks_at_the_same_moment_make_one_intent(stripe_sandbox):
     from tests.factories import PortalUserFactory
 
     user = PortalUserFactory(all_flags=True)
-    order = make_order(user, [finalised_application(portal_user=user)])
+    order = make_order(user, [finalised_application(portal_user=user, card_type=own_card_type())])
     start = threading.Barrier(2)
     intents = []
 

@@ -8,11 +8,10 @@ from playwright.sync_api import expect
 
 from portal.applications.models import CardApplication
 from portal.integrations import stripe_payments
-from portal.orders.models import CardPrice, Order
+from portal.orders.models import Order
 from tests.browser.conftest import axe_check, browser_sign_in
 from tests.factories import PortalUserFactory
-from tests.factories_registry import CardTypeFactory
-from tests.stripe_fixtures import finalised_application
+from tests.stripe_fixtures import finalised_application, own_card_type
 
 
 def test_finalised_applications_to_a_paid_order(page, live_server, stripe_sandbox):
@@ -21,9 +20,7 @@ def test_finalised_applications_to_a_paid_order(page, live_server, stripe_sandbo
         events=["payment_intent.succeeded", "payment_intent.payment_failed"],
     )  # fmt: skip
     # Its own card type and price: browser tests cannot count on the seeded catalogue after a flush.
-    card_type = CardTypeFactory(name="Craft or Related Disciplines (journey)")
-    CardPrice.objects.create(card_type=card_type, application_type="initial", price_pence=3_600,
-                             member_discount_pence=600)  # fmt: skip
+    card_type = own_card_type()
     primary = PortalUserFactory(all_flags=True)
     applications = [finalised_application(portal_user=primary, card_type=card_type) for _ in range(2)]
     browser_sign_in(page, primary.user)
