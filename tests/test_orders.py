@@ -4,7 +4,7 @@ the lists, receipts, and who may do what."""
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Sum
 
 from portal.applications.models import CardApplication
@@ -13,7 +13,7 @@ from portal.orders.models import FundsLedgerEntry, Order, OrderLine, Payment
 from portal.orders.selectors import order_totals
 from tests.conftest import sign_in
 from tests.factories import OfficeFactory, OrganisationFactory, PortalUserFactory
-from tests.stripe_fixtures import finalised_application, own_card_type
+from tests.stripe_fixtures import finalised_application, own_card_type, requires_postgresql
 
 pytestmark = pytest.mark.django_db
 Status = CardApplication.Status
@@ -394,10 +394,9 @@ def test_financial_history_and_receipt(portal_client, primary_user):
 
 
 @pytest.mark.postgres
+@requires_postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_concurrent_order_payments_from_one_credit():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     organisation = OrganisationFactory(jib_membership_number="")  # £36.00 a card
     user = PortalUserFactory(organisation=organisation, all_flags=True)
     card_type = own_card_type()  # £36.00 to non-members

@@ -7,7 +7,7 @@ import time
 
 import pytest
 import stripe
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.test import Client
 
 from portal.applications.models import CardApplication
@@ -15,7 +15,13 @@ from portal.integrations import stripe_payments
 from portal.integrations.errors import ExternalServiceUnavailable
 from portal.orders import services
 from portal.orders.models import FundsLedgerEntry, Order, Payment, StripeEvent
-from tests.stripe_fixtures import finalised_application, own_card_type, payment_intent_event, sign_event
+from tests.stripe_fixtures import (
+    finalised_application,
+    own_card_type,
+    payment_intent_event,
+    requires_postgresql,
+    sign_event,
+)
 from tests.test_orders import make_order
 
 Status = CardApplication.Status
@@ -225,12 +231,11 @@ def test_starting_a_card_payment_applies_waiting_events_at_commit(
 
 
 @pytest.mark.postgres
+@requires_postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_webhook_before_commit_on_postgresql(stripe_sandbox):
     """A real race: the intent is created and the order saved in a transaction that has not committed when the
     webhook arrives on another connection. The webhook is stored (503); the commit applies it."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs a second connection that cannot see uncommitted rows")
     from tests.factories import PortalUserFactory
 
     user = PortalUserFactory(all_flags=True)
@@ -303,7 +308,7 @@ def test_payment_service_down_is_a_clear_message(portal_client, order, settings)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_localstripe_delivers_the_signed_webhook_that_pays(live_server, stripe_sandbox, primary_user):
+def test_localstripe_delivers_the_signed_webhook_that_pays(live_server, stripe_sandbox, after_flush, primary_user):
     """The whole path: localstripe signs and delivers payment_intent.succeeded to the running site."""
     stripe_payments.sandbox_register_webhook(
         name="orders-tests", url=f"{live_server.url}{WEBHOOK}", events=["payment_intent.succeeded"]
@@ -334,10 +339,9 @@ def test_an_event_for_no_order_is_ignored_not_retried(stripe_sandbox):
 
 
 @pytest.mark.postgres
+@requires_postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_clicks_at_the_same_moment_make_one_intent(stripe_sandbox):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     from tests.factories import PortalUserFactory
 
     user = PortalUserFactory(all_flags=True)

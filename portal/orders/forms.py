@@ -1,5 +1,6 @@
 from django import forms
 
+from portal.core.forms import GovukForm
 from portal.orders.services import BACS_MINIMUM_PENCE, CREDIT_PENCE
 
 
@@ -8,7 +9,7 @@ class OfficeChoiceField(forms.ModelChoiceField):
         return f"{obj.get_kind_display()} - {obj.name}" if obj.parent_id is None else obj.name
 
 
-class OrderDetailsForm(forms.Form):
+class OrderDetailsForm(GovukForm):
     """The six fields of a new order (user guide 1.5). Offices are those in the user's scope."""
 
     your_reference = forms.CharField(label="Your reference / P.O. number", max_length=60)
@@ -43,7 +44,7 @@ class AdvanceOrderForm(OrderDetailsForm):
         del self.fields["delivery_attention"]
 
 
-class PayForm(forms.Form):
+class PayForm(GovukForm):
     method = forms.ChoiceField(label="I wish to pay by", widget=forms.RadioSelect)
 
     def __init__(self, *args, total_pence: int, balance_pence: int, can_use_funds: bool, is_advance: bool, **kwargs):
@@ -58,18 +59,39 @@ class PayForm(forms.Form):
         self.fields["method"].initial = "card"
 
 
-class TestCardForm(forms.Form):
+class TestCardForm(GovukForm):
     number = forms.RegexField(
         label="Card number",
         regex=r"^\d{16}$",
         max_length=19,
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-20", "inputmode": "numeric", "autocomplete": "cc-number"}
+        ),
         help_text="Sandbox test cards: 4242424242424242 is accepted, 4000000000000002 is declined.",
         error_messages={"invalid": "Enter the 16 digits of the card number.", "required": "Enter the card number."},
     )
-    exp_month = forms.IntegerField(label="Expiry month", min_value=1, max_value=12, initial=12)
-    exp_year = forms.IntegerField(label="Expiry year", min_value=2020, max_value=2099, initial=2030)
+    exp_month = forms.IntegerField(
+        label="Expiry month",
+        min_value=1,
+        max_value=12,
+        initial=12,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-2", "autocomplete": "cc-exp-month"}),
+    )
+    exp_year = forms.IntegerField(
+        label="Expiry year",
+        min_value=2020,
+        max_value=2099,
+        initial=2030,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4", "autocomplete": "cc-exp-year"}),
+    )
     cvc = forms.RegexField(
-        label="Security code (CVC)", regex=r"^\d{3}$", max_length=3, error_messages={"invalid": "Enter the 3 digits."}
+        label="Security code (CVC)",
+        regex=r"^\d{3}$",
+        max_length=3,
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-3", "inputmode": "numeric", "autocomplete": "cc-csc"}
+        ),
+        error_messages={"invalid": "Enter the 3 digits."},
     )
 
     def clean_number(self):
