@@ -47,12 +47,21 @@ class AdvanceOrderForm(OrderDetailsForm):
 class PayForm(GovukForm):
     method = forms.ChoiceField(label="I wish to pay by", widget=forms.RadioSelect)
 
-    def __init__(self, *args, total_pence: int, balance_pence: int, can_use_funds: bool, is_advance: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        total_pence: int,
+        balance_pence: int,
+        can_use_funds: bool,
+        is_advance: bool,
+        bacs_marked: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         choices = [("card", "Credit or debit card")]
         if can_use_funds and not is_advance:
             choices.append(("funds", f"Funds held on account (balance £{balance_pence / 100:,.2f})"))
-        if total_pence >= BACS_MINIMUM_PENCE:
+        if total_pence >= BACS_MINIMUM_PENCE and not bacs_marked:
             choices.append(("bacs", "BACS bank transfer"))
         self.fields["method"].choices = choices
         self.fields["method"].error_messages["required"] = "Choose how you wish to pay."

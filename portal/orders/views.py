@@ -329,6 +329,7 @@ def pay(request, pk: int):
         balance_pence=balance,
         can_use_funds=portal_user.has_flag(Flag.USE_FUNDS),
         is_advance=order.kind == Order.Kind.ADVANCE,
+        bacs_marked=order.status == Order.Status.AWAITING_BACS,
     )
     if request.method == "POST" and form.is_valid():
         method = form.cleaned_data["method"]
