@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "workflows.common",
     "workflows.licence",
     "workflows.card_application",
+    "workflows.bacs_allocation",
 ]
 
 MIDDLEWARE = [
@@ -214,7 +215,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "stripe": {"level": "WARNING"}},
 }
 
 if not DEBUG and not TESTING:

@@ -150,6 +150,7 @@ def main() -> int:
                 say("run", f"{service.name} did not start; see its output above")
                 stop_all(everything)
                 return 1
+        register_stripe_webhook()
         banner()
         while True:
             for service in everything:
@@ -163,6 +164,33 @@ def main() -> int:
         say("run", "stopping")
         stop_all(everything)
         return 0
+
+
+def register_stripe_webhook() -> None:
+    """Ask localstripe to deliver its signed payment events to the web app (as a Stripe dashboard webhook does)."""
+    import json
+
+    body = json.dumps(
+        {
+            "url": f"http://127.0.0.1:{WEB_PORT}/portal/orders/stripe/webhook/",
+            "secret": os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_sandbox"),
+            "events": ["payment_intent.succeeded", "payment_intent.payment_failed"],
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 (localhost only)
+        f"{BASE_ENV['STRIPE_API_BASE']}/_config/webhooks/portal",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    for _ in range(20):
+        try:
+            with urllib.request.urlopen(request, timeout=2):  # noqa: S310 (localhost only)
+                say("run", "localstripe delivers payment events to /portal/orders/stripe/webhook/")
+                return
+        except OSError:
+            time.sleep(0.5)
+    say("run", "localstripe did not accept the webhook registration: card payments will not be confirmed")
 
 
 def banner() -> None:

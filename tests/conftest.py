@@ -5,7 +5,7 @@ import pytest
 
 from tests.factories import OrganisationFactory, PortalUserFactory
 
-pytest_plugins = ["tests.sandbox_fixtures", "tests.prefect_fixtures"]
+pytest_plugins = ["tests.sandbox_fixtures", "tests.prefect_fixtures", "tests.stripe_fixtures"]
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from viewflow.urls import Site
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 
+from workflows.bacs_allocation.flows import BacsAllocationFlow
 from workflows.card_application.flows import CardApplicationFlow
 from workflows.licence.flows import LicenceFlow
 
@@ -10,6 +11,7 @@ from workflows.licence.flows import LicenceFlow
 FLOW_VIEWSETS = [
     FlowViewset(LicenceFlow, icon="verified_user"),
     FlowViewset(CardApplicationFlow, icon="badge"),
+    FlowViewset(BacsAllocationFlow, icon="account_balance"),
 ]
 
 site = Site(

@@ -1,0 +1,112 @@
+"""Back-office views of the BACS allocation process: validate, call an orders service, finish the task."""
+
+from django import forms
+from django.http import HttpResponseRedirect
+from django.views import generic
+from viewflow.workflow.flow.views import mixins
+
+from portal.orders import services
+from portal.orders.models import BankTransfer, Order
+from portal.orders.selectors import order_totals
+
+MAX_STATEMENT_BYTES = 2 * 1024 * 1024
+
+
+class ImportStatementForm(forms.Form):
+    statement = forms.FileField(
+        label="Bank statement (CSV)",
+        help_text="Columns Date, Description and Amount (or Credit / Paid in). Credits quoting an ECS reference "
+        "for exactly the order total pay the order; the rest become allocation tasks.",
+    )
+
+    def clean_statement(self):
+        upload = self.cleaned_data["statement"]
+        if upload.size > MAX_STATEMENT_BYTES:
+            raise forms.ValidationError("The statement is larger than 2 MB.")
+        try:
+            return upload.name, upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The statement must be a CSV text file (UTF-8).") from None
+
+
+class ImportStatementView(mixins.TaskSuccessUrlMixin, generic.FormView):
+    form_class = ImportStatementForm
+    template_name = "orders/backoffice/import_statement.html"
+
+    def form_valid(self, form):
+        name, content = form.cleaned_data["statement"]
+        try:
+            statement = services.bank_statement_import(content=content, name=name, actor=self.request.user)
+        except services.StatementError as exc:
+            form.add_error("statement", str(exc))
+            return self.form_invalid(form)
+        self.request.activation.process.artifact = statement
+        self.request.activation.execute()
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class AllocateForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[
+            ("allocate", "Allocate to the order: it is paid (any excess goes to the funds on account)"),
+            ("credit", "Credit the whole amount to the organisation's funds on account"),
+            ("return", "Do not allocate: not ours, or to be returned to the payer"),
+        ],
+    )
+    order_reference = forms.CharField(label="Order reference (ECS and 7 digits)", max_length=12, required=False)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to accept a shortfall or not to allocate.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        reference = (data.get("order_reference") or "").strip().upper().replace(" ", "")
+        data["order"] = None
+        if data.get("decision") in ("allocate", "credit"):
+            if not reference:
+                self.add_error("order_reference", "Enter the order's ECS reference.")
+            else:
+                data["order"] = Order.objects.select_related("organisation").filter(reference=reference).first()
+                if data["order"] is None:
+                    self.add_error("order_reference", f"There is no order {reference}.")
+        return data
+
+
+class AllocateView(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames, generic.FormView):
+    form_class = AllocateForm
+    template_name = "orders/backoffice/allocate.html"
+
+    def get_initial(self):
+        transfer = self.request.activation.process.transfer
+        return {"order_reference": transfer.order.reference if transfer.order else transfer.reference_found}
+
+    def get_context_data(self, **kwargs):
+        transfer = self.request.activation.process.transfer
+        order = transfer.order
+        return super().get_context_data(
+            transfer=transfer,
+            order=order,
+            order_total_pence=order_totals(order=order).total_pence if order else None,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        transfer: BankTransfer = self.request.activation.process.transfer
+        try:
+            services.bank_transfer_allocate(
+                transfer=transfer,
+                actor=self.request.user,
+                decision=form.cleaned_data["decision"],
+                order=form.cleaned_data["order"],
+                note=form.cleaned_data["note"],
+            )
+        except (services.OrderError, services.InsufficientFunds) as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        self.request.activation.execute()
+        return HttpResponseRedirect(self.get_success_url())
