@@ -38,3 +38,22 @@ def hse_problem(*, application: CardApplication, today: date | None = None) -> s
     if route == Route.WILL_SIT and not application.hse_sitting:
         return "Say how the applicant will sit the HS&E assessment."
     return ""
+
+
+def valid_hse_result(*, operative_id: int, today: date | None = None):
+    """The operative's newest HS&E pass still valid `today` (None when there is none)."""
+    from portal.registry.models import HseResult
+
+    today = today or date.today()
+    return (
+        HseResult.objects.filter(operative_id=operative_id, passed=True, expires_on__gte=today)
+        .order_by("-expires_on", "-pk")
+        .first()
+    )
+
+
+def application_documents(*, application: CardApplication):
+    """The application's documents with what they name, in the order they were added (one query)."""
+    return application.documents.select_related(
+        "awarding_body", "reference_type", "qualification_type__awarding_body"
+    ).order_by("uploaded_at", "pk")
