@@ -43,7 +43,7 @@ class DocumentFileField(forms.FileField):
 
 class UploadForm(GovukForm):
     prefix = "upload"
-    file = DocumentFileField(label="Upload document", what="The document")
+    file = DocumentFileField(label="Certificate or document", what="The document")
 
 
 def source_choices() -> list:
