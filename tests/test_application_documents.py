@@ -446,6 +446,29 @@ def test_manual_entry_through_the_page(
 
 
 @pytest.mark.django_db
+def test_a_reference_through_the_page(application, portal_client, media):
+    reference_type = ReferenceType.objects.get(name="Letter from the employer")
+    base = f"/portal/applications/{application.pk}/documents/"
+    page = portal_client.get(base, {"source": f"ref-{reference_type.pk}"})
+    assert reference_type.instructions in page.text and "Add for the JIB to check" in page.text
+    source = f"ref-{reference_type.pk}"
+    page = portal_client.post(base + "enter/", {"manual-source": source, "manual-details": ""})
+    assert 'id="id_manual-details-error"' in page.text and "Enter the details the reference type asks for." in page.text
+    letter = upload_of(as_bytes(Image.new("RGB", (800, 600), "white"), kind="pdf"), "letter.pdf")
+    response = portal_client.post(
+        base + "enter/", {"manual-source": source, "manual-details": "Ten years as an installer", "manual-file": letter}
+    )
+    assert response.status_code == 302
+    document = application.documents.get()
+    assert document.kind == Doc.Kind.REFERENCE and document.status == Status.MANUAL_CHECK
+    assert document.content_type == "application/pdf" and document.details == "Ten years as an installer"
+    page = portal_client.get(base).text
+    assert "Letter from the employer" in page and "The JIB checks this document by hand" in page
+    assert portal_client.post(f"{base}{document.pk}/remove/").status_code == 302
+    assert not application.documents.exists()
+
+
+@pytest.mark.django_db
 def test_permissions(application, primary_user, client, signed_in, media):
     base = f"/portal/applications/{application.pk}/documents/"
     document = Doc.objects.create(
