@@ -53,6 +53,27 @@ def _application(request, pk: int, *, flag: Flag) -> CardApplication:
     return application
 
 
+def _matched(document: ApplicationDocument) -> list[str]:
+    """What agreed, in words, to show beside what did not."""
+    if document.status == Doc.Status.READING:
+        return []
+    problems, check, read = document.problems or {}, document.body_check or {}, document.reading or {}
+    items = []
+    if read.get("candidate_name") and "name" not in problems:
+        items.append("The name on the certificate matches the ECS record.")
+    if check.get("found"):
+        items.append(
+            f"{check['awarding_body']} holds certificate {check.get('certificate_number', '')} for the applicant."
+        )
+        if document.qualification_type_id and "qualification" not in problems:
+            items.append(f"The qualification is {document.qualification_type.title}, recognised by the ECS scheme.")
+        if "date_awarded" not in problems and check.get("awarded_on"):
+            items.append("The date awarded agrees.")
+        if check.get("valid") and "valid" not in problems:
+            items.append("The certificate is valid.")
+    return items
+
+
 def _iso_date(value) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -93,6 +114,7 @@ def _render(request, application: CardApplication, *, status: int = 200, **forms
     documents = list(selectors.application_documents(application=application))
     for document in documents:
         document.problem_list = [(PROBLEM_LABELS.get(k, k.title()), v) for k, v in (document.problems or {}).items()]
+        document.matched = _matched(document)
         document.read_awarded_on = _iso_date((document.reading or {}).get("date_awarded"))
         document.body_awarded_on = _iso_date((document.body_check or {}).get("awarded_on"))
     certificates = [d for d in documents if d.kind != Doc.Kind.HSE_EXEMPTION]

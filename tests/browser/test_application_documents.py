@@ -72,6 +72,7 @@ def test_upload_a_certificate_see_it_verified_and_move_on(page, awarding_bodies,
     expect(card).to_contain_text("Certificate number: CG700037")
     expect(card).to_contain_text("Date awarded: 10/01/2018")
     expect(card).to_contain_text("City & Guilds says")
+    expect(card).to_contain_text("The name on the certificate matches the ECS record.")
     axe_check(page)
 
     # HS&E: no valid result on the record, so say how the applicant will sit it.
