@@ -3,6 +3,7 @@ sandbox, details entered by hand, the HS&E choice, the page, its permissions and
 
 import asyncio
 import contextlib
+import importlib
 import shutil
 import socket
 import threading
@@ -528,12 +529,22 @@ def test_the_page_keeps_a_constant_number_of_queries(
 # --- the real Prefect path ------------------------------------------------------------------------------------------
 
 
+def seed_catalogue() -> None:
+    """Put the seeded card types and catalogue back (idempotent): a transactional test may follow a flush."""
+    from django.apps import apps
+
+    for name in ("portal.registry.migrations.0002_card_types", "portal.registry.migrations.0004_seed_catalogue"):
+        importlib.import_module(name).seed(apps, None)
+
+
 @pytest.fixture
 def documents_worker(prefect_server, django_db_serialized_rollback, transactional_db, settings, media):
     """Serves tasks.worker's background tasks in a thread, as `python -m tasks.worker` does."""
     from prefect.task_worker import TaskWorker
 
     from tasks.worker import BACKGROUND_TASKS
+
+    seed_catalogue()
 
     settings.ECS_RUN_JOBS_INLINE = False
     running = {}
