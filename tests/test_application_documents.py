@@ -178,6 +178,23 @@ def test_an_unreadable_upload_is_said_so(
 
 
 @pytest.mark.django_db
+def test_a_retry_reuses_the_reading_and_the_body_settles_a_qualification_ocr_missed(
+    application, primary_user, awarding_bodies
+):
+    # As left by a first try that read the file and then found the awarding body down: no file is read again.
+    document = Doc.objects.create(
+        application=application, entry=Doc.Entry.AUTOMATIC, status=Status.READING, uploaded_by=primary_user.user,
+        content_type="image/jpeg",
+        reading={"readable": True, "awarding_body": "eal", "candidate_name": "Jeff Jones", "qualification_code": "",
+                 "qualification_title": "", "certificate_number": "EAL700555", "date_awarded": "2020-03-12"},
+    )  # fmt: skip
+    assert services.application_document_read(document_id=document.pk) is True
+    document.refresh_from_db()
+    assert document.status == Status.VERIFIED, document.problems
+    assert document.qualification_type.code == "603/3417/5" and document.awarding_body.code == "eal"
+
+
+@pytest.mark.django_db
 def test_a_removed_or_unknown_document_is_ignored_by_the_task(application, primary_user):
     assert services.application_document_read(document_id=987654) is False
     assert services.application_document_read_failed(document_id=987654, reason="x") is False

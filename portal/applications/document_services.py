@@ -286,6 +286,8 @@ def application_document_read(*, document_id: int) -> bool:
                 "recognises."
             )
         else:
+            # The body's record names a recognised qualification: it settles what OCR could not read.
+            problems.pop("qualification", None)
             qualification = body_type
         if awarded_on and check.awarded_on and awarded_on != check.awarded_on:
             problems["date_awarded"] = (
