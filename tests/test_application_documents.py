@@ -449,7 +449,14 @@ def test_manual_entry_through_the_page(
         {"manual-source": f"body-{body.pk}", "manual-certificate_number": "NOC701369", "manual-awarded_on": ""},
     )
     assert response.status_code == 200
-    assert "Enter a valid date" in response.text or "This field is required" in response.text
+    for field, message in (
+        ("learner_reference", "Enter the learner&#x27;s ULN: NOCN needs it."),
+        ("qualification_type", "Choose the qualification."),
+        ("awarded_on", "Enter the date awarded."),
+    ):
+        assert message in response.text.split(f'id="id_manual-{field}-error"')[1].split("</p>")[0]
+    assert 'value="NOC701369"' in response.text  # what was entered is kept
+    assert f'<option value="body-{body.pk}" selected>' in response.text
     assert not application.documents.exists()
     qualification = QualificationType.objects.get(code="603/0765/2")
     with django_capture_on_commit_callbacks(execute=True):

@@ -67,12 +67,23 @@ class CertificateDetailsForm(GovukForm):
     source = forms.CharField(widget=forms.HiddenInput)
     certificate_number = forms.CharField(max_length=40)
     learner_reference = forms.CharField(
-        label="Unique learner number (ULN)", max_length=40, required=False, help_text="As shown on the learner record."
+        label="Unique learner number (ULN)",
+        max_length=40,
+        required=False,
+        help_text="As shown on the learner record.",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20", "spellcheck": "false"}),
     )
     qualification_type = forms.ModelChoiceField(
-        label="Qualification", queryset=QualificationType.objects.none(), empty_label="Choose the qualification"
+        label="Qualification",
+        queryset=QualificationType.objects.none(),
+        empty_label="Choose the qualification",
+        error_messages={"required": "Choose the qualification."},
     )
-    awarded_on = forms.DateField(label="Date awarded", widget=DATE_WIDGET)
+    awarded_on = forms.DateField(
+        label="Date awarded",
+        widget=DATE_WIDGET,
+        error_messages={"required": "Enter the date awarded.", "invalid": "Enter the date awarded as a real date."},
+    )
 
     def __init__(self, *args, body: AwardingBody, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,8 +93,12 @@ class CertificateDetailsForm(GovukForm):
                                                                "spellcheck": "false"})  # fmt: skip
         self.fields["qualification_type"].queryset = QualificationType.objects.filter(awarding_body=body)
         self.fields["qualification_type"].label_from_instance = lambda q: f"{q.title}{f' ({q.code})' if q.code else ''}"
+        self.fields["certificate_number"].error_messages["required"] = f"Enter the {body.reference_label.lower()}."
         if body.asks_learner_reference:
             self.fields["learner_reference"].required = True
+            self.fields["learner_reference"].error_messages["required"] = (
+                f"Enter the learner's ULN: {body.name} needs it."
+            )
         else:
             del self.fields["learner_reference"]
 

@@ -121,7 +121,7 @@ def _render(request, application: CardApplication, *, status: int = 200, **forms
     evidence = [d for d in documents if d.kind == Doc.Kind.HSE_EXEMPTION]
     reading = any(d.status == Doc.Status.READING for d in documents)
     valid_result = selectors.valid_hse_result(operative_id=application.operative_id)
-    source_value = request.GET.get("source", "")
+    source_value = request.GET.get("source") or request.POST.get("manual-source", "")
     source = forms.pop("source", None) or _source(source_value)
     context = {
         "application": application,
