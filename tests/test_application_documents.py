@@ -554,8 +554,14 @@ def test_the_page_keeps_a_constant_number_of_queries(
 
 
 def seed_catalogue() -> None:
-    """Put the seeded card types and catalogue back (idempotent): a transactional test may follow a flush."""
+    """Put the seeded card types and catalogue back (idempotent): a transactional test may follow a flush.
+
+    The flush also empties the content types while their cache keeps the old ids: the cache is cleared so that the
+    application's process gets content types that exist."""
     from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
 
     for name in ("portal.registry.migrations.0002_card_types", "portal.registry.migrations.0004_seed_catalogue"):
         importlib.import_module(name).seed(apps, None)
