@@ -6,7 +6,11 @@ setup_django()
 
 from prefect import serve  # noqa: E402
 
+from tasks.documents import sweep_stalled_documents  # noqa: E402
 from tasks.jobs import sweep_stalled_jobs  # noqa: E402
 
 if __name__ == "__main__":
-    serve(sweep_stalled_jobs.to_deployment(name="every-5-minutes", interval=300, parameters={"minutes": 10}))
+    serve(
+        sweep_stalled_jobs.to_deployment(name="every-5-minutes", interval=300, parameters={"minutes": 10}),
+        sweep_stalled_documents.to_deployment(name="every-5-minutes", interval=300, parameters={"minutes": 10}),
+    )

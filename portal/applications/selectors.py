@@ -416,3 +416,22 @@ def employments_to_start(portal_user, *, ids: list[int]) -> list[Employment]:
     )
     position = {pk: i for i, pk in enumerate(ids)}
     return sorted(employments, key=lambda e: position[e.pk])
+
+
+def valid_hse_result(*, operative_id: int, today: date | None = None):
+    """The operative's newest HS&E pass still valid `today` (None when there is none)."""
+    from portal.registry.models import HseResult
+
+    today = today or date.today()
+    return (
+        HseResult.objects.filter(operative_id=operative_id, passed=True, expires_on__gte=today)
+        .order_by("-expires_on", "-pk")
+        .first()
+    )
+
+
+def application_documents(*, application: CardApplication):
+    """The application's documents with what they name, in the order they were added (one query)."""
+    return application.documents.select_related(
+        "awarding_body", "reference_type", "qualification_type__awarding_body"
+    ).order_by("uploaded_at", "pk")
