@@ -10,6 +10,12 @@ from tasks import setup_django
 # Seconds before each retry (backoff). Overridable for tests. No task time-out: the task worker runs tasks in
 # threads, where Prefect cannot interrupt them; every adapter to an outside party sets its own HTTP time-outs.
 RETRY_DELAYS = [int(s) for s in os.environ.get("ECS_JOB_RETRY_DELAYS", "5,30,120").split(",")]
+RUN_NAME = "run-job:{ref}"
+
+
+def _ref(task_run) -> str:
+    # Prefect's hooks get the task run without its parameters: the run's name carries the job's reference.
+    return task_run.name.split(":", 1)[1]
 
 
 def _report_failure(task, task_run, state) -> None:
@@ -19,11 +25,12 @@ def _report_failure(task, task_run, state) -> None:
 
     exc = state.result(raise_on_failure=False)
     reason = str(exc) if isinstance(exc, BaseException) else (state.message or "The automated step failed.")
-    job_fail(ref=task_run.parameters["ref"], reason=reason)
+    job_fail(ref=_ref(task_run), reason=reason)
 
 
 @task(
     name="run-job",
+    task_run_name=RUN_NAME,
     retries=len(RETRY_DELAYS),
     retry_delay_seconds=RETRY_DELAYS,
     on_failure=[_report_failure],

@@ -188,6 +188,21 @@ def test_companies_house_down_hands_the_case_to_a_person(
     assert open_task(LicenceFlow.set_up_offices)
 
 
+@pytest.mark.prefect
+def test_on_prefect_a_step_that_fails_every_retry_goes_to_a_person(client, prefect_worker, companies_house_down):
+    """The real failure path: Prefect retries, then its failure hook marks the step failed and the case reaches
+    the licensing team's "check manually" task."""
+    membership_records()
+    submit(client)
+    deadline = time.monotonic() + 60
+    while not Task.objects.filter(flow_task=LicenceFlow.check_manually, status=STATUS.NEW).exists():
+        assert time.monotonic() < deadline, "the failed step did not reach a person"
+        time.sleep(0.25)
+    failed = Task.objects.get(flow_task=LicenceFlow.checks)
+    assert failed.status in (STATUS.ERROR, STATUS.CANCELED)
+    assert "Companies House" in job_services.job_failure_reason(task=failed)
+
+
 @pytest.mark.django_db
 def test_a_repeated_or_late_report_changes_nothing(client, inline_jobs, django_capture_on_commit_callbacks):
     submitted(client, django_capture_on_commit_callbacks)
