@@ -8,6 +8,26 @@ from tests.factories import OrganisationFactory, PortalUserFactory
 pytest_plugins = ["tests.sandbox_fixtures", "tests.prefect_fixtures", "tests.stripe_fixtures"]
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that commits (transactional) puts the migrated database back when it starts.
+
+    A transactional test ends by emptying every table. Without serialized rollback the emptying re-runs the
+    post-migrate handlers (groups, permissions, content types with new ids) but not the data migrations, so the
+    next test misses the seeded reference data, and the next restore collides with the recreated groups. With it,
+    the tables are left empty and each transactional test starts from the database as it was migrated."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}),
+                            append=False)  # fmt: skip
+        elif (
+            marker is None
+            and {"transactional_db", "live_server"} & set(item.fixturenames)
+            and "django_db_serialized_rollback" not in item.fixturenames
+        ):
+            item.fixturenames.append("django_db_serialized_rollback")
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory()

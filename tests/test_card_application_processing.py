@@ -228,7 +228,7 @@ def test_fully_automated_path_to_a_dispatched_card(primary_user, inline_jobs, dj
     assert card.number.isdigit() and len(card.number) == 8
     application.operative.refresh_from_db()
     assert application.operative.registered_electrician_since == date.today()
-    moves = [e for e in application.events.all() if e.from_status != e.to_status]
+    moves = [e for e in application.events.all() if e.from_status and e.from_status != e.to_status]
     assert [e.to_status for e in moves] == [
         Status.ORDERED,
         Status.RECEIVED,

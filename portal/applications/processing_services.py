@@ -148,13 +148,23 @@ def card_application_endorse(
 
 
 def card_application_start_verifying(*, application: CardApplication) -> CardApplication:
+    """The case goes (back) to verifying. A newly paid application stays "Received" until its pre-checks run."""
     with transaction.atomic():
         application = _locked(application)
-        if application.status != Status.VERIFYING:
+        if application.status not in (Status.RECEIVED, Status.VERIFYING):
             application_event(
                 application, what="Verifying: the automated pre-checks are running.", to_status=Status.VERIFYING
             )
     return application
+
+
+def _mark_verifying(application: CardApplication) -> None:
+    with transaction.atomic():
+        application = _locked(application)
+        if application.status == Status.RECEIVED:
+            application_event(
+                application, what="Verifying: the automated pre-checks are running.", to_status=Status.VERIFYING
+            )
 
 
 def _document_recheck(document: ApplicationDocument, operative) -> None:
@@ -290,6 +300,7 @@ def card_application_run_pre_checks(*, process, task) -> dict:
     then eligibility, HS&E, documents and photo. Stores the findings on the application and returns the outcome:
     "passed", "awaiting_hse" (only the HS&E pass is missing: conditional hold) or "manual"."""
     application = process.application
+    _mark_verifying(application)
     operative = application.operative
     for document in selectors.documents_to_recheck(application=application):  # may wait on the bodies: no lock
         _document_recheck(document, operative)
