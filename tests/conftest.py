@@ -28,6 +28,22 @@ def pytest_collection_modifyitems(items):
             item.fixturenames.append("django_db_serialized_rollback")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The serialized copy of the migrated test database, for every connection object.
+
+    Django keeps it on the connection that created the test database. Once Playwright runs its event loop in this
+    thread, the ORM is handed a different connection object, which would not find the copy: transactional tests
+    would then start from an emptied database."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+    yield
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory()

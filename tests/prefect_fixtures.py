@@ -24,7 +24,7 @@ def prefect_worker(prefect_server, django_db_serialized_rollback, transactional_
     """Serves tasks.worker's background tasks for the test in a thread, as `python -m tasks.worker` does."""
     from prefect.task_worker import TaskWorker
 
-    from tasks.jobs import run_job
+    from tasks.worker import BACKGROUND_TASKS
 
     settings.ECS_RUN_JOBS_INLINE = False
     running = {}
@@ -34,7 +34,7 @@ def prefect_worker(prefect_server, django_db_serialized_rollback, transactional_
         running["loop"] = asyncio.get_running_loop()
         running["task"] = asyncio.current_task()
         ready.set()
-        await TaskWorker(run_job).start(timeout=180)
+        await TaskWorker(*BACKGROUND_TASKS).start(timeout=180)
 
     def run():
         with contextlib.suppress(asyncio.CancelledError):  # how the test stops it
