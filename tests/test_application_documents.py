@@ -1,12 +1,8 @@
 """Step 2 of a card application: certificates read by OCR (real tesseract) and checked with the awarding-body
 sandbox, details entered by hand, the HS&E choice, the page, its permissions and its queries."""
 
-import asyncio
-import contextlib
-import importlib
 import shutil
 import socket
-import threading
 import time
 from datetime import date, timedelta
 from functools import cache
@@ -553,49 +549,9 @@ def test_the_page_keeps_a_constant_number_of_queries(
 # --- the real Prefect path ------------------------------------------------------------------------------------------
 
 
-def seed_catalogue() -> None:
-    """Put the seeded card types and catalogue back (idempotent): a transactional test may follow a flush.
-
-    The flush also empties the content types while their cache keeps the old ids: the cache is cleared so that the
-    application's process gets content types that exist."""
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-
-    for name in ("portal.registry.migrations.0002_card_types", "portal.registry.migrations.0004_seed_catalogue"):
-        importlib.import_module(name).seed(apps, None)
-
-
 @pytest.fixture
-def documents_worker(prefect_server, django_db_serialized_rollback, transactional_db, settings, media):
-    """Serves tasks.worker's background tasks in a thread, as `python -m tasks.worker` does."""
-    from prefect.task_worker import TaskWorker
-
-    from tasks.worker import BACKGROUND_TASKS
-
-    seed_catalogue()
-
-    settings.ECS_RUN_JOBS_INLINE = False
-    running = {}
-    ready = threading.Event()
-
-    async def serve():
-        running["loop"] = asyncio.get_running_loop()
-        running["task"] = asyncio.current_task()
-        ready.set()
-        await TaskWorker(*BACKGROUND_TASKS).start(timeout=180)
-
-    def run():
-        with contextlib.suppress(asyncio.CancelledError):
-            asyncio.run(serve())
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    ready.wait(10)
-    yield
-    running["loop"].call_soon_threadsafe(running["task"].cancel)
-    thread.join(10)
+def documents_worker(prefect_worker, media):
+    """The task worker (every background task, in a thread) with uploads stored under a temporary folder."""
 
 
 def wait_until_read(document_id: int, seconds: int = 60) -> ApplicationDocument:

@@ -52,24 +52,6 @@ def inline_jobs(settings):
     settings.ECS_RUN_JOBS_INLINE = True
 
 
-def ensure_catalogue() -> None:
-    """The seeded card-application catalogue. A transactional test before this one (browser, Prefect) flushes the
-    database and the seeded rows are not brought back: seed them again (the seeds are idempotent)."""
-    import importlib
-
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    if Occupation.objects.filter(name="Installation Electrician").exists():
-        return
-    ContentType.objects.clear_cache()  # the flush gave content types new ids
-    for name in ("0002_card_types", "0004_seed_catalogue"):
-        importlib.import_module(f"portal.registry.migrations.{name}").seed(apps, None)
-    from workflows.card_application.apps import grant_team_permissions
-
-    grant_team_permissions(app_config=apps.get_app_config("workflow_card_application"))
-
-
 def prepare_application(
     portal_user,
     *,
@@ -86,7 +68,6 @@ def prepare_application(
     renews_card=None,
 ) -> CardApplication:
     """An application filled in through its model (the employer's steps are another part): finalised."""
-    ensure_catalogue()
     card_type = CardType.objects.get(name=card_type)
     application = start_application(
         portal_user=portal_user,
@@ -404,7 +385,6 @@ def test_on_hold_loop_employer_supplies_then_approved(primary_user, inline_jobs,
 
 def _graded_application(organisation, *, at_office, qualified_supervisor=True):
     """An operative at `at_office` holding a Craft card graded Electrician, applying for Approved Electrician."""
-    ensure_catalogue()
     filler = PortalUserFactory(
         organisation=organisation, office=at_office, flags=[Flag.FILL_IN_APPLICATIONS, Flag.VIEW_APPLICATIONS]
     )

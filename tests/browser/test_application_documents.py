@@ -13,7 +13,6 @@ from tests.browser.conftest import axe_check, browser_sign_in
 from tests.factories import PortalUserFactory
 from tests.factories_applications import start_application
 from tests.factories_registry import EmploymentFactory, OperativeFactory
-from tests.test_application_documents import seed_catalogue
 
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="make test installs tesseract-ocr")
 
@@ -33,7 +32,6 @@ def held_readings(monkeypatch, settings, tmp_path):
 
 
 def test_upload_a_certificate_see_it_verified_and_move_on(page, awarding_bodies, held_readings):
-    seed_catalogue()
     primary = PortalUserFactory(all_flags=True)
     operative = OperativeFactory(first_name="Jeff", last_name="Jones", date_of_birth=date(1985, 6, 15))
     employment = EmploymentFactory(operative=operative, organisation=primary.organisation, office=primary.office)

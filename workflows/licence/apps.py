@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+
+from workflows.common.permissions import grant_after_migrate
 
 # Which JIB teams may work which tasks of the licence process.
 TEAM_PERMISSIONS = {
@@ -8,22 +9,9 @@ TEAM_PERMISSIONS = {
 }
 
 
-def grant_team_permissions(**kwargs) -> None:
-    """Give the teams their permissions (after migrate, and after a test flush)."""
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    create_permissions(kwargs["app_config"], verbosity=0, using=kwargs.get("using", "default"))
-    for team, codenames in TEAM_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=team)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="workflow_licence", codename__in=codenames)
-        )
-
-
 class LicenceWorkflowConfig(AppConfig):
     name = "workflows.licence"
     label = "workflow_licence"
 
     def ready(self):
-        post_migrate.connect(grant_team_permissions, sender=self)
+        grant_after_migrate(self, TEAM_PERMISSIONS)
