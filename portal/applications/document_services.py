@@ -79,9 +79,9 @@ def application_document_submit(*, document_id: int) -> None:
 
     try:
         read_document.delay(document_id)
-    except Exception:
+    except Exception as exc:
         # Prefect is out of reach: the document stays READING and the sweep (or the worker's start) hands it over.
-        logger.exception("Could not hand document %s to Prefect; it will be handed over again", document_id)
+        logger.warning("Could not hand document %s to Prefect (%s); it will be handed over again", document_id, exc)
 
 
 def application_documents_stalled(*, older_than: timedelta = STALLED_AFTER) -> list[int]:

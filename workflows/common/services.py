@@ -34,9 +34,9 @@ def job_submit(*, ref: str) -> None:
 
     try:
         run_job.delay(ref)
-    except Exception:
+    except Exception as exc:
         # Prefect is out of reach: the job stays waiting and the sweep (or the worker's start) hands it over.
-        logger.exception("Could not hand job %s to Prefect; it will be handed over again", ref)
+        logger.warning("Could not hand job %s to Prefect (%s); it will be handed over again", ref, exc)
 
 
 def job_run(*, ref: str) -> bool:
