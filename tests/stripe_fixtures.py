@@ -133,16 +133,3 @@ def own_card_type(name: str = "Craft or Related Disciplines (orders tests)"):
 requires_postgresql = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="row locks need PostgreSQL"
 )
-
-
-@pytest.fixture
-def after_flush(transactional_db):
-    """For transactional tests: when an earlier test emptied the test database and it was not restored (browser
-    tests run in Playwright's context, where the serialized copy is not found), make again what migrate's
-    post_migrate makes (content types, permissions, team groups)."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management.sql import emit_post_migrate_signal
-
-    if not ContentType.objects.exists():
-        ContentType.objects.clear_cache()
-        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")

@@ -308,7 +308,7 @@ def test_payment_service_down_is_a_clear_message(portal_client, order, settings)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_localstripe_delivers_the_signed_webhook_that_pays(live_server, stripe_sandbox, after_flush, primary_user):
+def test_localstripe_delivers_the_signed_webhook_that_pays(live_server, stripe_sandbox, primary_user):
     """The whole path: localstripe signs and delivers payment_intent.succeeded to the running site."""
     stripe_payments.sandbox_register_webhook(
         name="orders-tests", url=f"{live_server.url}{WEBHOOK}", events=["payment_intent.succeeded"]

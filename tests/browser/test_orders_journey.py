@@ -14,7 +14,7 @@ from tests.factories import PortalUserFactory
 from tests.stripe_fixtures import finalised_application, own_card_type
 
 
-def test_finalised_applications_to_a_paid_order(page, live_server, stripe_sandbox, after_flush):
+def test_finalised_applications_to_a_paid_order(page, live_server, stripe_sandbox):
     stripe_payments.sandbox_register_webhook(
         name="orders-browser", url=f"{live_server.url}/portal/orders/stripe/webhook/",
         events=["payment_intent.succeeded", "payment_intent.payment_failed"],
