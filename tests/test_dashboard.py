@@ -167,5 +167,5 @@ def test_constant_number_of_queries(primary_user, cases, django_assert_max_num_q
     with django_assert_max_num_queries(3):
         dashboard = casework_dashboard()
     assert task_row(dashboard, "Verify the application")["count"] == cases
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         assert leader.get(URL).status_code == 200
