@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from portal.accounts import views as account_views
+from portal.core import views as core_views
 from workflows.site import site as backoffice
 
 admin.site.site_header = "ECS Online Systems administration"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.accounts.urls")),
     path("backoffice/", backoffice.urls),
+    path("backoffice-dashboard/", core_views.casework_dashboard_view, name="casework_dashboard"),
     path("portal/", include("portal.core.urls")),
     path("portal/organisation/", include("portal.organisations.urls")),
     path("portal/employees/", include("portal.employees.urls")),

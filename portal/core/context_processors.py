@@ -1,5 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 
+from portal.accounts.models import JibTeam
+from portal.accounts.services import in_teams
 from portal.organisations.permissions import Flag
 
 # Portal sections (user guide, appendix): label, url name, flags of which any one shows it, what it is for.
@@ -44,4 +46,7 @@ def portal(request):
             {"label": "Home", "url": reverse("core:home"), "active": request.path == reverse("core:home")},
             {"label": "Back office", "url": "/backoffice/", "active": False},
         ]
+        if in_teams(request.user, JibTeam.TEAM_LEADER, JibTeam.MANAGER):
+            url = reverse("casework_dashboard")
+            items.append({"label": "Dashboard", "url": url, "active": request.path == url})
     return {"portal_user": portal_user, "nav_items": items}
