@@ -169,3 +169,11 @@ def test_constant_number_of_queries(primary_user, cases, django_assert_max_num_q
     assert task_row(dashboard, "Verify the application")["count"] == cases
     with django_assert_max_num_queries(7):
         assert leader.get(URL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_back_office_menu_links_the_dashboard_for_team_leaders_only():
+    leader = jib_client("team_leader")
+    assert "Casework dashboard" in leader.get("/backoffice/", follow=True).text
+    assert leader.get("/backoffice/dashboard/", follow=True).redirect_chain[-1][0] == URL
+    assert "Casework dashboard" not in jib_client("verification").get("/backoffice/", follow=True).text

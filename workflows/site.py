@@ -1,6 +1,8 @@
 """The back office: viewflow's frontend for JIB staff (inbox, queue, archive, process lists, charts)."""
 
-from viewflow.urls import Site
+from django.urls import path
+from django.views.generic import RedirectView
+from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 
 from workflows.bacs_allocation.flows import BacsAllocationFlow
@@ -14,7 +16,22 @@ FLOW_VIEWSETS = [
     FlowViewset(BacsAllocationFlow, icon="account_balance"),
 ]
 
+
+class DashboardApplication(Application):
+    """The casework dashboard's entry in the back-office menu, for team leaders and managers."""
+
+    title = "Casework dashboard"
+    icon = "monitoring"
+    index_path = path("", RedirectView.as_view(pattern_name="casework_dashboard"), name="index")
+
+    def permission(self, user) -> bool:
+        from portal.accounts.models import JibTeam
+        from portal.accounts.services import in_teams
+
+        return user.is_authenticated and user.is_jib_staff and in_teams(user, JibTeam.TEAM_LEADER, JibTeam.MANAGER)
+
+
 site = Site(
     title="ECS back office",
-    viewsets=[WorkflowAppViewset(flow_viewsets=FLOW_VIEWSETS, title="Casework")],
+    viewsets=[WorkflowAppViewset(flow_viewsets=FLOW_VIEWSETS, title="Casework"), DashboardApplication()],
 )

@@ -42,10 +42,7 @@ def portal(request):
             active = request.path == url if url_name == "core:home" else request.path.startswith(url)
             items.append({"label": label, "url": url, "active": active, "description": description})
     elif getattr(request, "user", None) is not None and request.user.is_authenticated and request.user.is_jib_staff:
-        items = [
-            {"label": "Home", "url": reverse("core:home"), "active": request.path == reverse("core:home")},
-            {"label": "Back office", "url": "/backoffice/", "active": False},
-        ]
+        items = [{"label": "Back office", "url": "/backoffice/", "active": False}]
         if in_teams(request.user, JibTeam.TEAM_LEADER, JibTeam.MANAGER):
             url = reverse("casework_dashboard")
             items.append({"label": "Dashboard", "url": url, "active": request.path == url})
