@@ -1,6 +1,6 @@
-"""Orders in the browser: finalised applications into a new order, closed and paid by card on the sandbox's
-test-card page against localstripe; localstripe's signed webhook marks the order paid and the applications show
-"Received"."""
+"""Orders in the browser: from Applications Requiring Attention, finalised applications into a new order, closed and
+paid by card on the sandbox's test-card page against localstripe; localstripe's signed webhook marks the order paid
+and the applications show "Received"."""
 
 import re
 
@@ -11,7 +11,7 @@ from portal.integrations import stripe_payments
 from portal.orders.models import Order
 from tests.browser.conftest import axe_check, browser_sign_in
 from tests.factories import PortalUserFactory
-from tests.stripe_fixtures import finalised_application, own_card_type
+from tests.stripe_fixtures import finalised_application
 
 
 def test_finalised_applications_to_a_paid_order(page, live_server, stripe_sandbox):
@@ -19,13 +19,16 @@ def test_finalised_applications_to_a_paid_order(page, live_server, stripe_sandbo
         name="orders-browser", url=f"{live_server.url}/portal/orders/stripe/webhook/",
         events=["payment_intent.succeeded", "payment_intent.payment_failed"],
     )  # fmt: skip
-    # Its own card type and price: browser tests cannot count on the seeded catalogue after a flush.
-    card_type = own_card_type()
-    primary = PortalUserFactory(all_flags=True)
-    applications = [finalised_application(portal_user=primary, card_type=card_type) for _ in range(2)]
+    primary = PortalUserFactory(all_flags=True)  # a JIB member: £36.00 less £6.00 a card
+    applications = [finalised_application(portal_user=primary) for _ in range(2)]
     browser_sign_in(page, primary.user)
 
-    page.goto("/portal/orders/add-applications/?" + "&".join(f"application={a.pk}" for a in applications))
+    page.goto("/portal/applications/")
+    expect(page.get_by_role("heading", name="2 Finalised Applications - Awaiting Ordering")).to_be_visible()
+    axe_check(page)
+    for application in applications:
+        page.get_by_label(f"Select {application.reference} {application.operative.full_name}").check()
+    page.get_by_role("button", name="ADD 2 APPLICATIONS TO A PURCHASE").click()
     expect(page.get_by_text("Select Order to add selected Applications to?")).to_be_visible()
     expect(page.get_by_text("There are no pending orders available")).to_be_visible()
     axe_check(page)
