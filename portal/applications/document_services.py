@@ -11,6 +11,7 @@ still READING, so a repeated or late delivery changes nothing. After the last re
 import difflib
 import logging
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -238,72 +239,104 @@ def application_document_read(*, document_id: int) -> bool:
                         "awarded_on": awarded_on},
             )  # fmt: skip
 
-    # The awarding body's record of the certificate.
+    verdict = certificate_body_verdict(
+        body=body,
+        number=number,
+        learner_reference=document.learner_reference,
+        operative=operative,
+        qualification=qualification,
+        awarded_on=awarded_on,
+        problems=problems,
+    )  # ExternalServiceUnavailable propagates: Prefect tries again later, then hands the document to the JIB.
+    fields = {"awarding_body": body, "certificate_number": number, "qualification_type": verdict.qualification,
+              "awarded_on": verdict.awarded_on}  # fmt: skip
+    return _finish(
+        document_id,
+        status=DocStatus.VERIFIED if verdict.verified else DocStatus.NOT_MATCHED,
+        reading=reading,
+        problems=verdict.problems,
+        body_check=verdict.body_check,
+        fields=fields,
+    )
+
+
+@dataclass
+class BodyVerdict:
+    """What the awarding body's record says of a certificate, against the operative's ECS record."""
+
+    check: CertificateCheck | None
+    problems: dict[str, str]
+    qualification: QualificationType | None
+    awarded_on: date | None
+    body_check: dict
+
+    @property
+    def verified(self) -> bool:
+        return self.check is not None and self.check.valid and not self.problems
+
+
+def certificate_body_verdict(
+    *,
+    body: AwardingBody,
+    number: str,
+    learner_reference: str,
+    operative,
+    qualification: QualificationType | None,
+    awarded_on: date | None,
+    problems: dict[str, str] | None = None,
+) -> BodyVerdict:
+    """Ask the awarding body about a certificate and say what does not match (adding to `problems` already found).
+
+    The one rule for a verified certificate, for step 2 and the JIB's pre-checks alike: the body holds it for this
+    operative (last name and date of birth), it is valid, and the qualification and date agree. The body's record of
+    a recognised qualification settles one that OCR could not read. Raises ExternalServiceUnavailable when the body
+    does not answer."""
+    problems = dict(problems or {})
     try:
         check = certificate_check(
             awarding_body=body.code,
             certificate_number=number,
             last_name=operative.last_name,
             date_of_birth=operative.date_of_birth,
-            learner_reference=document.learner_reference,
+            learner_reference=learner_reference,
         )
     except ExternalServiceRejected as exc:
         problems["awarding_body"] = f"{body.name} could not check the certificate: {exc.reason}."
-        return _finish(
-            document_id,
-            status=DocStatus.NOT_MATCHED,
-            reading=reading,
-            problems=problems,
-            body_check=_check_dict(None, body, reason=exc.reason),
-            fields={"awarding_body": body, "certificate_number": number, "qualification_type": qualification,
-                    "awarded_on": awarded_on},
-        )  # fmt: skip
-    # ExternalServiceUnavailable propagates: Prefect tries again later, then hands the document to the JIB.
+        return BodyVerdict(None, problems, qualification, awarded_on, _check_dict(None, body, reason=exc.reason))
 
     if check is None:
         problems["certificate_number"] = (
             f"{body.name} has no certificate {number} for a candidate named {operative.last_name} "
             "with the date of birth on the ECS record."
         )
+        return BodyVerdict(
+            None, problems, qualification, awarded_on, _check_dict(None, body, reason="No matching certificate.")
+        )
+    if not check.valid:
+        problems["valid"] = f"{body.name} records certificate {check.certificate_number} as no longer valid."
+    if check.date_of_birth is not None and check.date_of_birth != operative.date_of_birth:
+        problems["date_of_birth"] = f"The date of birth {body.name} holds differs from the one on the ECS record."
+    if _norm_code(check.last_name) != _norm_code(operative.last_name):
+        problems["name"] = f"{body.name} holds the certificate in the name of {check.first_name} {check.last_name}."
+    body_type = _qualification_type(body, code=check.qualification_code, title=check.qualification_title)
+    if qualification is not None and body_type is not None and qualification.pk != body_type.pk:
+        problems["qualification"] = (
+            f"{body.name} records the qualification as {check.qualification_title} ({check.qualification_code}), "
+            f"not {qualification.title}."
+        )
+    elif body_type is None:
+        problems["qualification"] = (
+            f"{check.qualification_title} ({check.qualification_code}) is not a qualification the ECS scheme "
+            "recognises."
+        )
     else:
-        if not check.valid:
-            problems["valid"] = f"{body.name} records certificate {check.certificate_number} as no longer valid."
-        if check.date_of_birth is not None and check.date_of_birth != operative.date_of_birth:
-            problems["date_of_birth"] = (
-                f"The date of birth {body.name} holds differs from the one on the ECS record."
-            )  # fmt: skip
-        if _norm_code(check.last_name) != _norm_code(operative.last_name):
-            problems["name"] = f"{body.name} holds the certificate in the name of {check.first_name} {check.last_name}."
-        body_type = _qualification_type(body, code=check.qualification_code, title=check.qualification_title)
-        if qualification is not None and body_type is not None and qualification.pk != body_type.pk:
-            problems["qualification"] = (
-                f"{body.name} records the qualification as {check.qualification_title} ({check.qualification_code}), "
-                f"not {qualification.title}."
-            )
-        elif body_type is None:
-            problems["qualification"] = (
-                f"{check.qualification_title} ({check.qualification_code}) is not a qualification the ECS scheme "
-                "recognises."
-            )
-        else:
-            # The body's record names a recognised qualification: it settles what OCR could not read.
-            problems.pop("qualification", None)
-            qualification = body_type
-        if awarded_on and check.awarded_on and awarded_on != check.awarded_on:
-            problems["date_awarded"] = (
-                f"{body.name} records the award on {check.awarded_on:%d %B %Y}, not {awarded_on:%d %B %Y}."
-            )
-        awarded_on = check.awarded_on or awarded_on
-    verified = check is not None and check.valid and not problems
-    return _finish(
-        document_id,
-        status=DocStatus.VERIFIED if verified else DocStatus.NOT_MATCHED,
-        reading=reading,
-        problems=problems,
-        body_check=_check_dict(check, body, reason="" if check else "No matching certificate."),
-        fields={"awarding_body": body, "certificate_number": number, "qualification_type": qualification,
-                "awarded_on": awarded_on},
-    )  # fmt: skip
+        problems.pop("qualification", None)
+        qualification = body_type
+    if awarded_on and check.awarded_on and awarded_on != check.awarded_on:
+        problems["date_awarded"] = (
+            f"{body.name} records the award on {check.awarded_on:%d %B %Y}, not {awarded_on:%d %B %Y}."
+        )
+    return BodyVerdict(check, problems, qualification, check.awarded_on or awarded_on, _check_dict(check, body))
 
 
 def _finish(

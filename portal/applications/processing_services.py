@@ -6,7 +6,6 @@ employer's portal pages. A function that completes a waiting step of the process
 repeated or late call changes nothing and says why.
 """
 
-import dataclasses
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -16,12 +15,11 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.applications import processing_selectors as selectors
+from portal.applications.document_services import certificate_body_verdict
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.selectors import held_qualification_type_ids, hse_problem
 from portal.applications.services import ApplicationError, application_event
-from portal.integrations.awarding_bodies import certificate_check
-from portal.integrations.errors import ExternalServiceRejected
-from portal.registry.models import Card, QualificationType
+from portal.registry.models import Card
 from portal.registry.selectors import occupations_offered
 
 Status = CardApplication.Status
@@ -168,47 +166,24 @@ def _mark_verifying(application: CardApplication) -> None:
 
 
 def _document_recheck(document: ApplicationDocument, operative) -> None:
-    """Ask the awarding body about a certificate whose check is missing; record its answer on the document.
-    The body being unavailable raises (the automated step retries, then hands the case to a person)."""
-    try:
-        check = certificate_check(
-            awarding_body=document.awarding_body.code,
-            certificate_number=document.certificate_number,
-            last_name=operative.last_name,
-            date_of_birth=operative.date_of_birth,
-            learner_reference=document.learner_reference,
-        )
-    except ExternalServiceRejected as exc:
-        answer = {"found": False, "reason": str(exc)}
-        check = None
-    else:
-        answer = {"found": check is not None}
-    checked_at = timezone.now().isoformat(timespec="seconds")
-    fields = ["body_check", "updated_at"]
-    if check is not None:
-        answer.update({k: (v.isoformat() if isinstance(v, date) else v) for k, v in dataclasses.asdict(check).items()})
-        qualification = (
-            document.qualification_type
-            or QualificationType.objects.filter(
-                awarding_body=document.awarding_body, code=check.qualification_code
-            ).first()
-        )
-        matches = (
-            check.valid
-            and check.last_name.strip().lower() == operative.last_name.strip().lower()
-            and qualification is not None
-            and qualification.code == check.qualification_code
-        )
-        answer["matches"] = matches
-        if matches:
-            document.status = DocStatus.VERIFIED
-            document.qualification_type = qualification
-            fields += ["status", "qualification_type"]
+    """Ask the awarding body about a certificate whose check is missing, by the same rule as step 2, and record its
+    answer. The body being unavailable raises (the automated step retries, then hands the case to a person)."""
+    verdict = certificate_body_verdict(
+        body=document.awarding_body,
+        number=document.certificate_number,
+        learner_reference=document.learner_reference,
+        operative=operative,
+        qualification=document.qualification_type,
+        awarded_on=document.awarded_on,
+    )
+    document.body_check = {**verdict.body_check, "by": "pre-checks"}
+    document.problems = verdict.problems
+    if verdict.verified:
+        document.status = DocStatus.VERIFIED
+        document.qualification_type = verdict.qualification
     elif document.status == DocStatus.VERIFIED:
-        document.status = DocStatus.MANUAL_CHECK  # the body has no record of it: a person looks
-        fields.append("status")
-    document.body_check = {**answer, "checked_at": checked_at, "by": "pre-checks"}
-    document.save(update_fields=fields)
+        document.status = DocStatus.MANUAL_CHECK  # the body does not confirm it: a person looks
+    document.save(update_fields=["body_check", "problems", "status", "qualification_type", "updated_at"])
 
 
 def _check(name: str, ok: bool, summary: str, **extra) -> dict:
