@@ -86,7 +86,7 @@ def _start_many(*, actor: User, items: list[StartItem]) -> list[CardApplication]
         ]
     )
     for application in applications:
-        CardApplicationFlow.start.run(application=application)
+        CardApplicationFlow.start.run(artifact=application)
     return applications
 
 

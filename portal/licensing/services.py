@@ -89,7 +89,7 @@ def licence_application_submit(*, data: dict, accounts=None) -> LicenceApplicati
     with transaction.atomic():
         application = LicenceApplication.objects.create(reference=_new_reference(), accounts=accounts or "", **data)
         CaseEvent.objects.create(application=application, to_status=application.status, what="Application received.")
-        LicenceFlow.start.run(application=application)
+        LicenceFlow.start.run(artifact=application)
         _tell_applicant(
             application,
             subject="We have received your ECS Online Systems licence application",

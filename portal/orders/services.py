@@ -618,7 +618,7 @@ def bank_statement_import(*, content: str, name: str, actor: User | None = None)
             )
             transfer = bank_transfer_match(transfer=transfer)
             if transfer.needs_finance:
-                BacsAllocationFlow.start.run(transfer=transfer)
+                BacsAllocationFlow.start.run(artifact=transfer)
     return statement
 
 

@@ -1,10 +1,9 @@
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
-from portal.accounts.models import JibTeam
-from portal.accounts.services import in_teams
 from workflows.bacs_allocation import views
 from workflows.bacs_allocation.models import BacsAllocationProcess
+from workflows.common.flows import JibCasework
 
 ALLOCATE = "workflow_bacs_allocation.allocate_bacs_transfer"
 CASE_SUMMARY = (
@@ -13,12 +12,11 @@ CASE_SUMMARY = (
 )
 
 
-class BacsAllocationFlow(flow.Flow):
+class BacsAllocationFlow(JibCasework, flow.Flow):
     """BACS transfers: the finance team imports a bank statement (matched automatically by ECS reference); each
     transfer the import cannot settle (unknown reference, over- or under-paid) is a task for the finance team."""
 
     process_class = BacsAllocationProcess
-    lock_impl = lock.select_for_update_lock
     process_title = "BACS allocation"
     process_summary_template = CASE_SUMMARY
 
@@ -40,13 +38,3 @@ class BacsAllocationFlow(flow.Flow):
         .Next(this.allocated)
     )
     allocated = flow.End()
-
-    def has_view_permission(self, user, obj=None):
-        return user.is_authenticated and user.is_jib_staff
-
-    def has_manage_permission(self, user, obj=None):
-        return user.is_authenticated and user.is_jib_staff and in_teams(user, JibTeam.TEAM_LEADER, JibTeam.MANAGER)
-
-    def start_process(self, activation, transfer):
-        activation.process.artifact = transfer
-        activation.process.save()

@@ -1,13 +1,12 @@
 from django.urls import path
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
-from portal.accounts.models import JibTeam
-from portal.accounts.services import in_teams
 from portal.applications import processing_services as services
 from portal.applications.models import CardApplication
 from workflows.card_application import views
 from workflows.card_application.models import CardApplicationProcess
+from workflows.common.flows import JibCasework
 from workflows.common.nodes import Job
 
 Status = CardApplication.Status
@@ -21,12 +20,11 @@ def _status_is(status):
     return lambda activation: activation.process.application_status() == status
 
 
-class CardApplicationFlow(flow.Flow):
+class CardApplicationFlow(JibCasework, flow.Flow):
     """Card application: the employer fills in, finalises, orders and pays; then the JIB's part: endorsements,
     automated pre-checks, verification (with holds), team leader approval, the card prepared and dispatched."""
 
     process_class = CardApplicationProcess
-    lock_impl = lock.select_for_update_lock
     process_title = "Card application"
     process_summary_template = CASE_SUMMARY
 
@@ -127,16 +125,6 @@ class CardApplicationFlow(flow.Flow):
 
     # The application's documents, for the case workers (JIB staff only; personal data).
     document_path = path("document/<int:document_pk>/", views.document, name="document")
-
-    def has_view_permission(self, user, obj=None):
-        return user.is_authenticated and user.is_jib_staff
-
-    def has_manage_permission(self, user, obj=None):
-        return user.is_authenticated and user.is_jib_staff and in_teams(user, JibTeam.TEAM_LEADER, JibTeam.MANAGER)
-
-    def start_process(self, activation, application):
-        activation.process.artifact = application
-        activation.process.save()
 
     def payment_received(self, activation):
         """Run by card_application_payment_received."""

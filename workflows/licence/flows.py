@@ -1,10 +1,9 @@
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
-from portal.accounts.models import JibTeam
-from portal.accounts.services import in_teams
 from portal.licensing import services
 from portal.licensing.models import LicenceApplication
+from workflows.common.flows import JibCasework
 from workflows.common.nodes import Job
 from workflows.licence import views
 from workflows.licence.models import LicenceProcess
@@ -15,11 +14,10 @@ CASE_SUMMARY = "{{ process.application.reference }} {{ process.application.organ
 SET_UP = "workflow_licence.set_up_offices"
 
 
-class LicenceFlow(flow.Flow):
+class LicenceFlow(JibCasework, flow.Flow):
     """Licence application: automated checks, JIB verification (with a more-information loop), office set-up."""
 
     process_class = LicenceProcess
-    lock_impl = lock.select_for_update_lock
     process_title = "Licence application"
     process_summary_template = CASE_SUMMARY
 
@@ -60,16 +58,6 @@ class LicenceFlow(flow.Flow):
     grant = flow.Function(this.grant_licence).Annotation(title="Licence granted").Next(this.granted)
     granted = flow.End()
     rejected = flow.End()
-
-    def has_view_permission(self, user, obj=None):
-        return user.is_authenticated and user.is_jib_staff
-
-    def has_manage_permission(self, user, obj=None):
-        return user.is_authenticated and user.is_jib_staff and in_teams(user, JibTeam.TEAM_LEADER, JibTeam.MANAGER)
-
-    def start_process(self, activation, application):
-        activation.process.artifact = application
-        activation.process.save()
 
     def receive_information(self, activation):
         """Run by the applicant's answer (services.licence_application_respond)."""
