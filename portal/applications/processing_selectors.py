@@ -6,9 +6,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.applications.models import ApplicationDocument, CardApplication
-from portal.organisations.access import scope
+from portal.applications.selectors import applications_in_scope
 from portal.organisations.models import PortalUser
-from portal.organisations.permissions import Flag
 from portal.registry.models import Card, HseResult
 
 Status = CardApplication.Status
@@ -113,7 +112,7 @@ def documents_to_recheck(*, application: CardApplication) -> list[ApplicationDoc
 
 
 def _list_base(portal_user: PortalUser) -> QuerySet:
-    return scope(CardApplication.objects.all(), portal_user, flag=Flag.VIEW_APPLICATIONS).select_related(
+    return applications_in_scope(portal_user).select_related(
         "operative", "card_type", "office", "main_occupation", "grade", "card"
     )
 

@@ -17,8 +17,8 @@ from portal.accounts.models import User
 from portal.applications import processing_selectors as selectors
 from portal.applications.document_services import certificate_body_verdict
 from portal.applications.models import ApplicationDocument, CardApplication
-from portal.applications.selectors import held_qualification_type_ids, hse_problem
-from portal.applications.services import ApplicationError, application_event
+from portal.applications.selectors import card_application_open_task, held_qualification_type_ids, hse_problem
+from portal.applications.services import ApplicationError, application_event, card_application_lock
 from portal.registry.models import Card
 from portal.registry.selectors import occupations_offered
 
@@ -39,27 +39,6 @@ def _flow():
     return CardApplicationFlow
 
 
-def _locked(application: CardApplication) -> CardApplication:
-    return CardApplication.objects.select_for_update().get(pk=application.pk)
-
-
-def _open_task(application: CardApplication, node):
-    """The process's waiting task at `node`, or None."""
-    from viewflow.workflow.status import STATUS
-
-    flow = _flow()
-    return (
-        flow.task_class.objects.filter(
-            process__artifact_object_id=application.pk,
-            process__flow_class=flow,
-            flow_task=node,
-            status=STATUS.NEW,
-        )
-        .order_by("-pk")
-        .first()
-    )
-
-
 def _endorsement_node(which: str):
     flow = _flow()
     return {"grading": flow.endorse_grading, "supervisor": flow.endorse_supervisor}[which]
@@ -71,7 +50,7 @@ def _endorsement_node(which: str):
 def card_application_request_endorsements(*, application: CardApplication) -> CardApplication:
     """The application needs the employer's endorsement before the JIB checks it."""
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         wanted = []
         if selectors.needs_grading_endorsement(application=application):
             wanted.append(f"a change in grading to {application.grade}")
@@ -99,8 +78,8 @@ def card_application_endorse(
         raise ApplicationError("Say why you decline the endorsement.")
     node = _endorsement_node(which)
     with transaction.atomic():
-        application = _locked(application)
-        task = _open_task(application, node)
+        application = card_application_lock(application)
+        task = card_application_open_task(application=application, node=node)
         if task is None:
             raise ApplicationError(f"Application {application.reference} is not waiting for this endorsement.")
         now = timezone.now()
@@ -148,7 +127,7 @@ def card_application_endorse(
 def card_application_start_verifying(*, application: CardApplication) -> CardApplication:
     """The case goes (back) to verifying. A newly paid application stays "Received" until its pre-checks run."""
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         if application.status not in (Status.RECEIVED, Status.VERIFYING):
             application_event(
                 application, what="Verifying: the automated pre-checks are running.", to_status=Status.VERIFYING
@@ -158,7 +137,7 @@ def card_application_start_verifying(*, application: CardApplication) -> CardApp
 
 def _mark_verifying(application: CardApplication) -> None:
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         if application.status == Status.RECEIVED:
             application_event(
                 application, what="Verifying: the automated pre-checks are running.", to_status=Status.VERIFYING
@@ -281,7 +260,7 @@ def card_application_run_pre_checks(*, process, task) -> dict:
         _document_recheck(document, operative)
     today = date.today()
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         checks = [_eligibility(application), _hse(application, today), _documents(application), _photo(application)]
         failed = [c for c in checks if not c["ok"]]
         if not failed:
@@ -307,7 +286,7 @@ def card_application_run_pre_checks(*, process, task) -> dict:
 
 def card_application_verify_automatically(*, application: CardApplication) -> CardApplication:
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         application_event(
             application, what="Verified automatically: every pre-check passed.", to_status=Status.VERIFIED
         )
@@ -321,7 +300,7 @@ def card_application_hold_conditionally(*, application: CardApplication) -> Card
     """Only the HS&E pass is missing: the application waits, and a recorded pass releases it. A pass recorded
     while the pre-checks ran is looked for once this commits, so no hold waits for a pass already there."""
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         application.hold_reason = HSE_HOLD_REASON
         application.save(update_fields=["hold_reason", "updated_at"])
         if application.status != Status.CONDITIONAL_HOLD:
@@ -346,7 +325,7 @@ def card_application_release_conditional_holds(*, operative_id: int, actor: User
     ):
         with transaction.atomic():
             application = CardApplication.objects.select_for_update().get(pk=pk)
-            task = _open_task(application, flow.conditional_hold)
+            task = card_application_open_task(application=application, node=flow.conditional_hold)
             if application.status != Status.CONDITIONAL_HOLD or task is None:
                 continue
             application.hse_result, application.hse_route, application.hold_reason = result, Route.VALID_RESULT, ""
@@ -380,7 +359,7 @@ def card_application_verification_decide(
         raise ApplicationError("Say what is missing." if decision == "hold" else "Say why the application is rejected.")
     now = timezone.now()
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         if application.status != Status.VERIFYING:
             raise ApplicationError(f"Application {application.reference} is not being verified.")
         docs = {
@@ -454,8 +433,8 @@ def card_application_supply(
         raise ApplicationError("Write an answer or upload a document (or both).")
     flow = _flow()
     with transaction.atomic():
-        application = _locked(application)
-        task = _open_task(application, flow.await_supply)
+        application = card_application_lock(application)
+        task = card_application_open_task(application=application, node=flow.await_supply)
         if application.status != Status.ON_HOLD or task is None:
             raise ApplicationError(f"Application {application.reference} is not on hold waiting for you.")
         asked = application.hold_reason
@@ -498,7 +477,7 @@ def card_application_approval_decide(
     if decision == "back" and not text:
         raise ApplicationError("Say why the application goes back to verification.")
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         if application.status != Status.VERIFIED:
             raise ApplicationError(f"Application {application.reference} is not verified.")
         if decision == "approve":
@@ -543,7 +522,7 @@ def card_application_prepare(*, application: CardApplication, actor: User | None
     A renewal's card takes over the renewed card's remaining validity: it expires the card type's duration after
     the later of today and the renewed card's expiry. The renewed card is cancelled when the new one is sent."""
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         if application.card_id is not None:
             return application
         if application.status != Status.APPROVED:
@@ -595,7 +574,7 @@ def card_application_prepare(*, application: CardApplication, actor: User | None
 def card_application_dispatch(*, application: CardApplication, actor: User, note: str = "") -> CardApplication:
     """The processing team sends the card: the application is complete (a renewed card is now replaced)."""
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         if application.status != Status.PREPARED or application.card_id is None:
             raise ApplicationError(f"Application {application.reference} has no prepared card to dispatch.")
         now = timezone.now()

@@ -435,3 +435,21 @@ def application_documents(*, application: CardApplication):
     return application.documents.select_related(
         "awarding_body", "reference_type", "qualification_type__awarding_body"
     ).order_by("uploaded_at", "pk")
+
+
+def card_application_open_task(*, application: CardApplication, node):
+    """The application's process task waiting at `node` (a node of CardApplicationFlow), or None."""
+    from viewflow.workflow.status import STATUS
+
+    from workflows.card_application.flows import CardApplicationFlow
+
+    return (
+        CardApplicationFlow.task_class.objects.filter(
+            process__artifact_object_id=application.pk,
+            process__flow_class=CardApplicationFlow,
+            flow_task=node,
+            status=STATUS.NEW,
+        )
+        .order_by("-pk")
+        .first()
+    )

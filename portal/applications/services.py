@@ -136,13 +136,14 @@ def card_applications_start(*, actor: User, choices: list[tuple[Employment, str]
         return _start_many(actor=actor, items=items)
 
 
-def _locked(application: CardApplication) -> CardApplication:
+def card_application_lock(application: CardApplication) -> CardApplication:
+    """The application read again under a row lock (inside the caller's transaction)."""
     return CardApplication.objects.select_for_update().get(pk=application.pk)
 
 
 def card_application_mark_ordered(*, application: CardApplication, actor: User) -> CardApplication:
     """A finalised application has been added to an order. Call inside the order's transaction."""
-    application = _locked(application)
+    application = card_application_lock(application)
     if application.status != Status.FINALISED:
         raise ApplicationError(f"Application {application.reference} is not finalised and awaiting ordering.")
     application_event(application, actor=actor, what="Added to an order.", to_status=Status.ORDERED)
@@ -151,7 +152,7 @@ def card_application_mark_ordered(*, application: CardApplication, actor: User) 
 
 def card_application_release_from_order(*, application: CardApplication, actor: User) -> CardApplication:
     """The application left its order unpaid (removed, or the order was cancelled): it awaits ordering again."""
-    application = _locked(application)
+    application = card_application_lock(application)
     if application.status != Status.ORDERED:
         raise ApplicationError(f"Application {application.reference} is not in an unpaid order.")
     application_event(application, actor=actor, what="Removed from its order.", to_status=Status.FINALISED)
@@ -162,12 +163,11 @@ def card_application_payment_received(*, application: CardApplication, actor: Us
     """The order holding the application is paid: complete the process's wait step, so the JIB's part starts.
 
     Idempotent: a second report for a paid application changes nothing and returns False."""
-    from viewflow.workflow.status import STATUS
-
+    from portal.applications.selectors import card_application_open_task
     from workflows.card_application.flows import CardApplicationFlow
 
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         if application.paid_at is not None:
             return False
         if application.status != Status.ORDERED:
@@ -175,12 +175,7 @@ def card_application_payment_received(*, application: CardApplication, actor: Us
         application.paid_at = timezone.now()
         application.save(update_fields=["paid_at", "updated_at"])
         application_event(application, actor=actor, what="Payment received.", to_status=Status.RECEIVED)
-        task = CardApplicationFlow.task_class.objects.get(
-            process__artifact_object_id=application.pk,
-            process__flow_class=CardApplicationFlow,
-            flow_task=CardApplicationFlow.await_payment,
-            status=STATUS.NEW,
-        )
+        task = card_application_open_task(application=application, node=CardApplicationFlow.await_payment)
         CardApplicationFlow.await_payment.run(task)
     return True
 
@@ -191,7 +186,7 @@ def card_application_payment_received(*, application: CardApplication, actor: Us
 
 def _editable(application: CardApplication) -> CardApplication:
     """The application, locked, if it may still be changed by the employer."""
-    application = _locked(application)
+    application = card_application_lock(application)
     if application.status != Status.IN_PROGRESS:
         raise ApplicationError(
             f"Application {application.reference} is {application.get_status_display().lower()}: "
@@ -270,7 +265,7 @@ def card_application_finalise(*, application: CardApplication, actor: User, decl
     from portal.applications.selectors import card_application_problems
 
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         if application.status == Status.FINALISED and application.finalised_at is not None:
             who = User.objects.get(pk=application.finalised_by_id).get_full_name()
             when = timezone.localtime(application.finalised_at)
@@ -298,7 +293,7 @@ def card_application_finalise(*, application: CardApplication, actor: User, decl
 def card_application_unfinalise(*, application: CardApplication, actor: User) -> CardApplication:
     """Back to in progress, to change it: only while finalised (never once it is in an order)."""
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         if application.status == Status.ORDERED:
             raise ApplicationError(
                 f"Application {application.reference} is in an order: remove it from the order first."
@@ -319,7 +314,7 @@ def card_application_withdraw(*, application: CardApplication, actor: User) -> C
     from workflows.card_application.flows import CardApplicationFlow
 
     with transaction.atomic():
-        application = _locked(application)
+        application = card_application_lock(application)
         if application.status not in (Status.IN_PROGRESS, Status.FINALISED):
             raise ApplicationError(
                 f"Application {application.reference} is {application.get_status_display().lower()}: "
