@@ -153,8 +153,3 @@ def applications_completed(portal_user: PortalUser, *, now=None) -> QuerySet:
     """Applications finished in the last three months (dispatched, or rejected), newest first."""
     since = (now or timezone.now()) - COMPLETED_VISIBLE_FOR
     return _list_base(portal_user).filter(status__in=FINISHED, completed_at__gte=since).order_by("-completed_at", "-pk")
-
-
-def applications_awaiting_employer(portal_user: PortalUser) -> QuerySet:
-    """Paid applications waiting for the employer: an endorsement, or what the JIB asked for when on hold."""
-    return _list_base(portal_user).filter(status__in=(Status.AWAITING_ENDORSEMENT, Status.ON_HOLD))
