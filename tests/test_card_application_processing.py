@@ -523,6 +523,19 @@ def test_a_first_grade_needs_no_endorsement(primary_user):
     assert processing_services.selectors.needs_grading_endorsement(application=application)
 
 
+@pytest.mark.django_db
+def test_attention_page_offers_only_the_endorsement_awaited(
+    primary_user, portal_client, inline_jobs, django_capture_on_commit_callbacks
+):
+    # A first card of the type with a grade needs no grading endorsement; the Qualified Supervisor request does.
+    application = prepare_application(primary_user, grade="Approved Electrician", qualified_supervisor=True)
+    application = pay(application, primary_user, django_capture_on_commit_callbacks)
+    assert application.status == Status.AWAITING_ENDORSEMENT
+    page = portal_client.get("/portal/applications/").text
+    assert f"/portal/applications/{application.pk}/endorse/supervisor/" in page
+    assert f"/portal/applications/{application.pk}/endorse/grading/" not in page
+
+
 # Conditional hold
 
 

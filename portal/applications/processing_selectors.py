@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.applications.models import ApplicationDocument, CardApplication
-from portal.applications.selectors import applications_in_scope
+from portal.applications.selectors import applications_in_scope, awaiting_endorsements
 from portal.organisations.models import PortalUser
 from portal.registry.models import Card, HseResult
 
@@ -117,34 +117,13 @@ def _list_base(portal_user: PortalUser) -> QuerySet:
     )
 
 
-def _awaiting(node):
-    from django.db.models import Exists, OuterRef
-    from viewflow.workflow.status import STATUS
-
-    from workflows.card_application.flows import CardApplicationFlow
-
-    return Exists(
-        CardApplicationFlow.task_class.objects.filter(
-            process__artifact_object_id=OuterRef("pk"),
-            process__flow_class=CardApplicationFlow,
-            flow_task=node,
-            status=STATUS.NEW,
-        )
-    )
-
-
 def applications_being_produced(portal_user: PortalUser) -> QuerySet:
     """Paid applications the JIB has in hand, in the user's scope, oldest payment first; each says whether it
     waits for the employer's grading or Qualified Supervisor endorsement (annotations, no query per row)."""
-    from workflows.card_application.flows import CardApplicationFlow
-
     return (
         _list_base(portal_user)
         .filter(paid_at__isnull=False, status__in=IN_PRODUCTION)
-        .annotate(
-            awaiting_grading=_awaiting(CardApplicationFlow.endorse_grading),
-            awaiting_supervisor=_awaiting(CardApplicationFlow.endorse_supervisor),
-        )
+        .annotate(**awaiting_endorsements())
         .order_by("paid_at", "pk")
     )
 

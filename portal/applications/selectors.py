@@ -376,9 +376,9 @@ def applications_requiring_attention(portal_user) -> dict[str, QuerySet]:
         "in_progress": _listing(mine.filter(status=Status.IN_PROGRESS)).order_by("operative__last_name", "pk"),
         "finalised": _listing(mine.filter(status=Status.FINALISED)).order_by("finalised_at", "pk"),
         "ordered": _listing(mine.filter(status=Status.ORDERED)).order_by("-updated_at", "pk"),
-        "action": _listing(mine.filter(status__in=[Status.ON_HOLD, Status.AWAITING_ENDORSEMENT])).order_by(
-            "updated_at", "pk"
-        ),
+        "action": _listing(mine.filter(status__in=[Status.ON_HOLD, Status.AWAITING_ENDORSEMENT]))
+        .annotate(**awaiting_endorsements())
+        .order_by("updated_at", "pk"),
     }
 
 
@@ -453,3 +453,27 @@ def card_application_open_task(*, application: CardApplication, node):
         .order_by("-pk")
         .first()
     )
+
+
+def awaiting_endorsements() -> dict:
+    """Annotations saying whether an application's process waits for the employer's grading or Qualified
+    Supervisor endorsement (`awaiting_grading`, `awaiting_supervisor`): no query per row."""
+    from django.db.models import Exists, OuterRef
+    from viewflow.workflow.status import STATUS
+
+    from workflows.card_application.flows import CardApplicationFlow
+
+    def waiting_at(node):
+        return Exists(
+            CardApplicationFlow.task_class.objects.filter(
+                process__artifact_object_id=OuterRef("pk"),
+                process__flow_class=CardApplicationFlow,
+                flow_task=node,
+                status=STATUS.NEW,
+            )
+        )
+
+    return {
+        "awaiting_grading": waiting_at(CardApplicationFlow.endorse_grading),
+        "awaiting_supervisor": waiting_at(CardApplicationFlow.endorse_supervisor),
+    }
