@@ -25,10 +25,9 @@ class DashboardApplication(Application):
     index_path = path("", RedirectView.as_view(pattern_name="casework_dashboard"), name="index")
 
     def permission(self, user) -> bool:
-        from portal.accounts.models import JibTeam
-        from portal.accounts.services import in_teams
+        from portal.accounts.services import is_case_manager
 
-        return user.is_authenticated and user.is_jib_staff and in_teams(user, JibTeam.TEAM_LEADER, JibTeam.MANAGER)
+        return is_case_manager(user)
 
 
 site = Site(

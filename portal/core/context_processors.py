@@ -1,7 +1,6 @@
 from django.urls import NoReverseMatch, reverse
 
-from portal.accounts.models import JibTeam
-from portal.accounts.services import in_teams
+from portal.accounts.services import is_case_manager
 from portal.organisations.permissions import Flag
 
 # Portal sections (user guide, appendix): label, url name, flags of which any one shows it, what it is for.
@@ -43,7 +42,7 @@ def portal(request):
             items.append({"label": label, "url": url, "active": active, "description": description})
     elif getattr(request, "user", None) is not None and request.user.is_authenticated and request.user.is_jib_staff:
         items = [{"label": "Back office", "url": "/backoffice/", "active": False}]
-        if in_teams(request.user, JibTeam.TEAM_LEADER, JibTeam.MANAGER):
+        if is_case_manager(request.user):
             url = reverse("casework_dashboard")
             items.append({"label": "Dashboard", "url": url, "active": request.path == url})
     return {"portal_user": portal_user, "nav_items": items}

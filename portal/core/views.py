@@ -2,8 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from portal.accounts.models import JibTeam
-from portal.accounts.services import in_teams
+from portal.accounts.services import is_case_manager
 from portal.employees.selectors import employee_counts
 from portal.organisations.access import portal_user_of
 from portal.organisations.permissions import Flag
@@ -20,6 +19,6 @@ def home(request):
 @login_required
 def casework_dashboard_view(request):
     """What is waiting where, and for how long: for JIB team leaders and managers."""
-    if not request.user.is_jib_staff or not in_teams(request.user, JibTeam.TEAM_LEADER, JibTeam.MANAGER):
+    if not is_case_manager(request.user):
         raise PermissionDenied("The casework dashboard is for JIB team leaders and managers.")
     return render(request, "core/dashboard.html", casework_dashboard())

@@ -5,6 +5,8 @@ permission flag together, so no view can forget one of them. A missing flag is 4
 user's organisation or office subtree is 404 (it is not revealed to exist).
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -21,22 +23,47 @@ def portal_user_of(request) -> PortalUser:
     return portal_user
 
 
-def require_flag(portal_user: PortalUser, *flags: Flag) -> None:
-    """403 unless the user holds every one of `flags`."""
-    for flag in flags:
-        if not portal_user.has_flag(flag):
-            raise PermissionDenied(f"You need the “{Flag(flag).label}” permission.")
+@dataclass(frozen=True)
+class AnyOf:
+    """A requirement met by holding any one of `flags`: `access(..., flag=AnyOf(Flag.A, Flag.B))`."""
+
+    flags: tuple[Flag, ...]
+
+    def __init__(self, *flags: Flag):
+        object.__setattr__(self, "flags", tuple(flags))
+
+    def held_by(self, portal_user: PortalUser) -> bool:
+        return any(portal_user.has_flag(flag) for flag in self.flags)
+
+    @property
+    def label(self) -> str:
+        return " or ".join(f"“{Flag(flag).label}”" for flag in self.flags)
+
+
+def holds(portal_user: PortalUser, requirement: "Flag | AnyOf") -> bool:
+    """Whether the user meets `requirement` (one flag, or AnyOf several)."""
+    if isinstance(requirement, AnyOf):
+        return requirement.held_by(portal_user)
+    return portal_user.has_flag(requirement)
+
+
+def require_flag(portal_user: PortalUser, *requirements: "Flag | AnyOf") -> None:
+    """403 unless the user meets every one of `requirements` (a flag, or AnyOf several flags)."""
+    for requirement in requirements:
+        if not holds(portal_user, requirement):
+            label = requirement.label if isinstance(requirement, AnyOf) else f"“{Flag(requirement).label}”"
+            raise PermissionDenied(f"You need the {label} permission.")
 
 
 def scope(
     queryset: QuerySet,
     portal_user: PortalUser,
     *,
-    flag: Flag | None,
+    flag: Flag | AnyOf | None,
     office_field: str | None = "office",
     organisation_field: str = "organisation",
 ) -> QuerySet:
-    """`queryset` narrowed to the user's organisation and office subtree, after checking `flag`.
+    """`queryset` narrowed to the user's organisation and office subtree, after checking `flag` (or AnyOf).
 
     `office_field` names the relation to Office on the model (None when the model *is* Office).
     """
@@ -50,7 +77,7 @@ def access(
     queryset: QuerySet,
     portal_user: PortalUser,
     *,
-    flag: Flag | None,
+    flag: Flag | AnyOf | None,
     office_field: str | None = "office",
     organisation_field: str = "organisation",
     **lookup,

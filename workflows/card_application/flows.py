@@ -66,7 +66,7 @@ class CardApplicationFlow(JibCasework, flow.Flow):
     # Verifying: automated pre-checks on Prefect, then automatically verified, a conditional hold, or a person.
     verifying = flow.Function(this.start_verifying).Annotation(title="Verifying").Next(this.pre_checks)
     pre_checks = (
-        Job("portal.applications.processing_services.card_application_run_pre_checks")
+        Job(services.card_application_run_pre_checks)
         .Annotation(title="Automated pre-checks")
         .OnError(this.verify)
         .Next(this.pre_checks_route)

@@ -2,8 +2,7 @@
 
 from viewflow.workflow import lock
 
-from portal.accounts.models import JibTeam
-from portal.accounts.services import in_teams
+from portal.accounts.services import is_case_manager
 
 
 class JibCasework:
@@ -16,7 +15,7 @@ class JibCasework:
         return user.is_authenticated and user.is_jib_staff
 
     def has_manage_permission(self, user, obj=None):
-        return user.is_authenticated and user.is_jib_staff and in_teams(user, JibTeam.TEAM_LEADER, JibTeam.MANAGER)
+        return is_case_manager(user)
 
     def start_process(self, activation, artifact):
         activation.process.artifact = artifact

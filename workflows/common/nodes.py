@@ -5,8 +5,10 @@ plain service function named by the node; what it returns is stored on the task 
 retries with backoff; when the work still fails, the task is marked failed and its `.OnError` boundary hands
 the case to a person. Completion is idempotent: a repeated or late report changes nothing.
 
-    checks = Job("portal.licensing.services.licence_application_run_checks").OnError(this.check_manually)...
+    checks = Job(services.licence_application_run_checks).OnError(this.check_manually)...
 """
+
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +38,7 @@ class JobActivation(AbstractJobActivation):
 class Job(AbstractJob):
     activation_class = JobActivation
 
-    def __init__(self, work: str, **kwargs):
-        """`work`: dotted path of a function (process, task) -> dict that does the automated work."""
+    def __init__(self, work: Callable[..., dict | None], **kwargs):
+        """`work`: the function `(*, process, task) -> dict` that does the automated work (a domain service)."""
         super().__init__(**kwargs)
         self.work = work

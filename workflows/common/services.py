@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from viewflow.workflow.fields import import_flow_by_ref
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -51,7 +50,7 @@ def job_run(*, ref: str) -> bool:
     if not isinstance(node, Job):
         raise ValueError(f"{ref} is not an automated step.")
     # The work runs outside the process lock (it may wait on outside services); only the completion is locked.
-    result = import_string(node.work)(process=task.process.coerced, task=task)
+    result = node.work(process=task.process.coerced, task=task)
     return job_complete(ref=ref, result=result or {})
 
 

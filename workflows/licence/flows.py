@@ -23,7 +23,7 @@ class LicenceFlow(JibCasework, flow.Flow):
 
     start = flow.StartHandle(this.start_process).Next(this.checks)
     checks = (
-        Job("portal.licensing.services.licence_application_run_checks")
+        Job(services.licence_application_run_checks)
         .Annotation(title="Automated checks")
         .OnError(this.check_manually)
         .Next(this.verify)
