@@ -22,6 +22,7 @@ from tests.conftest import sign_in
 from tests.licence_helpers import VALID, membership_records
 from workflows.common import services as job_services
 from workflows.licence.flows import LicenceFlow
+from workflows.licence.selectors import licence_open_task
 
 
 def make_pdf(text: str = "Accounts for the year") -> bytes:
@@ -48,12 +49,14 @@ def case_worker(client):
 
 
 def open_task(node):
-    return Task.objects.get(flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+    """The open task at `node` of the one application in the test."""
+    return licence_open_task(application=LicenceApplication.objects.get(), step=node)
 
 
 def work(client, node, data):
     """Assign the task to oneself and complete it, as a case worker does in the back office."""
     task = open_task(node)
+    assert task is not None, f"no open task at {node.name}"
     base = f"/backoffice/workflow/flows/licence/{task.process_id}/{node.name}/{task.pk}"
     if task.owner_id is None:
         assert client.post(f"{base}/assign/").status_code == 302
@@ -306,3 +309,73 @@ def test_bpmn_export_is_valid_bpmn(capsys):
     flows = process.findall("bpmn:sequenceFlow", ns)
     assert flows and all(f.get("sourceRef") in ids and f.get("targetRef") in ids for f in flows)
     assert process.find("bpmn:serviceTask", ns) is not None
+    # Every flow out of the verification's outcome gateway is conditional or its default (bpmnlint: conditional-flows).
+    route = process.find("bpmn:exclusiveGateway[@id='id_node_route']", ns)
+    leaving = [f for f in flows if f.get("sourceRef") == "id_node_route"]
+    conditions = {
+        f.get("targetRef"): f.find("bpmn:conditionExpression", ns).text
+        for f in leaving
+        if f.get("id") != route.get("default")
+    }
+    assert conditions == {
+        "id_node_set_up_offices": "approved",
+        "id_node_await_information": "more information requested",
+    }
+    assert route.get("default") == "id_edge_route__rejected"
+
+
+@pytest.mark.django_db
+def test_approved_case_is_granted_in_the_name_of_whoever_agreed_the_offices(
+    client, inline_jobs, django_capture_on_commit_callbacks
+):
+    application = submitted(client, django_capture_on_commit_callbacks)
+    case_worker(client)
+    staff = User.objects.get(email="lena@jib.example")
+    work(client, LicenceFlow.verify, {"decision": "approve", "text": ""})
+    task = open_task(LicenceFlow.set_up_offices)
+    base = f"/backoffice/workflow/flows/licence/{task.process_id}/set_up_offices/{task.pk}"
+    client.post(f"{base}/assign/")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{base}/execute/", {"_grant": "1"}).status_code == 302
+    application.refresh_from_db()
+    licence = Licence.objects.get(application=application)
+    assert application.status == LicenceApplication.Status.GRANTED
+    assert application.set_up_by == staff and licence.granted_by == staff
+    assert Task.objects.filter(flow_task=LicenceFlow.granted).get().process.status == STATUS.DONE
+
+
+@pytest.mark.django_db
+def test_a_reason_is_required_by_the_service_and_shown_beside_the_field(
+    client, inline_jobs, django_capture_on_commit_callbacks
+):
+    from portal.licensing import services
+
+    application = submitted(client, django_capture_on_commit_callbacks)
+    for decision, message in (
+        (LicenceApplication.Decision.REJECT, "Say why the application is rejected."),
+        (LicenceApplication.Decision.INFORMATION, "Say what information the applicant must send."),
+    ):
+        with pytest.raises(services.LicensingError, match=message) as refused:
+            services.licence_application_decide(application=application, actor=None, decision=decision, text="  ")
+        assert refused.value.field == "text"
+    case_worker(client)
+    _, _, response = work(client, LicenceFlow.verify, {"decision": "information", "text": ""})
+    errors = response.context["form"].errors
+    assert errors == {"text": ["Say what information the applicant must send."]}
+    application.refresh_from_db()
+    assert application.status == LicenceApplication.Status.VERIFYING
+
+
+@pytest.mark.django_db
+def test_an_answer_with_no_process_waiting_is_undone(client, inline_jobs, django_capture_on_commit_callbacks):
+    """The domain announces the answer inside its transaction: if the process cannot move, nothing is recorded."""
+    from portal.licensing import services
+
+    application = submitted(client, django_capture_on_commit_callbacks)
+    LicenceApplication.objects.filter(pk=application.pk).update(status=LicenceApplication.Status.INFORMATION_REQUESTED)
+    application.refresh_from_db()
+    with pytest.raises(LookupError):
+        services.licence_application_respond(application=application, response="Here it is.")
+    application.refresh_from_db()
+    assert application.status == LicenceApplication.Status.INFORMATION_REQUESTED
+    assert application.information_response == ""

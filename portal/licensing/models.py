@@ -29,6 +29,13 @@ class LicenceApplication(models.Model):
         GRANTED = "granted", "Licence granted"
         REJECTED = "rejected", "Rejected"
 
+    class Decision(models.TextChoices):
+        """The JIB verification's outcome."""
+
+        APPROVE = "approve", "Approve: go on to set up the office structure"
+        INFORMATION = "information", "Ask the applicant for more information"
+        REJECT = "reject", "Reject the application"
+
     reference = models.CharField(max_length=20, unique=True)
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.CHECKING)
     # The organisation
@@ -72,6 +79,10 @@ class LicenceApplication(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
     )
+    # Who agreed the office structure with the Primary User: the licence is granted in their name.
+    set_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,6 +91,14 @@ class LicenceApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.organisation_name}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.SETTING_UP
+
+    @property
+    def awaits_information(self) -> bool:
+        return self.status == self.Status.INFORMATION_REQUESTED
 
     @property
     def is_member(self) -> bool:

@@ -14,6 +14,7 @@ from portal.accounts import services as account_services
 from portal.accounts.models import User
 from portal.integrations import companies_house
 from portal.licensing.models import CaseEvent, Licence, LicenceApplication, MembershipRecord
+from portal.licensing.signals import licence_application_information_received, licence_application_submitted
 from portal.organisations import services as org_services
 from portal.organisations.models import Organisation
 from portal.organisations.permissions import ALL_FLAGS
@@ -21,10 +22,19 @@ from portal.organisations.permissions import ALL_FLAGS
 STATUS_SALT = "licensing.status"
 RESPONSE_SALT = "licensing.information"
 Status = LicenceApplication.Status
+Decision = LicenceApplication.Decision
 
 
 class LicensingError(Exception):
-    """A rule refused the change; the message is for the user."""
+    """A rule refused the change; the message is for the user, shown beside `field` when it names one."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _locked(application: LicenceApplication) -> LicenceApplication:
+    return LicenceApplication.objects.select_for_update().get(pk=application.pk)
 
 
 def _event(application, *, what: str, actor: User | None = None, to_status: str | None = None) -> None:
@@ -83,13 +93,11 @@ def _tell_applicant(application: LicenceApplication, *, subject: str, body: str)
 
 
 def licence_application_submit(*, data: dict, accounts=None) -> LicenceApplication:
-    """Record the application and start its process. `data` holds the form's cleaned fields."""
-    from workflows.licence.flows import LicenceFlow
-
+    """Record the application and announce it (its checks start). `data` holds the form's cleaned fields."""
     with transaction.atomic():
         application = LicenceApplication.objects.create(reference=_new_reference(), accounts=accounts or "", **data)
         CaseEvent.objects.create(application=application, to_status=application.status, what="Application received.")
-        LicenceFlow.start.run(artifact=application)
+        licence_application_submitted.send(sender=LicenceApplication, application=application)
         _tell_applicant(
             application,
             subject="We have received your ECS Online Systems licence application",
@@ -105,10 +113,9 @@ def _normalise_name(name: str) -> str:
     return " ".join(name.split())
 
 
-def licence_application_run_checks(*, process, task) -> dict:
+def licence_application_run_checks(*, application: LicenceApplication) -> dict:
     """The automated checks: Companies House, membership records, duplicates. Raises ExternalServiceUnavailable
     when Companies House cannot be reached (the job is retried, then handed to a person)."""
-    application = process.application
     findings: dict[str, dict] = {}
     number = application.companies_house_number
     if number and number != "N/A":
@@ -168,6 +175,7 @@ def licence_application_run_checks(*, process, task) -> dict:
         "summary": "; ".join(duplicates).capitalize() + "." if duplicates else "No duplicate found.",
     }
     with transaction.atomic():
+        application = _locked(application)
         application.findings = findings
         application.save(update_fields=["findings", "updated_at"])
         _event(application, what="Automated checks finished.", to_status=Status.VERIFYING)
@@ -175,18 +183,30 @@ def licence_application_run_checks(*, process, task) -> dict:
 
 
 def licence_application_record_manual_checks(*, application: LicenceApplication, actor: User, notes: str) -> None:
-    findings = dict(application.findings)
-    findings["manual"] = {"ok": True, "summary": notes}
-    application.findings = findings
-    application.save(update_fields=["findings", "updated_at"])
-    _event(application, actor=actor, what=f"Checked by hand: {notes}", to_status=Status.VERIFYING)
+    if not notes.strip():
+        raise LicensingError("Say what you checked and what you found.", field="notes")
+    with transaction.atomic():
+        application = _locked(application)
+        findings = dict(application.findings)
+        findings["manual"] = {"ok": True, "summary": notes}
+        application.findings = findings
+        application.save(update_fields=["findings", "updated_at"])
+        _event(application, actor=actor, what=f"Checked by hand: {notes}", to_status=Status.VERIFYING)
 
 
-def licence_application_decide(*, application: LicenceApplication, actor: User, decision: str, text: str = "") -> None:
+def licence_application_decide(
+    *, application: LicenceApplication, actor: User, decision: Decision, text: str = ""
+) -> None:
     """The JIB verification: approve, reject with a reason, or ask for more information."""
+    with transaction.atomic():
+        application = _locked(application)
+        _decide(application, actor=actor, decision=decision, text=text.strip())
+
+
+def _decide(application: LicenceApplication, *, actor: User, decision: Decision, text: str) -> None:
     if application.status != Status.VERIFYING:
         raise LicensingError("This application is not waiting for verification.")
-    if decision == "approve":
+    if decision == Decision.APPROVE:
         organisation = Organisation.objects.filter(applications=application).first()
         if organisation is None:
             organisation = org_services.organisation_create(
@@ -204,17 +224,17 @@ def licence_application_decide(*, application: LicenceApplication, actor: User, 
             application.organisation = organisation
             application.save(update_fields=["organisation", "updated_at"])
         _event(application, actor=actor, what=f"Approved.{' ' + text if text else ''}", to_status=Status.SETTING_UP)
-    elif decision == "reject":
-        if not text.strip():
-            raise LicensingError("Give the reason for rejecting the application.")
+    elif decision == Decision.REJECT:
+        if not text:
+            raise LicensingError("Say why the application is rejected.", field="text")
         application.decision_reason = text
         application.save(update_fields=["decision_reason", "updated_at"])
         _event(application, actor=actor, what=f"Rejected: {text}", to_status=Status.REJECTED)
         _tell_applicant(application, subject="Your ECS Online Systems licence application",
                         body=f"We are sorry: your application has been rejected.\n\nReason: {text}")  # fmt: skip
-    elif decision == "information":
-        if not text.strip():
-            raise LicensingError("Say what information the applicant must send.")
+    elif decision == Decision.INFORMATION:
+        if not text:
+            raise LicensingError("Say what information the applicant must send.", field="text")
         application.information_request = text
         application.save(update_fields=["information_request", "updated_at"])
         _event(application, actor=actor, what=f"More information requested: {text}",
@@ -226,39 +246,45 @@ def licence_application_decide(*, application: LicenceApplication, actor: User, 
             f"Answer, and upload a document if needed, here: {response_url(application=application)}",
         )
     else:
-        raise LicensingError("Choose approve, reject or ask for more information.")
+        raise LicensingError("Choose approve, reject or ask for more information.", field="decision")
 
 
 def licence_application_respond(*, application: LicenceApplication, response: str, upload=None) -> None:
     """The applicant's answer to a request for more information: the case returns to verification."""
-    from viewflow.workflow.status import STATUS
-
-    from workflows.licence.flows import LicenceFlow
-
     with transaction.atomic():
-        application = LicenceApplication.objects.select_for_update().get(pk=application.pk)
-        if application.status != Status.INFORMATION_REQUESTED:
+        application = _locked(application)
+        if not application.awaits_information:
             raise LicensingError("This application is not waiting for information from you.")
         application.information_response = response
         if upload:
             application.information_upload = upload
         application.save()
         _event(application, what="The applicant sent more information.", to_status=Status.VERIFYING)
-        task = LicenceFlow.task_class.objects.get(
-            process__artifact_object_id=application.pk,
-            process__flow_class=LicenceFlow,
-            flow_task=LicenceFlow.await_information,
-            status=STATUS.NEW,
-        )
-        LicenceFlow.await_information.run(task)
+        licence_application_information_received.send(sender=LicenceApplication, application=application)
 
 
-def licence_grant(*, application: LicenceApplication, actor: User | None) -> Licence:
-    """Activate the organisation, record the licence, create the Primary User and invite them."""
-    organisation = application.organisation
-    if organisation is None or not organisation.offices.exists():
-        raise LicensingError("Set up the office structure before granting the licence.")
+def licence_application_finish_set_up(*, application: LicenceApplication, actor: User) -> None:
+    """The office structure is agreed with the Primary User; the licence is granted in `actor`'s name."""
     with transaction.atomic():
+        application = _locked(application)
+        if not application.is_approved:
+            raise LicensingError("This application is not being set up.")
+        if application.organisation is None or not application.organisation.offices.exists():
+            raise LicensingError("Set up the office structure before granting the licence.")
+        application.set_up_by = actor
+        application.save(update_fields=["set_up_by", "updated_at"])
+        _event(application, actor=actor, what="Office structure agreed with the Primary User.")
+
+
+def licence_grant(*, application: LicenceApplication) -> Licence:
+    """Activate the organisation, record the licence (granted by whoever agreed the offices), create the Primary
+    User and invite them."""
+    with transaction.atomic():
+        application = _locked(application)
+        organisation = application.organisation
+        if organisation is None or not organisation.offices.exists():
+            raise LicensingError("Set up the office structure before granting the licence.")
+        actor = application.set_up_by
         Organisation.objects.filter(pk=organisation.pk).update(is_active=True)
         licence = Licence.objects.create(
             organisation=organisation,

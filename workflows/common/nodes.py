@@ -12,7 +12,9 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
+from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
+from viewflow.workflow.base import Edge
 from viewflow.workflow.nodes import AbstractJob, AbstractJobActivation
 from viewflow.workflow.status import STATUS
 
@@ -42,3 +44,24 @@ class Job(AbstractJob):
         """`work`: the function `(*, process, task) -> dict` that does the automated work (a domain service)."""
         super().__init__(**kwargs)
         self.work = work
+
+
+class Switch(flow.Switch):
+    """viewflow's Switch whose conditional branches are named: the BPMN export writes the name as the sequence
+    flow's name and condition expression (a conditional flow without a condition is not valid BPMN)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._labels: list[str | None] = []
+
+    def Case(self, node, cond, label: str):  # noqa: N802 (viewflow's spelling)
+        self._labels.append(label)
+        return super().Case(node, cond)
+
+    def Default(self, node):  # noqa: N802
+        self._labels.append(None)
+        return super().Default(node)
+
+    def _outgoing(self):
+        for (next_node, cond), label in zip(self._activate_next, self._labels, strict=True):
+            yield Edge(src=self, dst=next_node, edge_class="cond_true" if cond else "default", label=label)

@@ -15,3 +15,4 @@ class LicenceWorkflowConfig(AppConfig):
 
     def ready(self):
         grant_after_migrate(self, TEAM_PERMISSIONS)
+        from workflows.licence import receivers  # noqa: F401  (connects the receivers)

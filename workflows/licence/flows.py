@@ -2,13 +2,11 @@ from viewflow import this
 from viewflow.workflow import flow
 
 from portal.licensing import services
-from portal.licensing.models import LicenceApplication
 from workflows.common.flows import JibCasework
-from workflows.common.nodes import Job
-from workflows.licence import views
+from workflows.common.nodes import Job, Switch
+from workflows.licence import jobs, views
 from workflows.licence.models import LicenceProcess
 
-Status = LicenceApplication.Status
 VERIFY = "workflow_licence.verify_licence"
 CASE_SUMMARY = "{{ process.application.reference }} {{ process.application.organisation_name }}"
 SET_UP = "workflow_licence.set_up_offices"
@@ -22,12 +20,7 @@ class LicenceFlow(JibCasework, flow.Flow):
     process_summary_template = CASE_SUMMARY
 
     start = flow.StartHandle(this.start_process).Next(this.checks)
-    checks = (
-        Job(services.licence_application_run_checks)
-        .Annotation(title="Automated checks")
-        .OnError(this.check_manually)
-        .Next(this.verify)
-    )
+    checks = Job(jobs.run_checks).Annotation(title="Automated checks").OnError(this.check_manually).Next(this.verify)
     check_manually = (
         flow.View(views.CheckManuallyView.as_view())
         .Annotation(title="Check manually", summary_template=CASE_SUMMARY)
@@ -41,9 +34,13 @@ class LicenceFlow(JibCasework, flow.Flow):
         .Next(this.route)
     )
     route = (
-        flow.Switch()
-        .Case(this.set_up_offices, lambda activation: activation.process.route() == Status.SETTING_UP)
-        .Case(this.await_information, lambda activation: activation.process.route() == Status.INFORMATION_REQUESTED)
+        Switch()
+        .Case(this.set_up_offices, lambda activation: activation.process.is_approved(), label="approved")
+        .Case(
+            this.await_information,
+            lambda activation: activation.process.awaits_information(),
+            label="more information requested",
+        )
         .Default(this.rejected)
     )
     await_information = (
@@ -60,8 +57,7 @@ class LicenceFlow(JibCasework, flow.Flow):
     rejected = flow.End()
 
     def receive_information(self, activation):
-        """Run by the applicant's answer (services.licence_application_respond)."""
+        """Run when the applicant answers (workflows.licence.receivers)."""
 
     def grant_licence(self, activation):
-        set_up_task = activation.task.previous.first()
-        services.licence_grant(application=activation.process.application, actor=set_up_task.owner)
+        services.licence_grant(application=activation.process.application)

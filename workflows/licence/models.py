@@ -19,6 +19,10 @@ class LicenceProcess(Process):
     def application(self) -> LicenceApplication:
         return LicenceApplication.objects.get(pk=self.artifact_object_id)
 
-    def route(self) -> str:
-        """Where verification sends the case next, from the application's status."""
-        return self.application.status
+    def is_approved(self) -> bool:
+        """Verification approved the application: its offices are set up next."""
+        return self.application.is_approved
+
+    def awaits_information(self) -> bool:
+        """Verification asked the applicant for more information."""
+        return self.application.awaits_information

@@ -6,6 +6,7 @@ from django.views import generic
 from viewflow.workflow.flow.views import mixins
 
 from portal.licensing import services
+from portal.licensing.models import LicenceApplication
 from portal.organisations import services as org_services
 from portal.organisations.models import Office
 from workflows.common.services import job_failure_reason
@@ -26,6 +27,7 @@ class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames)
 class CheckManuallyForm(forms.Form):
     notes = forms.CharField(
         label="What you checked and found",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The automated checks could not finish. Check the company, membership and duplicates by hand.",
     )
@@ -45,9 +47,13 @@ class CheckManuallyView(CaseContextMixin, generic.FormView):
 
     def form_valid(self, form):
         application = self.request.activation.process.application
-        services.licence_application_record_manual_checks(
-            application=application, actor=self.request.user, notes=form.cleaned_data["notes"]
-        )
+        try:
+            services.licence_application_record_manual_checks(
+                application=application, actor=self.request.user, notes=form.cleaned_data["notes"]
+            )
+        except services.LicensingError as exc:
+            form.add_error(exc.field, str(exc))
+            return self.form_invalid(form)
         self.request.activation.execute()
         return HttpResponseRedirect(self.get_success_url())
 
@@ -56,11 +62,7 @@ class VerifyForm(forms.Form):
     decision = forms.ChoiceField(
         label="Decision",
         widget=forms.RadioSelect,
-        choices=[
-            ("approve", "Approve: go on to set up the office structure"),
-            ("information", "Ask the applicant for more information"),
-            ("reject", "Reject the application"),
-        ],
+        choices=LicenceApplication.Decision.choices,
     )
     text = forms.CharField(
         label="Reason, or the information needed",
@@ -68,12 +70,6 @@ class VerifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Required to reject or to ask for information; the applicant receives it by email.",
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") in ("reject", "information") and not data.get("text", "").strip():
-            self.add_error("text", "Say why the application is rejected, or what information is needed.")
-        return data
 
 
 class VerifyView(CaseContextMixin, generic.FormView):
@@ -85,11 +81,11 @@ class VerifyView(CaseContextMixin, generic.FormView):
             services.licence_application_decide(
                 application=application,
                 actor=self.request.user,
-                decision=form.cleaned_data["decision"],
+                decision=LicenceApplication.Decision(form.cleaned_data["decision"]),
                 text=form.cleaned_data["text"],
             )
         except services.LicensingError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field, str(exc))
             return self.form_invalid(form)
         self.request.activation.execute()
         return HttpResponseRedirect(self.get_success_url())
@@ -119,6 +115,14 @@ class OfficeSetupView(CaseContextMixin, generic.FormView):
 
     def post(self, request, *args, **kwargs):
         if "_grant" in request.POST:
+            try:
+                services.licence_application_finish_set_up(
+                    application=self.request.activation.process.application, actor=request.user
+                )
+            except services.LicensingError as exc:
+                form = self.get_form_class()(organisation=self.request.activation.process.application.organisation)
+                form.add_error(None, str(exc))
+                return self.form_invalid(form)
             self.request.activation.execute()
             return HttpResponseRedirect(self.get_success_url())
         return super().post(request, *args, **kwargs)

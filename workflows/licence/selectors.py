@@ -1,0 +1,25 @@
+"""Reads of the licence process."""
+
+from viewflow.workflow.base import Node
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from portal.licensing.models import LicenceApplication
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def licence_open_task(*, application: LicenceApplication, step: Node) -> Task | None:
+    """The open task of this application's licence process at `step` (a node of LicenceFlow), if there is one."""
+    from workflows.licence.flows import LicenceFlow
+
+    return (
+        Task.objects.filter(
+            process__flow_class=LicenceFlow,
+            process__artifact_object_id=application.pk,
+            flow_task=step,
+            status__in=OPEN,
+        )
+        .order_by("-pk")
+        .first()
+    )
