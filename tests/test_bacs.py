@@ -8,7 +8,7 @@ from viewflow.workflow.status import STATUS
 
 from portal.accounts import services as account_services
 from portal.applications.models import CardApplication
-from portal.orders import services
+from portal.orders import selectors, services
 from portal.orders.models import BankTransfer, FundsLedgerEntry, Order, Payment
 from tests.conftest import sign_in
 from tests.stripe_fixtures import finalised_application
@@ -24,13 +24,13 @@ def advance(primary_user, credits=1) -> Order:
         actor=primary_user.user, organisation=primary_user.organisation, credits=credits, your_reference="123456",
         office=primary_user.office, billing_office=primary_user.office, accounts_contact="World Services",
     )  # fmt: skip
-    return services.order_mark_for_bacs(order=order, actor=primary_user.user)
+    return services.order_mark_for_bacs(order=order, portal_user=primary_user)
 
 
 def card_order(primary_user, n=9) -> Order:
     """Nine member-priced craft cards: £270.00."""
     order = make_order(primary_user, [finalised_application(portal_user=primary_user) for _ in range(n)])
-    return services.order_mark_for_bacs(order=order, actor=primary_user.user)
+    return services.order_mark_for_bacs(order=order, portal_user=primary_user)
 
 
 def statement(*lines) -> str:
@@ -115,7 +115,7 @@ def test_finance_allocates_an_overpayment_in_the_back_office(client, primary_use
     assert response.status_code == 302
     over.refresh_from_db()
     assert over.status == Order.Status.PAID
-    assert services.funds_balance(organisation=primary_user.organisation) == 30_000  # £250 credit + £50 excess
+    assert selectors.funds_balance(organisation=primary_user.organisation) == 30_000  # £250 credit + £50 excess
     transfer = BankTransfer.objects.get()
     assert transfer.status == BankTransfer.Status.ALLOCATED and transfer.decided_by.email == "fin@jib.example"
     assert not open_tasks().exists()
@@ -134,19 +134,31 @@ def test_an_underpayment_needs_a_reason_and_unmatched_can_be_credited_or_returne
     )  # fmt: skip
     short, unmatched, unknown = BankTransfer.objects.order_by("pk")
     with pytest.raises(services.OrderError, match="Say why the shortfall is accepted."):
-        services.bank_transfer_allocate(transfer=short, actor=finance, decision="allocate", order=under)
+        services.bank_transfer_allocate(
+            transfer=short, actor=finance, decision=BankTransfer.Decision.ALLOCATE, order_reference=under.reference
+        )
     services.bank_transfer_allocate(
-        transfer=short, actor=finance, decision="allocate", order=under, note="£10 bank charge accepted"
+        transfer=short,
+        actor=finance,
+        decision=BankTransfer.Decision.ALLOCATE,
+        order_reference=under.reference,
+        note="£10 bank charge accepted",
     )
     under.refresh_from_db()
     assert under.status == Order.Status.PAID
-    services.bank_transfer_allocate(transfer=unmatched, actor=finance, decision="credit", order=under)
-    assert services.funds_balance(organisation=primary_user.organisation) == 50_000
+    services.bank_transfer_allocate(
+        transfer=unmatched, actor=finance, decision=BankTransfer.Decision.CREDIT, order_reference=under.reference
+    )
+    assert selectors.funds_balance(organisation=primary_user.organisation) == 50_000
     with pytest.raises(services.OrderError, match="Say why"):
-        services.bank_transfer_allocate(transfer=unknown, actor=finance, decision="return")
-    services.bank_transfer_allocate(transfer=unknown, actor=finance, decision="return", note="Not ours")
+        services.bank_transfer_allocate(transfer=unknown, actor=finance, decision=BankTransfer.Decision.RETURN)
+    services.bank_transfer_allocate(
+        transfer=unknown, actor=finance, decision=BankTransfer.Decision.RETURN, note="Not ours"
+    )
     with pytest.raises(services.OrderError, match="already been dealt with"):
-        services.bank_transfer_allocate(transfer=unknown, actor=finance, decision="return", note="again")
+        services.bank_transfer_allocate(
+            transfer=unknown, actor=finance, decision=BankTransfer.Decision.RETURN, note="again"
+        )
 
 
 def test_finance_uploads_a_statement_and_others_cannot(client, primary_user):
@@ -180,3 +192,54 @@ def test_the_prefect_flow_imports_a_file(prefect_server, primary_user, tmp_path)
     assert counts["lines"] == 2 and counts["matched"] == 1 and counts["unmatched"] == 1
     exact.refresh_from_db()
     assert exact.status == Order.Status.PAID
+
+
+def test_the_allocation_form_shows_the_services_message_beside_the_field(client, primary_user):
+    services.bank_statement_import(content=statement("23/11/2026,BGC NO REFERENCE,99.00"), name="s.csv")
+    task = open_tasks().get()
+    finance_client(client)
+    base = f"{BASE}/{task.process_id}/allocate/{task.pk}"
+    client.post(f"{base}/assign/")
+    for data, errors in (
+        ({"decision": "return", "note": " "}, {"note": ["Say why the transfer is not allocated."]}),
+        ({"decision": "credit", "order_reference": ""}, {"order_reference": ["Enter the order's ECS reference."]}),
+        (
+            {"decision": "allocate", "order_reference": "ecs 0000000"},
+            {"order_reference": ["There is no order ECS0000000."]},
+        ),
+    ):
+        response = client.post(f"{base}/execute/", data)
+        assert response.status_code == 200 and response.context["form"].errors == errors
+    assert BankTransfer.objects.get().status == BankTransfer.Status.UNMATCHED and open_tasks().exists()
+
+
+def test_the_import_announces_each_unsettled_transfer_inside_its_transaction(primary_user):
+    """bank_transfer_needs_allocation is sent once per transfer left to a person, inside the import: a receiver
+    that fails undoes the whole import."""
+    from portal.orders.signals import bank_transfer_needs_allocation
+
+    exact = advance(primary_user)
+    heard = []
+
+    def listen(sender, *, transfer, **kwargs):
+        heard.append(transfer.description)
+
+    bank_transfer_needs_allocation.connect(listen, dispatch_uid="test-listen")
+    try:
+        services.bank_statement_import(
+            content=statement(f"23/11/2026,BGC {exact.reference},250.00", "23/11/2026,BGC UNKNOWN,10.00"), name="a"
+        )
+    finally:
+        bank_transfer_needs_allocation.disconnect(dispatch_uid="test-listen")
+    assert heard == ["BGC UNKNOWN"] and open_tasks().count() == 1
+
+    def fail(sender, **kwargs):
+        raise RuntimeError("the process could not start")
+
+    bank_transfer_needs_allocation.connect(fail, dispatch_uid="test-fail")
+    try:
+        with pytest.raises(RuntimeError):
+            services.bank_statement_import(content=statement("24/11/2026,BGC ANOTHER,20.00"), name="b")
+    finally:
+        bank_transfer_needs_allocation.disconnect(dispatch_uid="test-fail")
+    assert not BankTransfer.objects.filter(description="BGC ANOTHER").exists() and open_tasks().count() == 1

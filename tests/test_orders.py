@@ -8,7 +8,7 @@ from django.db import connections
 from django.db.models import Sum
 
 from portal.applications.models import CardApplication
-from portal.orders import services
+from portal.orders import selectors, services
 from portal.orders.models import FundsLedgerEntry, Order, OrderLine, Payment
 from portal.orders.selectors import order_totals
 from tests.conftest import sign_in
@@ -255,21 +255,26 @@ def test_pay_from_funds_completes_the_wait_step(portal_client, primary_user):
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
     assert Payment.objects.get().method == "funds"
-    assert services.funds_balance(organisation=organisation) == 30_000 - 6_000
+    assert selectors.funds_balance(organisation=organisation) == 30_000 - 6_000
     assert {a.status for a in CardApplication.objects.all()} == {Status.RECEIVED}
     page = portal_client.get(f"/portal/orders/{order.pk}/").text
     assert page.count(">Received</strong>") == 2
     # Paying again changes nothing.
     response = portal_client.post(f"/portal/orders/{order.pk}/pay/", {"method": "funds"})
-    assert services.funds_balance(organisation=organisation) == 24_000
+    assert selectors.funds_balance(organisation=organisation) == 24_000
 
 
 def test_bacs_only_for_250_pounds_or_more(portal_client, primary_user):
     order = make_order(primary_user, [finalised_application(portal_user=primary_user)])
     response = portal_client.post(f"/portal/orders/{order.pk}/pay/", {"method": "bacs"})
     assert response.status_code == 200 and "Select a valid choice" in response.text
-    with pytest.raises(services.OrderError, match="£250 or more"):
-        services.order_mark_for_bacs(order=order, actor=primary_user.user)
+    assert (
+        "BACS bank transfer is available for orders of £250.00 or more."
+        in portal_client.get(f"/portal/orders/{order.pk}/pay/").text
+    )
+    with pytest.raises(services.OrderError, match="£250.00 or more") as refused:
+        services.order_mark_for_bacs(order=order, portal_user=primary_user)
+    assert refused.value.field == "method"
     advance = services.order_create_advance(
         actor=primary_user.user, organisation=primary_user.organisation, credits=1, your_reference="123456",
         office=primary_user.office, billing_office=primary_user.office, accounts_contact="World Services",
@@ -282,6 +287,76 @@ def test_bacs_only_for_250_pounds_or_more(portal_client, primary_user):
     assert "Marked for BACS allocation" in page and advance.reference in page
     assert "Failure to use the exact reference number will delay processing your payment." in page
     assert advance.reference in portal_client.get("/portal/orders/").text
+
+
+# --- Ways to pay: one rule for the form, the page and the services -------------------------------------------------
+
+
+def _offered(order, portal_user) -> dict[str, str]:
+    """Each method: "" when offered, else the reason it is not."""
+    methods = selectors.payment_methods_for(order=order, portal_user=portal_user)
+    return {m.value: ("" if o.offered else o.reason) for m, o in methods.items()}
+
+
+def test_payment_methods_offered_and_refused_with_their_reasons(portal_client, primary_user):
+    small = make_order(primary_user, [finalised_application(portal_user=primary_user)])
+    assert _offered(small, primary_user) == {
+        "card": "",
+        "funds": "",
+        "bacs": "BACS bank transfer is available for orders of £250.00 or more.",
+    }
+    page = portal_client.get(f"/portal/orders/{small.pk}/pay/").text
+    assert "Funds held on account (balance £0.00)" in page and 'value="bacs"' not in page
+
+    no_funds = PortalUserFactory(
+        organisation=primary_user.organisation, flags=("can_view_purchases", "can_complete_purchases")
+    )
+    assert _offered(small, no_funds)["funds"] == "You need the “Can Use Funds” permission."
+    with pytest.raises(services.OrderError, match="Can Use Funds") as refused:
+        services.order_pay_from_funds(order=small, portal_user=no_funds)
+    assert refused.value.field == "method"
+
+    advance = services.order_create_advance(
+        actor=primary_user.user, organisation=primary_user.organisation, credits=1, your_reference="Credits",
+        office=primary_user.office, billing_office=primary_user.office, accounts_contact="World Services",
+    )  # fmt: skip
+    assert _offered(advance, primary_user) == {
+        "card": "",
+        "funds": "Credits cannot be bought with funds held on account.",
+        "bacs": "",
+    }
+    with pytest.raises(services.OrderError, match="Credits cannot be bought"):
+        services.order_pay_from_funds(order=advance, portal_user=primary_user)
+    page = portal_client.get(f"/portal/orders/{advance.pk}/pay/").text
+    assert "By BACS: the order waits" in page and 'value="funds"' not in page
+
+    services.order_mark_for_bacs(order=advance, portal_user=primary_user)
+    advance.refresh_from_db()
+    marked = _offered(advance, primary_user)
+    assert marked["card"] == "" and marked["bacs"] == "Already marked for BACS: pay by card instead if you prefer."
+    with pytest.raises(services.OrderError, match="Already marked for BACS"):
+        services.order_mark_for_bacs(order=advance, portal_user=primary_user)
+
+    open_order = make_order(primary_user, [finalised_application(portal_user=primary_user)], close=False)
+    assert not open_order.is_payable and small.is_payable
+    assert set(_offered(open_order, primary_user).values()) == {f"Order {open_order.your_reference} is open."}
+
+
+def test_every_change_to_an_order_is_recorded_with_who_made_it(primary_user):
+    order = make_order(primary_user, [finalised_application(portal_user=primary_user)])
+    services.funds_credit(
+        organisation=primary_user.organisation, amount_pence=25_000, kind="advance_payment", reference="A"
+    )
+    services.order_pay_from_funds(order=order, portal_user=primary_user)
+    events = list(order.events.values_list("actor", "from_status", "to_status"))
+    user = primary_user.user.pk
+    assert events == [
+        (user, "", "open"),
+        (user, "open", "open"),
+        (user, "open", "awaiting_payment"),
+        (user, "awaiting_payment", "paid"),
+    ]
+    assert order.events.last().what == "Paid: £30.00 by funds held on account."
 
 
 # --- Who may do what ----------------------------------------------------------------------------------------------
@@ -359,7 +434,7 @@ def _paid_orders(primary_user, n):
     )
     for _ in range(n):
         order = make_order(primary_user, [finalised_application(portal_user=primary_user)])
-        services.order_pay_from_funds(order=order, actor=primary_user.user)
+        services.order_pay_from_funds(order=order, portal_user=primary_user)
         make_order(primary_user, [finalised_application(portal_user=primary_user)])  # one unpaid
 
 
@@ -408,7 +483,7 @@ def test_fifty_concurrent_order_payments_from_one_credit():
     def pay(order):
         try:
             start.wait()
-            services.order_pay_from_funds(order=order, actor=user.user)
+            services.order_pay_from_funds(order=order, portal_user=user)
             outcomes.append("paid")
         except services.InsufficientFunds:
             outcomes.append("refused")
@@ -421,7 +496,7 @@ def test_fifty_concurrent_order_payments_from_one_credit():
     for thread in threads:
         thread.join(120)
     assert outcomes.count("paid") == 6 and outcomes.count("refused") == 44  # 6 × £36 = £216 of £250
-    balance = services.funds_balance(organisation=organisation)
+    balance = selectors.funds_balance(organisation=organisation)
     assert balance == 25_000 - 6 * 3_600
     ledger = FundsLedgerEntry.objects.filter(account__organisation=organisation)
     assert ledger.aggregate(s=Sum("amount_pence"))["s"] == balance

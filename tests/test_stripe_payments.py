@@ -13,7 +13,7 @@ from django.test import Client
 from portal.applications.models import CardApplication
 from portal.integrations import stripe_payments
 from portal.integrations.errors import ExternalServiceUnavailable
-from portal.orders import services
+from portal.orders import selectors, services
 from portal.orders.models import FundsLedgerEntry, Order, Payment, StripeEvent
 from tests.stripe_fixtures import (
     finalised_application,
@@ -91,9 +91,9 @@ def test_the_same_idempotency_key_is_sent_for_the_same_order(order, primary_user
         return real(**kwargs)
 
     monkeypatch.setattr(stripe_payments, "intent_create", spy)
-    services.order_card_payment_start(order=order, actor=primary_user.user)
+    services.order_card_payment_start(order=order, portal_user=primary_user)
     Order.objects.filter(pk=order.pk).update(payment_intent_id="")  # as if the first answer was lost
-    services.order_card_payment_start(order=order, actor=primary_user.user)
+    services.order_card_payment_start(order=order, portal_user=primary_user)
     assert len(keys) == 2 and keys[0] == keys[1] and order.reference in keys[0]
 
 
@@ -123,7 +123,7 @@ def test_bad_card_number_is_shown_next_to_the_field(portal_client, order, stripe
 
 @pytest.mark.django_db
 def test_the_webhook_marks_paid_and_completes_the_wait_step(order, primary_user, stripe_sandbox):
-    intent = services.order_card_payment_start(order=order, actor=primary_user.user)
+    intent = services.order_card_payment_start(order=order, portal_user=primary_user)
     event = payment_intent_event(event_id="evt_1", intent_id=intent.id, amount_pence=6_000, order_id=order.pk)
     response = deliver(event)
     assert response.status_code == 200 and response.json()["outcome"] == f"Order {order.reference} paid."
@@ -135,7 +135,7 @@ def test_the_webhook_marks_paid_and_completes_the_wait_step(order, primary_user,
 
 @pytest.mark.django_db
 def test_the_same_webhook_twice_pays_once(order, primary_user, stripe_sandbox):
-    intent = services.order_card_payment_start(order=order, actor=primary_user.user)
+    intent = services.order_card_payment_start(order=order, portal_user=primary_user)
     event = payment_intent_event(event_id="evt_twice", intent_id=intent.id, amount_pence=6_000, order_id=order.pk)
     assert deliver(event).status_code == 200
     assert deliver(event).status_code == 200
@@ -145,7 +145,7 @@ def test_the_same_webhook_twice_pays_once(order, primary_user, stripe_sandbox):
 
 @pytest.mark.django_db
 def test_a_late_duplicate_event_for_the_same_intent_pays_once(order, primary_user, stripe_sandbox):
-    intent = services.order_card_payment_start(order=order, actor=primary_user.user)
+    intent = services.order_card_payment_start(order=order, portal_user=primary_user)
     deliver(payment_intent_event(event_id="evt_a", intent_id=intent.id, amount_pence=6_000, order_id=order.pk))
     late = deliver(payment_intent_event(event_id="evt_b", intent_id=intent.id, amount_pence=6_000, order_id=order.pk))
     assert late.status_code == 200 and "already paid" in late.json()["outcome"]
@@ -155,7 +155,7 @@ def test_a_late_duplicate_event_for_the_same_intent_pays_once(order, primary_use
 
 @pytest.mark.django_db
 def test_a_bad_signature_is_400_and_changes_nothing(order, primary_user, stripe_sandbox):
-    intent = services.order_card_payment_start(order=order, actor=primary_user.user)
+    intent = services.order_card_payment_start(order=order, portal_user=primary_user)
     event = payment_intent_event(event_id="evt_bad", intent_id=intent.id, amount_pence=6_000, order_id=order.pk)
     assert deliver(event, secret="whsec_someone_else").status_code == 400
     body, _ = sign_event(event)
@@ -176,7 +176,7 @@ def test_a_bad_signature_is_400_and_changes_nothing(order, primary_user, stripe_
 
 @pytest.mark.django_db
 def test_a_wrong_amount_or_a_failed_payment_does_not_pay(order, primary_user, stripe_sandbox):
-    intent = services.order_card_payment_start(order=order, actor=primary_user.user)
+    intent = services.order_card_payment_start(order=order, portal_user=primary_user)
     failed = payment_intent_event(
         event_id="evt_f", intent_id=intent.id, amount_pence=6_000, order_id=order.pk,
         type="payment_intent.payment_failed",
@@ -219,7 +219,7 @@ def test_starting_a_card_payment_applies_waiting_events_at_commit(
     order, primary_user, stripe_sandbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        intent = services.order_card_payment_start(order=order, actor=primary_user.user)
+        intent = services.order_card_payment_start(order=order, portal_user=primary_user)
     StripeEvent.objects.create(
         event_id="evt_waiting", type="payment_intent.succeeded", payment_intent_id=intent.id, amount_pence=6_000,
         currency="gbp",
@@ -246,7 +246,7 @@ def test_webhook_before_commit_on_postgresql(stripe_sandbox):
     def pay():
         try:
             with transaction.atomic():
-                seen["intent"] = services.order_card_payment_start(order=order, actor=user.user)
+                seen["intent"] = services.order_card_payment_start(order=order, portal_user=user)
                 created.set()
                 webhook_done.wait(30)
         finally:
@@ -273,10 +273,10 @@ def test_advance_order_paid_by_card_credits_the_funds(primary_user, stripe_sandb
         actor=primary_user.user, organisation=primary_user.organisation, credits=2, your_reference="123456",
         office=primary_user.office, billing_office=primary_user.office, accounts_contact="World Services",
     )  # fmt: skip
-    intent = services.order_card_payment_start(order=advance, actor=primary_user.user)
+    intent = services.order_card_payment_start(order=advance, portal_user=primary_user)
     deliver(payment_intent_event(event_id="evt_adv", intent_id=intent.id, amount_pence=50_000, order_id=advance.pk))
     deliver(payment_intent_event(event_id="evt_adv2", intent_id=intent.id, amount_pence=50_000, order_id=advance.pk))
-    assert services.funds_balance(organisation=primary_user.organisation) == 50_000
+    assert selectors.funds_balance(organisation=primary_user.organisation) == 50_000
     entry = FundsLedgerEntry.objects.get()
     assert (entry.kind, entry.reference) == ("advance_payment", advance.reference)
 
@@ -284,13 +284,13 @@ def test_advance_order_paid_by_card_credits_the_funds(primary_user, stripe_sandb
 @pytest.mark.django_db
 def test_cancelling_cancels_the_intent_and_a_taken_payment_blocks_it(portal_client, primary_user, stripe_sandbox):
     order = make_order(primary_user, [finalised_application(portal_user=primary_user)])
-    intent = services.order_card_payment_start(order=order, actor=primary_user.user)
+    intent = services.order_card_payment_start(order=order, portal_user=primary_user)
     portal_client.post(f"/portal/orders/{order.pk}/cancel/")
     assert stripe_payments.intent_retrieve(intent_id=intent.id).status == "canceled"
     assert CardApplication.objects.get().status == Status.FINALISED
     paid_elsewhere = make_order(primary_user, [CardApplication.objects.get()])
     services.order_pay_with_test_card(
-        order=paid_elsewhere, actor=primary_user.user, number="4242424242424242", exp_month=12, exp_year=2030,
+        order=paid_elsewhere, portal_user=primary_user, number="4242424242424242", exp_month=12, exp_year=2030,
         cvc="123",
     )  # fmt: skip
     with pytest.raises(services.OrderError, match="has been taken"):
@@ -316,7 +316,7 @@ def test_localstripe_delivers_the_signed_webhook_that_pays(live_server, stripe_s
     application = finalised_application(portal_user=primary_user, card_type=own_card_type())
     order = make_order(primary_user, [application])
     services.order_pay_with_test_card(
-        order=order, actor=primary_user.user, number="4242424242424242", exp_month=12, exp_year=2030, cvc="123"
+        order=order, portal_user=primary_user, number="4242424242424242", exp_month=12, exp_year=2030, cvc="123"
     )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -352,7 +352,7 @@ def test_two_clicks_at_the_same_moment_make_one_intent(stripe_sandbox):
     def click():
         try:
             start.wait()
-            intents.append(services.order_card_payment_start(order=order, actor=user.user).id)
+            intents.append(services.order_card_payment_start(order=order, portal_user=user).id)
         finally:
             connections.close_all()
 

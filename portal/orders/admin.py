@@ -6,6 +6,7 @@ from portal.orders.models import (
     FundsAccount,
     FundsLedgerEntry,
     Order,
+    OrderEvent,
     OrderLine,
     Payment,
     StripeEvent,
@@ -60,12 +61,23 @@ class OrderLineInline(admin.TabularInline):
         return False
 
 
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "from_status", "to_status", "what"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
     list_display = ["reference", "your_reference", "organisation", "kind", "status", "created_at", "paid_at"]
     list_filter = ["status", "kind"]
     search_fields = ["reference", "your_reference", "organisation__name", "payment_intent_id"]
-    inlines = [OrderLineInline]
+    inlines = [OrderLineInline, OrderEventInline]
 
 
 @admin.register(Payment)

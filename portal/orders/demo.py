@@ -64,7 +64,7 @@ def load(*, stdout) -> None:
             new_order={"your_reference": "Initial Applications October", "deliver_to": head,
                        "delivery_attention": "Site Office", **office_fields},
         )  # fmt: skip
-        services.order_pay_from_funds(order=paid, actor=actor)
+        services.order_pay_from_funds(order=paid, portal_user=actor.portal_user)
         # Two more finalised applications await ordering (Applications Requiring Attention).
         for employment in employments[2:4]:
             _finalised(actor=actor, employment=employment, card_type=card_type)
@@ -73,7 +73,7 @@ def load(*, stdout) -> None:
     bacs = services.order_create_advance(
         actor=actor, organisation=organisation, credits=1, your_reference="Advance by BACS", **office_fields
     )
-    services.order_mark_for_bacs(order=bacs, actor=actor)
+    services.order_mark_for_bacs(order=bacs, portal_user=actor.portal_user)
     path = settings.VAR_DIR / "demo_bank_statement.csv"
     today = timezone.localdate().strftime("%d/%m/%Y")
     path.write_text(

@@ -1,7 +1,8 @@
 from django import forms
 
 from portal.core.forms import GovukForm
-from portal.orders.services import BACS_MINIMUM_PENCE, CREDIT_PENCE
+from portal.orders.models import CREDIT_PENCE, Order
+from portal.orders.selectors import PaymentMethodOption
 
 
 class OfficeChoiceField(forms.ModelChoiceField):
@@ -45,27 +46,62 @@ class AdvanceOrderForm(OrderDetailsForm):
 
 
 class PayForm(GovukForm):
+    """The ways to pay that payment_methods_for offers; the refused ones are not choices."""
+
     method = forms.ChoiceField(label="I wish to pay by", widget=forms.RadioSelect)
 
-    def __init__(
-        self,
-        *args,
-        total_pence: int,
-        balance_pence: int,
-        can_use_funds: bool,
-        is_advance: bool,
-        bacs_marked: bool = False,
-        **kwargs,
-    ):
+    def __init__(self, *args, methods: dict[str, PaymentMethodOption], **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("card", "Credit or debit card")]
-        if can_use_funds and not is_advance:
-            choices.append(("funds", f"Funds held on account (balance £{balance_pence / 100:,.2f})"))
-        if total_pence >= BACS_MINIMUM_PENCE and not bacs_marked:
-            choices.append(("bacs", "BACS bank transfer"))
-        self.fields["method"].choices = choices
+        self.fields["method"].choices = [(o.method.value, o.label) for o in methods.values() if o.offered]
         self.fields["method"].error_messages["required"] = "Choose how you wish to pay."
-        self.fields["method"].initial = "card"
+        self.fields["method"].initial = Order.Method.CARD.value
+
+
+class AddApplicationsForm(forms.Form):
+    """ADD APPLICATIONS TO A PURCHASE: which order (an open one, or "new" with the new order's details) and what to
+    do with it. `order` is left as the chosen id: the view fetches it through the access helper."""
+
+    NEW = "new"
+    ACTIONS = ("pay_now", "pay_later", "leave_open")  # the three buttons
+
+    order = forms.CharField(required=False)
+    action = forms.CharField(required=False)
+
+    def __init__(self, *args, offices, office_id, has_applications: bool, has_open_orders: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_applications = has_applications
+        self.chosen = self.data.get("order", "") if self.is_bound else ("" if has_open_orders else self.NEW)
+        self.details = OrderDetailsForm(
+            self.data if self.is_bound and self.chosen == self.NEW else None,
+            offices=offices,
+            initial={"office": office_id, "billing_office": office_id, "deliver_to": office_id},
+            prefix="new",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not self.has_applications:
+            raise forms.ValidationError("Choose at least one finalised application awaiting ordering.")
+        if data.get("action") not in self.ACTIONS:
+            raise forms.ValidationError("Choose what to do with the order.")
+        if data.get("order") == self.NEW:
+            if not self.details.is_valid():
+                raise forms.ValidationError("Correct the new order's details.")
+        elif not (data.get("order") or "").isdigit():
+            raise forms.ValidationError("Select the order to add the applications to, or create a new order.")
+        return data
+
+    @property
+    def error(self) -> str:
+        return " ".join(self.non_field_errors())
+
+    @property
+    def wants_new_order(self) -> bool:
+        return self.cleaned_data["order"] == self.NEW
+
+    @property
+    def closes(self) -> bool:
+        return self.cleaned_data["action"] in ("pay_now", "pay_later")
 
 
 class TestCardForm(GovukForm):

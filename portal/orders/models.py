@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
 
+CREDIT_PENCE = 25_000  # one advance credit: £250
+BACS_MINIMUM_PENCE = 25_000  # BACS is offered for orders of £250 or more
+
 
 class FundsAccount(models.Model):
     """An organisation's funds held on account. The balance row is what concurrent payments lock."""
@@ -140,6 +143,30 @@ class Order(models.Model):
     def is_unpaid(self) -> bool:
         return self.status in (self.Status.OPEN, self.Status.AWAITING_PAYMENT, self.Status.AWAITING_BACS)
 
+    @property
+    def is_payable(self) -> bool:
+        """Closed and not yet paid: it can be paid (by card even when marked for BACS)."""
+        return self.status in (self.Status.AWAITING_PAYMENT, self.Status.AWAITING_BACS)
+
+
+class OrderEvent(models.Model):
+    """Every change to an order: who, when, what, from which status."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, blank=True, choices=Order.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Order.Status.choices)
+    what = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.what
+
 
 class OrderLine(models.Model):
     """One thing bought, with its price frozen when it was added (integer pence, VAT included)."""
@@ -256,6 +283,13 @@ class BankTransfer(models.Model):
         ALLOCATED = "allocated", "Allocated by the finance team"
         CREDITED = "credited", "Credited to funds on account"
         RETURNED = "returned", "Not ours: to be returned"
+
+    class Decision(models.TextChoices):
+        """The finance team's decision on a transfer the import could not settle."""
+
+        ALLOCATE = "allocate", "Allocate to the order: it is paid (any excess goes to the funds on account)"
+        CREDIT = "credit", "Credit the whole amount to the organisation's funds on account"
+        RETURN = "return", "Do not allocate: not ours, or to be returned to the payer"
 
     statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="transfers")
     # The same line imported twice (the statement imported again) is recognised by this and skipped.

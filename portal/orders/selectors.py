@@ -1,11 +1,23 @@
-"""Reads for orders: card application prices in integer pence, with the JIB member discount and VAT shown."""
+"""Reads for orders: prices in integer pence (JIB member discount and VAT shown), totals, the funds on account,
+the ways an order may be paid, and the lists."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from portal.orders.models import CardPrice, FundsLedgerEntry, Order, OrderLine, Payment
+from portal.applications.models import CardApplication
+from portal.orders.models import (
+    BACS_MINIMUM_PENCE,
+    CardPrice,
+    FundsAccount,
+    FundsLedgerEntry,
+    Order,
+    OrderLine,
+    Payment,
+)
+from portal.organisations.access import scope
+from portal.organisations.permissions import Flag
 
 
 @dataclass(frozen=True)
@@ -65,8 +77,6 @@ def with_totals(orders: QuerySet) -> QuerySet:
 
 
 def orders_in_scope(portal_user) -> QuerySet:
-    from portal.organisations.access import scope
-
     return scope(Order.objects.all(), portal_user, flag=None)
 
 
@@ -99,9 +109,13 @@ def order_lines(order: Order) -> QuerySet:
 
 
 def payments_in_scope(portal_user) -> QuerySet:
-    return Payment.objects.filter(
-        order__organisation=portal_user.organisation, order__office__path__startswith=portal_user.office.path
-    ).select_related("order")
+    return scope(
+        Payment.objects.select_related("order"),
+        portal_user,
+        flag=None,
+        office_field="order__office",
+        organisation_field="order__organisation",
+    )
 
 
 def funds_movements(organisation) -> QuerySet:
@@ -111,4 +125,94 @@ def funds_movements(organisation) -> QuerySet:
 def order_detail_queryset() -> QuerySet:
     return Order.objects.select_related("office", "billing_office", "deliver_to", "created_by").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.filter(live=True))
+    )
+
+
+def funds_balance(*, organisation) -> int:
+    return FundsAccount.objects.filter(organisation=organisation).values_list("balance_pence", flat=True).first() or 0
+
+
+# --- Ways to pay --------------------------------------------------------------------------------------------------
+
+Method = Order.Method
+
+
+@dataclass(frozen=True)
+class PaymentMethodOption:
+    method: Method
+    label: str
+    offered: bool
+    reason: str = ""  # why it is not offered
+
+
+def payment_methods_for(*, order: Order, portal_user) -> dict[Method, PaymentMethodOption]:
+    """Card, funds held on account and BACS for this order and this user: each offered, or refused with the reason."""
+    if not order.is_payable:
+        reason = f"Order {order.your_reference} is {order.get_status_display().lower()}."
+        return {method: PaymentMethodOption(method, method.label, False, reason) for method in Method}
+    total = order_totals(order=order).total_pence
+    balance = funds_balance(organisation=order.organisation)
+    funds_label = f"{Method.FUNDS.label} (balance £{balance / 100:,.2f})"
+    if order.kind == Order.Kind.ADVANCE:
+        funds = PaymentMethodOption(
+            Method.FUNDS, funds_label, False, "Credits cannot be bought with funds held on account."
+        )
+    elif not portal_user.has_flag(Flag.USE_FUNDS):
+        funds = PaymentMethodOption(
+            Method.FUNDS, funds_label, False, f"You need the “{Flag.USE_FUNDS.label}” permission."
+        )
+    else:
+        funds = PaymentMethodOption(Method.FUNDS, funds_label, True)
+    if order.status == Order.Status.AWAITING_BACS:
+        bacs = PaymentMethodOption(
+            Method.BACS, Method.BACS.label, False, "Already marked for BACS: pay by card instead if you prefer."
+        )
+    elif total < BACS_MINIMUM_PENCE:
+        bacs = PaymentMethodOption(
+            Method.BACS,
+            Method.BACS.label,
+            False,
+            f"BACS bank transfer is available for orders of £{BACS_MINIMUM_PENCE / 100:,.2f} or more.",
+        )
+    else:
+        bacs = PaymentMethodOption(Method.BACS, Method.BACS.label, True)
+    card = PaymentMethodOption(Method.CARD, Method.CARD.label, True)
+    return {Method.CARD: card, Method.FUNDS: funds, Method.BACS: bacs}
+
+
+# --- Finalised applications to order ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationsToOrder:
+    waiting: list  # finalised, each with `.price` (a Price, or None when there is no price)
+    not_waiting: list  # chosen but not awaiting ordering: left out
+
+    @property
+    def count(self) -> int:
+        return len(self.waiting)
+
+
+def applications_to_order(portal_user, *, ids: list[int]) -> ApplicationsToOrder | None:
+    """The chosen applications in the user's scope, split into those awaiting ordering (priced) and the rest.
+    None when any of `ids` is not the user's to see."""
+    ids = sorted(set(ids))
+    found = list(
+        scope(CardApplication.objects.all(), portal_user, flag=None)
+        .filter(pk__in=ids)
+        .select_related("operative", "card_type", "office")
+    )
+    if len(found) != len(ids):
+        return None
+    waiting = [a for a in found if a.status == CardApplication.Status.FINALISED]
+    member = portal_user.organisation.is_jib_member
+    for application in waiting:
+        try:
+            application.price = card_application_price(
+                card_type=application.card_type, application_type=application.application_type, jib_member=member
+            )
+        except CardPrice.DoesNotExist:
+            application.price = None
+    return ApplicationsToOrder(
+        waiting=waiting, not_waiting=[a for a in found if a.status != CardApplication.Status.FINALISED]
     )

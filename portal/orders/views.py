@@ -6,7 +6,6 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,23 +13,26 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from portal.applications.models import CardApplication
 from portal.integrations import stripe_payments
 from portal.integrations.errors import ExternalServiceRejected, ExternalServiceUnavailable
 from portal.orders import selectors, services
-from portal.orders.forms import AdvanceOrderForm, OrderDetailsForm, PayForm, TestCardForm
+from portal.orders.forms import AddApplicationsForm, AdvanceOrderForm, OrderDetailsForm, PayForm, TestCardForm
 from portal.orders.models import Order, Payment
 from portal.orders.receipts import receipt_pdf
-from portal.organisations.access import access, access_office, offices_in_scope, portal_user_of, require_flag, scope
+from portal.organisations.access import (
+    AnyOf,
+    access,
+    access_office,
+    holds,
+    offices_in_scope,
+    portal_user_of,
+    require_flag,
+)
 from portal.organisations.permissions import Flag
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 50
-ACTIONS = {
-    "pay_now": "CLOSE ORDER & PROCEED TO PAYMENT",
-    "pay_later": "CLOSE ORDER BUT PAY LATER",
-    "leave_open": "ADD APPLICATIONS BUT LEAVE ORDER OPEN",
-}
+CHANGE_ORDERS = AnyOf(Flag.CREATE_PURCHASES, Flag.ADD_TO_PURCHASES)
 
 
 def _order(request, pk: int, *, flag: Flag) -> Order:
@@ -69,7 +71,7 @@ def history(request):
     movements = Paginator(selectors.funds_movements(portal_user.organisation), PAGE_SIZE).get_page(
         request.GET.get("funds_page")
     )
-    balance = services.funds_balance(organisation=portal_user.organisation)
+    balance = selectors.funds_balance(organisation=portal_user.organisation)
     return render(
         request,
         "orders/history.html",
@@ -108,10 +110,8 @@ def detail(request, pk: int):
             "lines": lines,
             "totals": totals,
             "payment": payment,
-            "can_pay": order.status in (Order.Status.AWAITING_PAYMENT, Order.Status.AWAITING_BACS)
-            and portal_user.has_flag(Flag.COMPLETE_PURCHASES),
-            "can_change": order.is_unpaid
-            and (portal_user.has_flag(Flag.CREATE_PURCHASES) or portal_user.has_flag(Flag.ADD_TO_PURCHASES)),
+            "can_pay": order.is_payable and portal_user.has_flag(Flag.COMPLETE_PURCHASES),
+            "can_change": order.is_unpaid and holds(portal_user, CHANGE_ORDERS),
             "card_pending": bool(order.payment_intent_id) and order.is_unpaid,
         },
     )
@@ -120,108 +120,67 @@ def detail(request, pk: int):
 # --- Creating orders and adding applications ----------------------------------------------------------------------
 
 
-def _chosen_applications(request, portal_user) -> list[CardApplication]:
+def _chosen_ids(request) -> list[int]:
     ids = request.POST.getlist("application") if request.method == "POST" else request.GET.getlist("application")
     try:
-        ids = sorted({int(i) for i in ids})
+        return [int(i) for i in ids]
     except ValueError:
         raise Http404 from None
-    if not ids:
-        return []
-    found = list(
-        scope(CardApplication.objects.all(), portal_user, flag=None)
-        .filter(pk__in=ids)
-        .select_related("operative", "card_type", "office")
-    )
-    if len(found) != len(ids):
-        raise Http404  # another organisation's, or outside the user's offices: not revealed
-    return found
 
 
 def add_applications(request):
     """ADD APPLICATIONS TO A PURCHASE: the ticked finalised applications into an open order or a new one."""
     portal_user = portal_user_of(request)
+    require_flag(portal_user, CHANGE_ORDERS)
     can_create = portal_user.has_flag(Flag.CREATE_PURCHASES)
     can_add = portal_user.has_flag(Flag.ADD_TO_PURCHASES)
-    if not (can_create or can_add):
-        raise PermissionDenied("You need the “Can Create New Purchases” or “Can Add to Existing Purchases” permission.")
-    applications = _chosen_applications(request, portal_user)
-    waiting = [a for a in applications if a.status == CardApplication.Status.FINALISED]
-    not_waiting = [a for a in applications if a.status != CardApplication.Status.FINALISED]
-    offices = offices_in_scope(portal_user)
+    chosen = selectors.applications_to_order(portal_user, ids=_chosen_ids(request))
+    if chosen is None:
+        raise Http404  # another organisation's, or outside the user's offices: not revealed
     open_orders = list(selectors.open_card_orders(portal_user)) if can_add else []
-    member = portal_user.organisation.is_jib_member
-    for application in waiting:
-        try:
-            application.price = selectors.card_application_price(
-                card_type=application.card_type, application_type=application.application_type, jib_member=member
-            )
-        except selectors.CardPrice.DoesNotExist:
-            application.price = None
-    chosen = request.POST.get("order", "") if request.method == "POST" else ("" if open_orders else "new")
-    details = OrderDetailsForm(
-        request.POST if request.method == "POST" and chosen == "new" else None,
-        offices=offices,
-        initial={"office": portal_user.office_id, "billing_office": portal_user.office_id,
-                 "deliver_to": portal_user.office_id},
-        prefix="new",
-    )  # fmt: skip
-    error = ""
-    if request.method == "POST":
-        action = request.POST.get("action")
-        order = None
-        if not waiting:
-            error = "Choose at least one finalised application awaiting ordering."
-        elif action not in ACTIONS:
-            error = "Choose what to do with the order."
-        elif chosen == "new":
-            if not can_create:
-                raise PermissionDenied("You need the “Can Create New Purchases” permission.")
-            if not details.is_valid():
-                error = "Correct the new order's details."
-        elif chosen:
-            require_flag(portal_user, Flag.ADD_TO_PURCHASES)
-            order = access(Order.objects.all(), portal_user, flag=Flag.ADD_TO_PURCHASES, pk=chosen)
+    form = AddApplicationsForm(
+        request.POST if request.method == "POST" else None,
+        offices=offices_in_scope(portal_user),
+        office_id=portal_user.office_id,
+        has_applications=bool(chosen.waiting),
+        has_open_orders=bool(open_orders),
+    )
+    if request.method == "POST" and form.is_valid():
+        order, new_order = None, None
+        if form.wants_new_order:
+            require_flag(portal_user, Flag.CREATE_PURCHASES)
+            new_order = dict(form.details.cleaned_data)
+            for name in ("office", "billing_office", "deliver_to"):
+                new_order[name] = access_office(portal_user, office_id=new_order[name].pk, flag=None)
         else:
-            error = "Select the order to add the applications to, or create a new order."
-        if not error:
-            new_order = None
-            if order is None:
-                new_order = dict(details.cleaned_data)
-                for name in ("office", "billing_office", "deliver_to"):
-                    new_order[name] = access_office(portal_user, office_id=new_order[name].pk, flag=None)
-            try:
-                order = services.order_place_applications(
-                    actor=request.user,
-                    organisation=portal_user.organisation,
-                    applications=waiting,
-                    order=order,
-                    new_order=new_order,
-                    close=action in ("pay_now", "pay_later"),
-                )
-            except services.OrderError as exc:
-                error = str(exc)
-            else:
-                count = len(waiting)
-                messages.success(
-                    request, f"{count} application{'s' if count != 1 else ''} added to order {order.your_reference}."
-                )
-                if action == "pay_now":
-                    return redirect("orders:pay", pk=order.pk)
-                return redirect("orders:detail", pk=order.pk)
+            order = access(Order.objects.all(), portal_user, flag=Flag.ADD_TO_PURCHASES, pk=form.cleaned_data["order"])
+        try:
+            order = services.order_place_applications(
+                actor=request.user, organisation=portal_user.organisation, applications=chosen.waiting,
+                order=order, new_order=new_order, close=form.closes,
+            )  # fmt: skip
+        except services.OrderError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"{chosen.count} application{'s' if chosen.count != 1 else ''} added to order {order.your_reference}.",
+            )
+            if form.cleaned_data["action"] == "pay_now":
+                return redirect("orders:pay", pk=order.pk)
+            return redirect("orders:detail", pk=order.pk)
     return render(
         request,
         "orders/add_applications.html",
         {
-            "applications": waiting,
-            "not_waiting": not_waiting,
+            "applications": chosen.waiting,
+            "not_waiting": chosen.not_waiting,
             "open_orders": open_orders,
-            "details": details,
-            "chosen": chosen,
+            "details": form.details,
+            "chosen": form.chosen,
             "can_create": can_create,
             "can_add": can_add,
-            "error": error,
-            "actions": ACTIONS,
+            "error": form.error,
             "cancel_url": _applications_url(),
         },
     )
@@ -278,9 +237,7 @@ def new_advance_order(request):
 
 
 def _change_order(request, pk: int) -> Order:
-    portal_user = portal_user_of(request)
-    if not (portal_user.has_flag(Flag.CREATE_PURCHASES) or portal_user.has_flag(Flag.ADD_TO_PURCHASES)):
-        raise PermissionDenied("You need the “Can Create New Purchases” or “Can Add to Existing Purchases” permission.")
+    require_flag(portal_user_of(request), CHANGE_ORDERS)
     return _order(request, pk, flag=Flag.VIEW_PURCHASES)
 
 
@@ -318,47 +275,41 @@ def pay(request, pk: int):
     """Confirm Pay For Order <ref>?: by card, from funds held on account, or by BACS (£250 or more)."""
     order = _order(request, pk, flag=Flag.COMPLETE_PURCHASES)
     portal_user = request.portal_user
-    if order.status not in (Order.Status.AWAITING_PAYMENT, Order.Status.AWAITING_BACS):
+    if not order.is_payable:
         messages.error(request, f"Order {order.your_reference} is {order.get_status_display().lower()}.")
         return redirect("orders:detail", pk=pk)
     totals = selectors.order_totals(order=order)
-    balance = services.funds_balance(organisation=order.organisation)
-    form = PayForm(
-        request.POST or None,
-        total_pence=totals.total_pence,
-        balance_pence=balance,
-        can_use_funds=portal_user.has_flag(Flag.USE_FUNDS),
-        is_advance=order.kind == Order.Kind.ADVANCE,
-        bacs_marked=order.status == Order.Status.AWAITING_BACS,
-    )
+    methods = selectors.payment_methods_for(order=order, portal_user=portal_user)
+    form = PayForm(request.POST or None, methods=methods)
     if request.method == "POST" and form.is_valid():
-        method = form.cleaned_data["method"]
+        method = Order.Method(form.cleaned_data["method"])
         try:
-            if method == "card":
+            if method == Order.Method.CARD:
                 return redirect("orders:pay_card", pk=pk)
-            if method == "funds":
-                require_flag(portal_user, Flag.USE_FUNDS)
-                payment = services.order_pay_from_funds(order=order, actor=request.user)
+            if method == Order.Method.FUNDS:
+                payment = services.order_pay_from_funds(order=order, portal_user=portal_user)
                 messages.success(
                     request,
                     f"Order {order.your_reference} is paid from funds held on account ({payment.receipt_number}).",
                 )
                 return redirect("orders:detail", pk=pk)
-            services.order_mark_for_bacs(order=order, actor=request.user)
+            services.order_mark_for_bacs(order=order, portal_user=portal_user)
             return redirect("orders:detail", pk=pk)
-        except (services.OrderError, services.InsufficientFunds) as exc:
+        except services.OrderError as exc:
+            form.add_error(exc.field or "method", str(exc))
+        except services.InsufficientFunds as exc:
             form.add_error("method", str(exc))
     return render(
         request,
         "orders/pay.html",
-        {"order": order, "totals": totals, "form": form, "balance": balance, "lines": selectors.order_lines(order)},
+        {"order": order, "totals": totals, "form": form, "methods": methods, "lines": selectors.order_lines(order)},
     )
 
 
 def pay_card(request, pk: int):
     """The card payment page: Stripe's payment element in production; the test-card page in the sandbox."""
     order = _order(request, pk, flag=Flag.COMPLETE_PURCHASES)
-    if order.status not in (Order.Status.AWAITING_PAYMENT, Order.Status.AWAITING_BACS):
+    if not order.is_payable:
         messages.error(request, f"Order {order.your_reference} is {order.get_status_display().lower()}.")
         return redirect("orders:detail", pk=pk)
     totals = selectors.order_totals(order=order)
@@ -372,8 +323,8 @@ def pay_card(request, pk: int):
                 data = form.cleaned_data
                 try:
                     intent = services.order_pay_with_test_card(
-                        order=order, actor=request.user, number=data["number"], exp_month=data["exp_month"],
-                        exp_year=data["exp_year"], cvc=data["cvc"],
+                        order=order, portal_user=request.portal_user, number=data["number"],
+                        exp_month=data["exp_month"], exp_year=data["exp_year"], cvc=data["cvc"],
                     )  # fmt: skip
                 except stripe_payments.CardDeclined as exc:
                     form.add_error("number", f"{exc} Nothing was taken: try another card or another way to pay.")
@@ -387,7 +338,7 @@ def pay_card(request, pk: int):
         elif request.method == "POST":
             raise Http404
         else:
-            intent = services.order_card_payment_start(order=order, actor=request.user)
+            intent = services.order_card_payment_start(order=order, portal_user=request.portal_user)
             if intent.status in ("succeeded", "processing"):
                 messages.success(request, "Your card payment was taken; the order shows as paid once it is confirmed.")
                 return redirect("orders:detail", pk=pk)

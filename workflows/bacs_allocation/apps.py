@@ -15,3 +15,4 @@ class BacsAllocationWorkflowConfig(AppConfig):
 
     def ready(self):
         grant_after_migrate(self, TEAM_PERMISSIONS)
+        from workflows.bacs_allocation import receivers  # noqa: F401  (connects the receivers)

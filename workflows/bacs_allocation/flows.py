@@ -29,7 +29,7 @@ class BacsAllocationFlow(JibCasework, flow.Flow):
     )
     imported = flow.End()
 
-    # One per transfer left to a person (started by portal.orders.services.bank_statement_import).
+    # One per transfer left to a person (started by workflows.bacs_allocation.receivers).
     start = flow.StartHandle(this.start_process).Next(this.allocate)
     allocate = (
         flow.View(views.AllocateView.as_view())

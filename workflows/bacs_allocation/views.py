@@ -6,7 +6,7 @@ from django.views import generic
 from viewflow.workflow.flow.views import mixins
 
 from portal.orders import services
-from portal.orders.models import BankTransfer, Order
+from portal.orders.models import BankTransfer
 from portal.orders.selectors import order_totals
 
 MAX_STATEMENT_BYTES = 2 * 1024 * 1024
@@ -46,15 +46,7 @@ class ImportStatementView(mixins.TaskSuccessUrlMixin, generic.FormView):
 
 
 class AllocateForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Decision",
-        widget=forms.RadioSelect,
-        choices=[
-            ("allocate", "Allocate to the order: it is paid (any excess goes to the funds on account)"),
-            ("credit", "Credit the whole amount to the organisation's funds on account"),
-            ("return", "Do not allocate: not ours, or to be returned to the payer"),
-        ],
-    )
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=BankTransfer.Decision.choices)
     order_reference = forms.CharField(label="Order reference (ECS and 7 digits)", max_length=12, required=False)
     note = forms.CharField(
         label="Note",
@@ -62,19 +54,6 @@ class AllocateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required to accept a shortfall or not to allocate.",
     )
-
-    def clean(self):
-        data = super().clean()
-        reference = (data.get("order_reference") or "").strip().upper().replace(" ", "")
-        data["order"] = None
-        if data.get("decision") in ("allocate", "credit"):
-            if not reference:
-                self.add_error("order_reference", "Enter the order's ECS reference.")
-            else:
-                data["order"] = Order.objects.select_related("organisation").filter(reference=reference).first()
-                if data["order"] is None:
-                    self.add_error("order_reference", f"There is no order {reference}.")
-        return data
 
 
 class AllocateView(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames, generic.FormView):
@@ -101,12 +80,12 @@ class AllocateView(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames, gen
             services.bank_transfer_allocate(
                 transfer=transfer,
                 actor=self.request.user,
-                decision=form.cleaned_data["decision"],
-                order=form.cleaned_data["order"],
+                decision=BankTransfer.Decision(form.cleaned_data["decision"]),
+                order_reference=form.cleaned_data["order_reference"],
                 note=form.cleaned_data["note"],
             )
-        except (services.OrderError, services.InsufficientFunds) as exc:
-            form.add_error(None, str(exc))
+        except services.OrderError as exc:
+            form.add_error(exc.field, str(exc))
             return self.form_invalid(form)
         self.request.activation.execute()
         return HttpResponseRedirect(self.get_success_url())

@@ -1,0 +1,10 @@
+"""Facts about orders and payments that the orders domain announces.
+
+Each signal is sent inside the transaction of the change it reports: a receiver that raises undoes the change.
+"""
+
+from django.dispatch import Signal
+
+# A transfer on an imported bank statement could not be settled automatically (unknown reference, or not the
+# order's total): the finance team must decide. Arguments: `transfer` (BankTransfer).
+bank_transfer_needs_allocation = Signal()
