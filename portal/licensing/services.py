@@ -3,24 +3,20 @@
 import re
 import secrets
 
-from django.conf import settings
-from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts import services as account_services
 from portal.accounts.models import User
 from portal.integrations import companies_house
 from portal.licensing.models import CaseEvent, Licence, LicenceApplication, MembershipRecord
+from portal.licensing.selectors import licence_application_response_url, licence_application_status_url
 from portal.licensing.signals import licence_application_information_received, licence_application_submitted
 from portal.organisations import services as org_services
 from portal.organisations.models import Organisation
 from portal.organisations.permissions import ALL_FLAGS
 
-STATUS_SALT = "licensing.status"
-RESPONSE_SALT = "licensing.information"
 Status = LicenceApplication.Status
 Decision = LicenceApplication.Decision
 
@@ -55,36 +51,11 @@ def _new_reference() -> str:
             return reference
 
 
-def status_url(*, application: LicenceApplication) -> str:
-    token = signing.dumps(application.pk, salt=STATUS_SALT)
-    return settings.SITE_URL + reverse("licensing:status", args=[token])
-
-
-def application_from_status_token(*, token: str) -> LicenceApplication | None:
-    try:
-        pk = signing.loads(token, salt=STATUS_SALT)
-    except signing.BadSignature:
-        return None
-    return LicenceApplication.objects.filter(pk=pk).first()
-
-
-def response_url(*, application: LicenceApplication) -> str:
-    token = signing.dumps(application.pk, salt=RESPONSE_SALT)
-    return settings.SITE_URL + reverse("licensing:respond", args=[token])
-
-
-def application_from_response_token(*, token: str) -> LicenceApplication | None:
-    try:
-        pk = signing.loads(token, salt=RESPONSE_SALT, max_age=60 * 24 * 3600)
-    except signing.BadSignature:
-        return None
-    return LicenceApplication.objects.filter(pk=pk).first()
-
-
 def _tell_applicant(application: LicenceApplication, *, subject: str, body: str) -> None:
+    status_url = licence_application_status_url(application=application)
     message = (
         f"{body}\n\nYour reference: {application.reference}\n"
-        f"See where your application stands: {status_url(application=application)}\n\nThe JIB licensing team"
+        f"See where your application stands: {status_url}\n\nThe JIB licensing team"
     )
     transaction.on_commit(
         lambda: send_mail(subject=f"{subject} ({application.reference})", message=message, from_email=None,
@@ -113,45 +84,41 @@ def _normalise_name(name: str) -> str:
     return " ".join(name.split())
 
 
-def licence_application_run_checks(*, application: LicenceApplication) -> dict:
-    """The automated checks: Companies House, membership records, duplicates. Raises ExternalServiceUnavailable
-    when Companies House cannot be reached (the job is retried, then handed to a person)."""
-    findings: dict[str, dict] = {}
+def _companies_house_finding(application: LicenceApplication) -> dict | None:
     number = application.companies_house_number
     if number and number != "N/A":
         profile = companies_house.company_profile(number=number)
         if profile is None:
-            findings["companies_house"] = {"ok": False, "summary": f"No company {number} at Companies House."}
-        else:
-            name_ok = _normalise_name(profile.name) == _normalise_name(application.organisation_name)
-            ok = name_ok and profile.is_active
-            summary = f"{profile.name}, {profile.status}, incorporated {profile.created_on or 'unknown'}."
-            if not name_ok:
-                summary += f" The name differs from the application's “{application.organisation_name}”."
-            if not profile.is_active:
-                summary += " The company is not active."
-            findings["companies_house"] = {"ok": ok, "summary": summary}
-    elif not application.is_member:
-        findings["companies_house"] = {
-            "ok": False,
-            "summary": "Not a member and not incorporated (N/A): check the accounts.",
-        }
-    for scheme, value in (("jib", application.jib_membership_number), ("eca", application.eca_membership_number)):
-        if not value:
-            continue
-        record = MembershipRecord.objects.filter(scheme=scheme, number__iexact=value.strip()).first()
-        label = scheme.upper()
-        if record is None:
-            findings[f"{scheme}_membership"] = {"ok": False, "summary": f"{label} membership {value} not found."}
-        elif not record.is_current:
-            findings[f"{scheme}_membership"] = {"ok": False, "summary": f"{label} membership {value} has lapsed."}
-        else:
-            same = _normalise_name(record.company_name) == _normalise_name(application.organisation_name)
-            findings[f"{scheme}_membership"] = {
-                "ok": same,
-                "summary": f"{label} member {value}: {record.company_name}."
-                + ("" if same else " The name differs from the application's."),
-            }
+            return {"ok": False, "summary": f"No company {number} at Companies House."}
+        name_ok = _normalise_name(profile.name) == _normalise_name(application.organisation_name)
+        summary = f"{profile.name}, {profile.status}, incorporated {profile.created_on or 'unknown'}."
+        if not name_ok:
+            summary += f" The name differs from the application's “{application.organisation_name}”."
+        if not profile.is_active:
+            summary += " The company is not active."
+        return {"ok": name_ok and profile.is_active, "summary": summary}
+    if not application.is_member:
+        return {"ok": False, "summary": "Not a member and not incorporated (N/A): check the accounts."}
+    return None
+
+
+def _membership_finding(application: LicenceApplication, *, scheme: str, value: str) -> dict:
+    record = MembershipRecord.objects.filter(scheme=scheme, number__iexact=value.strip()).first()
+    label = scheme.upper()
+    if record is None:
+        return {"ok": False, "summary": f"{label} membership {value} not found."}
+    if not record.is_current:
+        return {"ok": False, "summary": f"{label} membership {value} has lapsed."}
+    same = _normalise_name(record.company_name) == _normalise_name(application.organisation_name)
+    return {
+        "ok": same,
+        "summary": f"{label} member {value}: {record.company_name}."
+        + ("" if same else " The name differs from the application's."),
+    }
+
+
+def _duplicates_finding(application: LicenceApplication) -> dict:
+    number = application.companies_house_number
     duplicates = []
     if Organisation.objects.filter(is_active=True, name__iexact=application.organisation_name.strip()).exists():
         duplicates.append("an organisation of this name is already licensed")
@@ -170,10 +137,23 @@ def licence_application_run_checks(*, application: LicenceApplication) -> dict:
     )
     if others.exists():
         duplicates.append(f"another application is open: {', '.join(o.reference for o in others[:3])}")
-    findings["duplicates"] = {
+    return {
         "ok": not duplicates,
         "summary": "; ".join(duplicates).capitalize() + "." if duplicates else "No duplicate found.",
     }
+
+
+def licence_application_run_checks(*, application: LicenceApplication) -> dict:
+    """The automated checks: Companies House, membership records, duplicates. Raises ExternalServiceUnavailable
+    when Companies House cannot be reached (the job is retried, then handed to a person)."""
+    findings: dict[str, dict] = {}
+    companies_house_finding = _companies_house_finding(application)
+    if companies_house_finding is not None:
+        findings["companies_house"] = companies_house_finding
+    for scheme, value in (("jib", application.jib_membership_number), ("eca", application.eca_membership_number)):
+        if value:
+            findings[f"{scheme}_membership"] = _membership_finding(application, scheme=scheme, value=value)
+    findings["duplicates"] = _duplicates_finding(application)
     with transaction.atomic():
         application = _locked(application)
         application.findings = findings
@@ -243,7 +223,8 @@ def _decide(application: LicenceApplication, *, actor: User, decision: Decision,
             application,
             subject="We need more information about your licence application",
             body=f"To carry on with your application we need:\n\n{text}\n\n"
-            f"Answer, and upload a document if needed, here: {response_url(application=application)}",
+            "Answer, and upload a document if needed, here: "
+            f"{licence_application_response_url(application=application)}",
         )
     else:
         raise LicensingError("Choose approve, reject or ask for more information.", field="decision")

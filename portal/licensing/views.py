@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from portal.licensing import services
+from portal.licensing import selectors, services
 from portal.licensing.forms import InformationResponseForm, LicenceApplicationForm
 from portal.licensing.models import LicenceApplication
 
@@ -29,13 +29,13 @@ def submitted(request):
     return render(
         request,
         "licensing/submitted.html",
-        {"application": application, "status_url": services.status_url(application=application)},
+        {"application": application, "status_url": selectors.licence_application_status_url(application=application)},
     )
 
 
 @login_not_required
 def status(request, token: str):
-    application = services.application_from_status_token(token=token)
+    application = selectors.licence_application_by_status_token(token=token)
     if application is None:
         raise Http404
     return render(request, "licensing/status.html", {"application": application})
@@ -43,7 +43,7 @@ def status(request, token: str):
 
 @login_not_required
 def respond(request, token: str):
-    application = services.application_from_response_token(token=token)
+    application = selectors.licence_application_by_response_token(token=token)
     if application is None:
         raise Http404
     form = InformationResponseForm(request.POST or None, request.FILES or None)
@@ -55,7 +55,8 @@ def respond(request, token: str):
         except services.LicensingError as exc:
             form.add_error(None, str(exc))
         else:
-            return redirect("licensing:status", token=services.status_url(application=application).rsplit("/", 2)[-2])
+            token = selectors.licence_application_status_token(application=application)
+            return redirect("licensing:status", token=token)
     return render(request, "licensing/respond.html", {"form": form, "application": application})
 
 

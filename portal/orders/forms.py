@@ -30,11 +30,10 @@ class OrderDetailsForm(GovukForm):
 class AdvanceOrderForm(OrderDetailsForm):
     credits = forms.IntegerField(
         label="Quantity of credits",
-        min_value=1,
         max_value=400,
         initial=1,
         help_text=f"ECS Card Advance Payment: £{CREDIT_PENCE / 100:,.2f} each. The minimum is 1 credit.",
-        error_messages={"min_value": "Buy at least 1 credit.", "required": "Enter how many credits to buy."},
+        error_messages={"required": "Enter how many credits to buy."},
     )
 
     field_order = ["credits", "your_reference", "office", "billing_office", "accounts_contact"]

@@ -218,19 +218,23 @@ def new_advance_order(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        order = services.order_create_advance(
-            actor=request.user,
-            organisation=portal_user.organisation,
-            credits=data["credits"],
-            your_reference=data["your_reference"],
-            office=access_office(portal_user, office_id=data["office"].pk, flag=None),
-            billing_office=access_office(portal_user, office_id=data["billing_office"].pk, flag=None),
-            accounts_contact=data["accounts_contact"],
-        )
-        messages.success(request, f"Advance order {order.your_reference} created.")
-        if portal_user.has_flag(Flag.COMPLETE_PURCHASES):
-            return redirect("orders:pay", pk=order.pk)
-        return redirect("orders:detail", pk=order.pk)
+        try:
+            order = services.order_create_advance(
+                actor=request.user,
+                organisation=portal_user.organisation,
+                credits=data["credits"],
+                your_reference=data["your_reference"],
+                office=access_office(portal_user, office_id=data["office"].pk, flag=None),
+                billing_office=access_office(portal_user, office_id=data["billing_office"].pk, flag=None),
+                accounts_contact=data["accounts_contact"],
+            )
+        except services.OrderError as exc:
+            form.add_error(exc.field, str(exc))
+        else:
+            messages.success(request, f"Advance order {order.your_reference} created.")
+            if portal_user.has_flag(Flag.COMPLETE_PURCHASES):
+                return redirect("orders:pay", pk=order.pk)
+            return redirect("orders:detail", pk=order.pk)
     return render(
         request, "orders/new_advance_order.html", {"form": form, "tab": "advance", "credit": services.CREDIT_PENCE}
     )

@@ -5,6 +5,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from portal.licensing.models import LicenceApplication
+from workflows.common.services import job_failure_reason
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -23,3 +24,9 @@ def licence_open_task(*, application: LicenceApplication, step: Node) -> Task | 
         .order_by("-pk")
         .first()
     )
+
+
+def licence_checks_failure_reason(*, process) -> str:
+    """Why the automated checks of this process failed (for the person who checks by hand), or ""."""
+    failed = process.task_set.filter(flow_task_type="JOB", data___exception__isnull=False).order_by("-pk").first()
+    return job_failure_reason(task=failed) if failed else ""

@@ -9,7 +9,7 @@ from portal.licensing import services
 from portal.licensing.models import LicenceApplication
 from portal.organisations import services as org_services
 from portal.organisations.models import Office
-from workflows.common.services import job_failure_reason
+from workflows.licence.selectors import licence_checks_failure_reason
 
 
 class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames):
@@ -37,12 +37,7 @@ class CheckManuallyView(CaseContextMixin, generic.FormView):
     form_class = CheckManuallyForm
 
     def get_context_data(self, **kwargs):
-        failed = (
-            self.request.activation.process.task_set.filter(flow_task_type="JOB", data___exception__isnull=False)
-            .order_by("-pk")
-            .first()
-        )
-        reason = job_failure_reason(task=failed) if failed else ""
+        reason = licence_checks_failure_reason(process=self.request.activation.process)
         return super().get_context_data(failure_reason=reason, **kwargs)
 
     def form_valid(self, form):

@@ -22,7 +22,7 @@ from portal.orders.services.orders import (
     order_pay_from_funds,
     order_place_applications,
 )
-from portal.orders.services.statements import StatementError, statement_credits
+from portal.orders.services.statements import StatementError, bank_statement_credits
 
 __all__ = [
     "BACS_MINIMUM_PENCE",
@@ -46,7 +46,7 @@ __all__ = [
     "order_pay_from_funds",
     "order_pay_with_test_card",
     "order_place_applications",
-    "statement_credits",
+    "bank_statement_credits",
     "stripe_event_apply",
     "stripe_event_receive",
     "stripe_events_apply_pending",

@@ -12,7 +12,7 @@ from portal.orders.models import BankStatement, BankTransfer, FundsLedgerEntry, 
 from portal.orders.selectors import order_totals
 from portal.orders.services.funds import funds_credit
 from portal.orders.services.orders import OrderError, locked_order, order_mark_paid, require_payable
-from portal.orders.services.statements import statement_credits
+from portal.orders.services.statements import bank_statement_credits
 from portal.orders.signals import bank_transfer_needs_allocation
 
 Method = Order.Method
@@ -111,7 +111,7 @@ def bank_transfer_allocate(
 def bank_statement_import(*, content: str, name: str, actor: User | None = None) -> BankStatement:
     """Read a bank statement (CSV), record each credit once, match ECS references to orders, and announce every
     transfer it cannot settle (bank_transfer_needs_allocation)."""
-    rows = statement_credits(content=content)
+    rows = bank_statement_credits(content=content)
     seen: Counter = Counter()
     with transaction.atomic():
         statement = BankStatement.objects.create(name=name[:200], imported_by=actor, lines_read=len(rows))

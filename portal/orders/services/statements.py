@@ -14,7 +14,7 @@ class StatementError(Exception):
     """The bank statement cannot be read; the message says where."""
 
 
-def statement_credits(*, content: str) -> list[dict]:
+def bank_statement_credits(*, content: str) -> list[dict]:
     """One dict per credit (money in): line_number, posted_on, description, amount_pence and reference_found
     (the ECS reference quoted, or "")."""
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
