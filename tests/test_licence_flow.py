@@ -2,6 +2,8 @@
 and the new Primary User signing in with two factors."""
 
 import re
+import shutil
+import subprocess
 import time
 from datetime import timedelta
 from xml.etree import ElementTree
@@ -379,3 +381,15 @@ def test_an_answer_with_no_process_waiting_is_undone(client, inline_jobs, django
     application.refresh_from_db()
     assert application.status == LicenceApplication.Status.INFORMATION_REQUESTED
     assert application.information_response == ""
+
+
+@pytest.mark.skipif(shutil.which("bpmnlint") is None, reason="bpmnlint (npm i -g bpmnlint) is not installed")
+@pytest.mark.parametrize(
+    "flow", ["workflow_licence/flows.LicenceFlow", "workflow_bacs_allocation/flows.BacsAllocationFlow"]
+)
+def test_bpmn_export_passes_bpmnlint_recommended(flow, tmp_path, capsys):
+    call_command("flowexport", flow, "--format", "bpmn")
+    (tmp_path / ".bpmnlintrc").write_text('{"extends": "bpmnlint:recommended"}')
+    (tmp_path / "flow.bpmn").write_text(capsys.readouterr().out.strip())
+    linted = subprocess.run(["bpmnlint", "flow.bpmn"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert linted.returncode == 0 and " error " not in linted.stdout, linted.stdout
