@@ -12,11 +12,9 @@ OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 def licence_open_task(*, application: LicenceApplication, step: Node) -> Task | None:
     """The open task of this application's licence process at `step` (a node of LicenceFlow), if there is one."""
-    from workflows.licence.flows import LicenceFlow
-
     return (
         Task.objects.filter(
-            process__flow_class=LicenceFlow,
+            process__flow_class=step.flow_class,
             process__artifact_object_id=application.pk,
             flow_task=step,
             status__in=OPEN,
