@@ -182,6 +182,8 @@ def test_companies_house_down_hands_the_case_to_a_person(
     failed = Task.objects.get(flow_task=LicenceFlow.checks)
     assert failed.status in (STATUS.ERROR, STATUS.CANCELED)
     case_worker(client)
+    _, _, response = work(client, LicenceFlow.check_manually, {"notes": "  "})
+    assert response.context["form"].errors == {"notes": ["Say what you checked and what you found."]}
     _, page, response = work(client, LicenceFlow.check_manually, {"notes": "Checked the register by phone."})
     assert "Companies House is unavailable" in page.text
     assert response.status_code == 302
