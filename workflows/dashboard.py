@@ -21,16 +21,7 @@ from workflows.licence.flows import LicenceFlow
 Status = CardApplication.Status
 
 # The JIB's stages of a card application, in the order a case moves through them.
-JIB_STAGES = [
-    Status.RECEIVED,
-    Status.AWAITING_ENDORSEMENT,
-    Status.VERIFYING,
-    Status.ON_HOLD,
-    Status.CONDITIONAL_HOLD,
-    Status.VERIFIED,
-    Status.APPROVED,
-    Status.PREPARED,
-]
+JIB_STAGES = CardApplication.JIB_STAGES
 
 # Service levels: how many calendar days a person's task may wait, from when it was created, before it is late.
 # Verification's 5 working days count as 7 calendar days.
