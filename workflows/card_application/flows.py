@@ -7,7 +7,7 @@ from portal.applications.models import CardApplication
 from portal.organisations.permissions import Flag
 from workflows.card_application import jobs, views
 from workflows.card_application.models import CardApplicationProcess
-from workflows.card_application.nodes import EmployerTask
+from workflows.card_application.nodes import EmployerTask, InclusiveJoin, InclusiveSplit, Switch
 from workflows.common.flows import JibCasework
 from workflows.common.nodes import Job
 
@@ -40,17 +40,29 @@ class CardApplicationFlow(JibCasework, flow.Flow):
 
     # Endorsements by the employer's users (portal pages), in parallel, before the JIB checks anything.
     endorsement_needed = (
-        flow.Switch()
-        .Case(this.request_endorsements, lambda activation: activation.process.needs_endorsement())
+        Switch()
+        .Case(
+            this.request_endorsements,
+            lambda activation: activation.process.needs_endorsement(),
+            "an endorsement is needed",
+        )
         .Default(this.verifying)
     )
     request_endorsements = (
         flow.Function(this.awaiting_endorsement).Annotation(title="Endorsements requested").Next(this.endorse)
     )
     endorse = (
-        flow.Split()
-        .Next(this.endorse_grading, case=lambda activation: activation.process.needs_grading_endorsement())
-        .Next(this.endorse_supervisor, case=lambda activation: activation.process.needs_supervisor_endorsement())
+        InclusiveSplit()
+        .Next(
+            this.endorse_grading,
+            lambda activation: activation.process.needs_grading_endorsement(),
+            "a change in grading",
+        )
+        .Next(
+            this.endorse_supervisor,
+            lambda activation: activation.process.needs_supervisor_endorsement(),
+            "Qualified Supervisor status asked for",
+        )
     )
     endorse_grading = (
         EmployerTask(flag=Flag.ENDORSE_GRADING, page="applications:endorse", page_args=(Endorsement.GRADING,))
@@ -66,7 +78,7 @@ class CardApplicationFlow(JibCasework, flow.Flow):
         .onCreate(this.supervisor_endorsement_awaited)
         .Next(this.endorsed)
     )
-    endorsed = flow.Join().Next(this.verifying)
+    endorsed = InclusiveJoin().Next(this.verifying)
 
     # Verifying: automated pre-checks on Prefect, then automatically verified, a conditional hold, or a person.
     verifying = flow.Function(this.start_verifying).Annotation(title="Verifying").Next(this.pre_checks)
@@ -77,9 +89,17 @@ class CardApplicationFlow(JibCasework, flow.Flow):
         .Next(this.pre_checks_route)
     )
     pre_checks_route = (
-        flow.Switch()
-        .Case(this.verified_automatically, lambda activation: activation.process.pre_checks_passed())
-        .Case(this.hold_conditionally, lambda activation: activation.process.pre_checks_await_hse())
+        Switch()
+        .Case(
+            this.verified_automatically,
+            lambda activation: activation.process.pre_checks_passed(),
+            "every pre-check passed",
+        )
+        .Case(
+            this.hold_conditionally,
+            lambda activation: activation.process.pre_checks_await_hse(),
+            "only the HS&E pass is missing",
+        )
         .Default(this.verify)
     )
     verified_automatically = (
@@ -99,10 +119,10 @@ class CardApplicationFlow(JibCasework, flow.Flow):
         .Next(this.verify_route)
     )
     verify_route = (
-        flow.Switch()
-        .Case(this.approve, lambda activation: activation.process.verified())
-        .Case(this.await_supply, lambda activation: activation.process.on_hold())
-        .Case(this.hold_conditionally, lambda activation: activation.process.on_conditional_hold())
+        Switch()
+        .Case(this.approve, lambda activation: activation.process.verified(), "verified")
+        .Case(this.await_supply, lambda activation: activation.process.on_hold(), "on hold")
+        .Case(this.hold_conditionally, lambda activation: activation.process.on_conditional_hold(), "conditional hold")
         .Default(this.rejected)
     )
     # Done on the employer's "supply what is missing" page.
@@ -120,7 +140,7 @@ class CardApplicationFlow(JibCasework, flow.Flow):
         .Next(this.approve_route)
     )
     approve_route = (
-        flow.Switch().Case(this.prepare, lambda activation: activation.process.approved()).Default(this.verify)
+        Switch().Case(this.prepare, lambda activation: activation.process.approved(), "approved").Default(this.verify)
     )
     prepare = flow.Function(this.prepare_card).Annotation(title="Card prepared").Next(this.dispatch)
     dispatch = (
