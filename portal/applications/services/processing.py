@@ -17,6 +17,7 @@ from portal.applications.services.events import (
     card_application_lock,
     card_application_record_event,
 )
+from portal.organisations.permissions import Flag
 from portal.registry.selectors import valid_hse_pass
 
 logger = logging.getLogger(__name__)
@@ -287,12 +288,16 @@ def card_application_supply(
     content_type: str = "",
     kind: str = ApplicationDocument.Kind.CERTIFICATE,
 ) -> CardApplication:
-    """The employer answers an application on hold, with a note and/or a document: back to verifying (announced)."""
+    """The employer's user answers an application on hold, with a note and/or a document: back to verifying
+    (announced). They must be able to fill in applications at the applicant's office or above it."""
     answer = answer.strip()
     if not answer and upload is None:
         raise ApplicationError("Write an answer or upload a document (or both).", field="answer")
     with transaction.atomic():
         application = card_application_lock(application)
+        flag = Flag.FILL_IN_APPLICATIONS
+        if not selectors.card_application_in_reach(user=actor, application_id=application.pk, flag=flag):
+            raise ApplicationError(f"You need the “{flag.label}” permission for application {application.reference}.")
         if application.status != Status.ON_HOLD:
             raise ApplicationError(f"Application {application.reference} is not on hold waiting for you.")
         asked = application.hold_reason
