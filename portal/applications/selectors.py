@@ -58,9 +58,6 @@ def hse_problem(*, application: CardApplication, today: date | None = None) -> s
 # ---------------------------------------------------------------------------------------------------------------
 # Starting applications: which card types each employee may apply for
 
-# An application counts as "in progress" until it ends: a card was dispatched, or it was rejected or withdrawn.
-ENDED = CardApplication.ENDED
-
 
 @dataclass(frozen=True)
 class CardTypeChoice:
@@ -115,7 +112,7 @@ def card_types_available(*, employments: list[Employment], today: date | None = 
     busy: dict[int, tuple[str, int]] = {}
     for reference, operative_id, organisation_id in (
         CardApplication.objects.filter(operative_id__in=operative_ids)
-        .exclude(status__in=ENDED)
+        .exclude(status__in=CardApplication.ENDED)  # in progress until it ends
         .values_list("reference", "operative_id", "organisation_id")
     ):
         busy.setdefault(operative_id, (reference, organisation_id))
@@ -153,7 +150,7 @@ def applications_in_progress_count():
     return Coalesce(
         Subquery(
             CardApplication.objects.filter(employment=OuterRef("pk"))
-            .exclude(status__in=ENDED)
+            .exclude(status__in=CardApplication.ENDED)  # in progress until it ends
             .order_by()
             .values("employment")
             .annotate(n=Count("pk"))
