@@ -432,3 +432,32 @@ def test_the_employers_lists_read_the_application_not_the_process(primary_user):
     assert [a.pk for a in produced] == [a.pk for a in action] == [application.pk]
     assert produced[0].awaiting_grading_endorsement and not produced[0].awaiting_supervisor_endorsement
     assert not [q["sql"] for q in queries.captured_queries if "viewflow_" in q["sql"]]
+
+
+def test_open_employer_tasks_of_earlier_processes_become_human_tasks(
+    organisation, inline_jobs, django_capture_on_commit_callbacks
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("workflows.card_application.migrations.0002_employer_tasks")
+    filler, application = _graded_application(organisation, at_office=organisation.head_office)
+    application = pay(application, filler, django_capture_on_commit_callbacks)
+    done = pay(prepare_application(filler), filler, django_capture_on_commit_callbacks)
+    leader = jib_client("team_leader")
+    work(leader, done, Flow.approve, {"decision": "approve"}, django_capture_on_commit_callbacks)
+    # As a process started before: the waits were receive tasks, nothing was kept on the application.
+    Flow.task_class.objects.filter(process__artifact_object_id=application.pk, status=STATUS.NEW).update(
+        flow_task_type="FUNCTION", owner_permission=None
+    )
+    CardApplication.objects.filter(pk__in=[application.pk, done.pk]).update(
+        awaiting_grading_endorsement=False, awaiting_supervisor_endorsement=False, approved_by=None
+    )
+    migration.forwards(apps, None)
+    application.refresh_from_db()
+    assert application.awaiting_grading_endorsement and application.awaiting_supervisor_endorsement
+    grading = open_task(application=application, node=Flow.endorse_grading)
+    assert grading.flow_task_type == "HUMAN" and grading.owner_permission == "organisations.can_endorse_grading"
+    done.refresh_from_db()
+    assert done.approved_by is not None and done.approved_by.email.endswith("@jib.example")
