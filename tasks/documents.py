@@ -18,12 +18,12 @@ def _document_id(task_run) -> int:
 def _report_failure(task, task_run, state) -> None:
     """After the last retry: the document goes to the JIB for manual checking, with the reason."""
     setup_django()
-    from portal.applications.document_services import application_document_read_failed, document_failure_reason
+    from portal.applications.services import application_document_failure_reason, application_document_read_failed
 
     exc = state.result(raise_on_failure=False)
     application_document_read_failed(
         document_id=_document_id(task_run),
-        reason=document_failure_reason(exc if isinstance(exc, BaseException) else None),
+        reason=application_document_failure_reason(exc if isinstance(exc, BaseException) else None),
     )
 
 
@@ -36,7 +36,7 @@ def _report_failure(task, task_run, state) -> None:
 )
 def read_document(document_id: int) -> bool:
     setup_django()
-    from portal.applications.document_services import application_document_read
+    from portal.applications.services import application_document_read
 
     return application_document_read(document_id=document_id)
 
@@ -45,6 +45,6 @@ def read_document(document_id: int) -> bool:
 def sweep_stalled_documents(minutes: int = 10) -> int:
     """Hand over again every document still being read after `minutes` with no outcome (a worker died)."""
     setup_django()
-    from portal.applications.document_services import application_documents_resubmit_stalled
+    from portal.applications.services import application_documents_resubmit_stalled
 
     return application_documents_resubmit_stalled(older_than=timedelta(minutes=minutes))

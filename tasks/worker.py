@@ -14,7 +14,7 @@ BACKGROUND_TASKS = [run_job, read_document]
 if __name__ == "__main__":
     from datetime import timedelta
 
-    from portal.applications.document_services import application_documents_resubmit_stalled
+    from portal.applications.services import application_documents_resubmit_stalled
     from workflows.common.services import jobs_resubmit_stalled
 
     # Jobs that waited while no worker ran (a restart, or demo data loaded before Prefect started).

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
-from portal.applications import document_services as services
+from portal.applications import services
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError
 from portal.organisations.permissions import Flag
@@ -93,7 +93,7 @@ def enter(application, primary_user, capture, number: str, *, qualification_code
         awarding_body=body, code=qualification_code or record["qualification_code"]
     )
     with capture(execute=True):
-        return services.application_certificate_enter(
+        return services.application_document_enter_certificate(
             application=application,
             actor=primary_user.user,
             awarding_body=body,
@@ -221,7 +221,7 @@ def test_manual_details_are_checked_with_the_awarding_body(
     # NOCN identifies learners by their ULN.
     nocn = AwardingBody.objects.get(code="nocn")
     with pytest.raises(ApplicationError, match="learner reference"):
-        services.application_certificate_enter(
+        services.application_document_enter_certificate(
             application=application, actor=primary_user.user, awarding_body=nocn, certificate_number="NOC701369",
             qualification_type=None, awarded_on=None,
         )  # fmt: skip
@@ -237,7 +237,7 @@ def test_a_body_with_no_checking_service_leaves_it_for_the_user_to_send_for_manu
 ):
     net = AwardingBody.objects.get(code="net")
     with django_capture_on_commit_callbacks(execute=True):
-        document = services.application_certificate_enter(
+        document = services.application_document_enter_certificate(
             application=application, actor=primary_user.user, awarding_body=net, certificate_number="AM2-1234",
             qualification_type=QualificationType.objects.get(code="AM2"), awarded_on=date(2019, 5, 1),
         )  # fmt: skip
@@ -263,12 +263,12 @@ def test_the_awarding_body_down_inline_goes_to_manual_checking_with_the_reason(
 @pytest.mark.django_db
 def test_a_reference_is_kept_for_the_jib(application, primary_user, media):
     reference_type = ReferenceType.objects.get(name="JIB grading record")
-    document = services.application_reference_enter(
+    document = services.application_document_enter_reference(
         application=application, actor=primary_user.user, reference_type=reference_type, details="Grading 123456"
     )
     assert document.status == Status.MANUAL_CHECK and document.kind == Doc.Kind.REFERENCE
     with pytest.raises(ApplicationError):
-        services.application_reference_enter(
+        services.application_document_enter_reference(
             application=application, actor=primary_user.user, reference_type=reference_type, details="  "
         )
 
@@ -362,7 +362,7 @@ def test_next_step_waits_for_readings_and_hse(application, primary_user, portal_
     assert "Wait until every document has been read" in page.text
     assert "Say how the applicant meets the HS&amp;E requirement." in page.text
     Doc.objects.filter(pk=reading.pk).update(status=Status.VERIFIED)
-    services.application_hse_choose(application=application, actor=primary_user.user, route="will_sit",
+    services.card_application_choose_hse(application=application, actor=primary_user.user, route="will_sit",
                                     hse_sitting="test_centre")  # fmt: skip
     assert portal_client.post(url).status_code == 302
     application.refresh_from_db()
@@ -592,7 +592,7 @@ def test_an_awarding_body_that_stays_down_is_retried_then_left_for_manual_checki
     primary = PortalUserFactory(all_flags=True)
     application = start_application(portal_user=primary, employment=jeff(primary))
     body = AwardingBody.objects.get(code="lcl-awards")
-    document = services.application_certificate_enter(
+    document = services.application_document_enter_certificate(
         application=application, actor=primary.user, awarding_body=body, certificate_number="LCL700925",
         qualification_type=QualificationType.objects.get(code="603/2426/1"), awarded_on=date(2018, 1, 10),
     )  # fmt: skip

@@ -17,7 +17,7 @@ from PIL import Image
 from viewflow.workflow.status import STATUS
 
 from portal.accounts import services as account_services
-from portal.applications import processing_services
+from portal.applications import selectors
 from portal.applications import services as application_services
 from portal.applications.models import ApplicationDocument, ApplicationEvent, CardApplication
 from portal.orders.models import ApplicationType
@@ -511,16 +511,16 @@ def test_endorsement_needs_the_flag_and_the_organisation(organisation, inline_jo
 @pytest.mark.django_db
 def test_a_first_grade_needs_no_endorsement(primary_user):
     application = prepare_application(primary_user, grade="Approved Electrician")
-    assert not processing_services.selectors.needs_grading_endorsement(application=application)
+    assert not selectors.needs_grading_endorsement(application=application)
     CardFactory(operative=application.operative, card_type=application.card_type, grade=application.grade)
-    assert not processing_services.selectors.needs_grading_endorsement(application=application)
+    assert not selectors.needs_grading_endorsement(application=application)
     CardFactory(
         operative=application.operative,
         card_type=application.card_type,
         grade=None,
         expires_on=date.today() + timedelta(days=900),
     )
-    assert processing_services.selectors.needs_grading_endorsement(application=application)
+    assert selectors.needs_grading_endorsement(application=application)
 
 
 @pytest.mark.django_db
@@ -808,7 +808,7 @@ def test_cards_prepared_at_once_get_different_numbers():
     def prepare(application):
         try:
             start.wait()
-            processing_services.card_application_prepare(application=application)
+            application_services.card_application_prepare(application=application)
         except Exception as exc:  # collected for the assertion below
             errors.append(exc)
         finally:
@@ -850,11 +850,11 @@ def test_two_endorsers_at_once_one_wins(settings):
     def endorse(portal_user):
         try:
             start.wait()
-            processing_services.card_application_endorse(
+            application_services.card_application_endorse(
                 application=application, actor=portal_user.user, which="grading", endorse=True
             )
             outcomes.append("endorsed")
-        except processing_services.ApplicationError:
+        except application_services.ApplicationError:
             outcomes.append("refused")
         finally:
             connections.close_all()

@@ -20,18 +20,6 @@ from workflows.licence.flows import LicenceFlow
 
 Status = CardApplication.Status
 
-# The JIB's stages of a card application, in the order a case moves through them.
-JIB_STAGES = [
-    Status.RECEIVED,
-    Status.AWAITING_ENDORSEMENT,
-    Status.VERIFYING,
-    Status.ON_HOLD,
-    Status.CONDITIONAL_HOLD,
-    Status.VERIFIED,
-    Status.APPROVED,
-    Status.PREPARED,
-]
-
 # Service levels: how many calendar days a person's task may wait, from when it was created, before it is late.
 # Verification's 5 working days count as 7 calendar days.
 SERVICE_LEVEL_DAYS = {
@@ -58,7 +46,7 @@ def _stages(now: datetime) -> list[dict]:
         .values("last")
     )
     rows = (
-        CardApplication.objects.filter(status__in=JIB_STAGES)
+        CardApplication.objects.filter(status__in=CardApplication.JIB_STAGES)
         .order_by()
         .values("status")
         .annotate(
@@ -68,7 +56,7 @@ def _stages(now: datetime) -> list[dict]:
     )
     by_status = {row["status"]: row for row in rows}
     stages = []
-    for status in JIB_STAGES:
+    for status in CardApplication.JIB_STAGES:  # in the order a case moves through them
         row = by_status.get(status, {})
         oldest = row.get("oldest")
         stages.append(

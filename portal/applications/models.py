@@ -38,6 +38,33 @@ class CardApplication(models.Model):
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    # Paid and in the JIB's hands, not yet finished, in the order a case moves through them.
+    JIB_STAGES = (
+        Status.RECEIVED,
+        Status.AWAITING_ENDORSEMENT,
+        Status.VERIFYING,
+        Status.ON_HOLD,
+        Status.CONDITIONAL_HOLD,
+        Status.VERIFIED,
+        Status.APPROVED,
+        Status.PREPARED,
+    )
+    # Finished by the JIB: the card was sent, or the application was refused.
+    FINISHED = (Status.DISPATCHED, Status.REJECTED)
+    # Over: finished, or withdrawn by the employer.
+    ENDED = (Status.DISPATCHED, Status.REJECTED, Status.WITHDRAWN)
+    # The employer may withdraw an application not yet ordered.
+    WITHDRAWABLE = (Status.IN_PROGRESS, Status.FINALISED)
+
+    class PreCheckOutcome(models.TextChoices):
+        PASSED = "passed", "All passed"
+        AWAITING_HSE = "awaiting_hse", "All passed but the HS&E assessment"
+        MANUAL = "manual", "A case worker is needed"
+
+    class Endorsement(models.TextChoices):
+        GRADING = "grading", "Change in grading"
+        SUPERVISOR = "supervisor", "Qualified Supervisor status"
+
     class HseRoute(models.TextChoices):
         VALID_RESULT = "valid_result", "A valid HS&E assessment on the ECS record"
         EXEMPTION = "exemption", "A recognised exemption"
@@ -105,12 +132,18 @@ class CardApplication(models.Model):
     supervisor_endorsed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Which endorsements the process waits for: set when it reaches the step, cleared when the employer decides.
+    awaiting_grading_endorsement = models.BooleanField(default=False)
+    awaiting_supervisor_endorsement = models.BooleanField(default=False)
 
     # The JIB's part
     paid_at = models.DateTimeField(null=True, blank=True)
     pre_checks = models.JSONField(default=dict, blank=True)
     hold_reason = models.TextField("what is missing", blank=True)
     decision_reason = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     card = models.ForeignKey("registry.Card", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -141,6 +174,26 @@ class CardApplication(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.IN_PROGRESS
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        return self.status in self.WITHDRAWABLE
+
+    @property
+    def pre_check_outcome(self) -> "CardApplication.PreCheckOutcome":
+        return self.pre_check_outcome_of(self.pre_checks)
+
+    @classmethod
+    def pre_check_outcome_of(cls, pre_checks: dict | None) -> "CardApplication.PreCheckOutcome":
+        """The outcome in stored pre-check findings (a case worker is needed until they have run)."""
+        return cls.PreCheckOutcome((pre_checks or {}).get("outcome", cls.PreCheckOutcome.MANUAL))
+
+    def awaits_endorsement(self, which: str) -> bool:
+        """Whether the process waits for the employer's endorsement `which` (an Endorsement value)."""
+        return {
+            self.Endorsement.GRADING: self.awaiting_grading_endorsement,
+            self.Endorsement.SUPERVISOR: self.awaiting_supervisor_endorsement,
+        }.get(which, False)
 
 
 class ApplicationDocument(models.Model):

@@ -1,19 +1,22 @@
-"""Reads shared by the application's steps, its lists and the JIB's checks."""
+"""Reads shared by the application's steps, its lists, the employer's pages after payment and the JIB's checks."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from portal.applications.models import ApplicationDocument, ApplicationEvent, CardApplication
 from portal.employees.models import Employment
 from portal.orders.models import ApplicationType
 from portal.organisations.access import access, scope
+from portal.organisations.models import PortalUser
 from portal.organisations.permissions import Flag
 from portal.registry.models import Card, CardType, Grade, HseResult, Occupation
-from portal.registry.selectors import occupations_offered
+from portal.registry.selectors import occupations_offered, valid_hse_pass
 
 DocStatus = ApplicationDocument.Status
 Status = CardApplication.Status
@@ -54,13 +57,6 @@ def hse_problem(*, application: CardApplication, today: date | None = None) -> s
 
 # ---------------------------------------------------------------------------------------------------------------
 # Starting applications: which card types each employee may apply for
-
-# An application counts as "in progress" until it ends: a card was dispatched, or it was rejected or withdrawn.
-ENDED = (
-    CardApplication.Status.DISPATCHED,
-    CardApplication.Status.REJECTED,
-    CardApplication.Status.WITHDRAWN,
-)
 
 
 @dataclass(frozen=True)
@@ -116,7 +112,7 @@ def card_types_available(*, employments: list[Employment], today: date | None = 
     busy: dict[int, tuple[str, int]] = {}
     for reference, operative_id, organisation_id in (
         CardApplication.objects.filter(operative_id__in=operative_ids)
-        .exclude(status__in=ENDED)
+        .exclude(status__in=CardApplication.ENDED)  # in progress until it ends
         .values_list("reference", "operative_id", "organisation_id")
     ):
         busy.setdefault(operative_id, (reference, organisation_id))
@@ -154,7 +150,7 @@ def applications_in_progress_count():
     return Coalesce(
         Subquery(
             CardApplication.objects.filter(employment=OuterRef("pk"))
-            .exclude(status__in=ENDED)
+            .exclude(status__in=CardApplication.ENDED)  # in progress until it ends
             .order_by()
             .values("employment")
             .annotate(n=Count("pk"))
@@ -376,9 +372,9 @@ def applications_requiring_attention(portal_user) -> dict[str, QuerySet]:
         "in_progress": _listing(mine.filter(status=Status.IN_PROGRESS)).order_by("operative__last_name", "pk"),
         "finalised": _listing(mine.filter(status=Status.FINALISED)).order_by("finalised_at", "pk"),
         "ordered": _listing(mine.filter(status=Status.ORDERED)).order_by("-updated_at", "pk"),
-        "action": _listing(mine.filter(status__in=[Status.ON_HOLD, Status.AWAITING_ENDORSEMENT]))
-        .annotate(**awaiting_endorsements())
-        .order_by("updated_at", "pk"),
+        "action": _listing(mine.filter(status__in=[Status.ON_HOLD, Status.AWAITING_ENDORSEMENT])).order_by(
+            "updated_at", "pk"
+        ),
     }
 
 
@@ -418,18 +414,6 @@ def employments_to_start(portal_user, *, ids: list[int]) -> list[Employment]:
     return sorted(employments, key=lambda e: position[e.pk])
 
 
-def valid_hse_result(*, operative_id: int, today: date | None = None):
-    """The operative's newest HS&E pass still valid `today` (None when there is none)."""
-    from portal.registry.models import HseResult
-
-    today = today or date.today()
-    return (
-        HseResult.objects.filter(operative_id=operative_id, passed=True, expires_on__gte=today)
-        .order_by("-expires_on", "-pk")
-        .first()
-    )
-
-
 def application_documents(*, application: CardApplication):
     """The application's documents with what they name, in the order they were added (one query)."""
     return application.documents.select_related(
@@ -437,43 +421,121 @@ def application_documents(*, application: CardApplication):
     ).order_by("uploaded_at", "pk")
 
 
-def card_application_open_task(*, application: CardApplication, node):
-    """The application's process task waiting at `node` (a node of CardApplicationFlow), or None."""
-    from viewflow.workflow.status import STATUS
+def card_application_step2_problems(*, application: CardApplication, today: date | None = None) -> list[str]:
+    """What still stops the employer moving on from step 2 (empty when nothing does)."""
+    problems = []
+    if application.documents.filter(status=DocStatus.READING).exists():
+        problems.append("Wait until every document has been read and checked.")
+    hse = hse_problem(application=application, today=today)
+    if hse and not (not application.hse_route and valid_hse_pass(operative_id=application.operative_id, today=today)):
+        problems.append(hse)
+    return problems
 
-    from workflows.card_application.flows import CardApplicationFlow
 
+# ---------------------------------------------------------------------------------------------------------------
+# After payment: endorsements, the pre-checks' findings, the employer's lists of the JIB's stages
+
+# Completed applications stay visible to the employer for three months (user guide, appendix).
+COMPLETED_VISIBLE_FOR = timedelta(days=92)
+
+# What the employer sees for each JIB stage, in MyECS's words.
+STAGE_HINTS = {
+    Status.RECEIVED: "Received by the JIB.",
+    Status.AWAITING_ENDORSEMENT: "Waiting for your company to endorse it.",
+    Status.VERIFYING: "The JIB is checking the qualifications, HS&E and documents.",
+    Status.ON_HOLD: "On hold: the JIB needs something from you.",
+    Status.CONDITIONAL_HOLD: "Conditional hold: waiting for an HS&E assessment pass.",
+    Status.VERIFIED: "Verified: waiting for a team leader's approval.",
+    Status.APPROVED: "Approved: the card is being prepared.",
+    Status.PREPARED: "Card printed: waiting to be dispatched.",
+    Status.DISPATCHED: "Card dispatched.",
+    Status.REJECTED: "Rejected by the JIB.",
+}
+
+# The flag an employer's user needs for each endorsement.
+ENDORSEMENT_FLAGS = {
+    CardApplication.Endorsement.GRADING: Flag.ENDORSE_GRADING,
+    CardApplication.Endorsement.SUPERVISOR: Flag.ENDORSE_QUALIFIED_SUPERVISOR,
+}
+
+
+def reference_card(*, application: CardApplication) -> Card | None:
+    """The card a change in grading is measured against: the card being renewed, else the operative's newest
+    card of the same card type that has not been cancelled (expired ones count: they show the grade last held)."""
+    if application.renews_card_id:
+        return application.renews_card
     return (
-        CardApplicationFlow.task_class.objects.filter(
-            process__artifact_object_id=application.pk,
-            process__flow_class=CardApplicationFlow,
-            flow_task=node,
-            status=STATUS.NEW,
+        Card.objects.filter(
+            operative_id=application.operative_id, card_type_id=application.card_type_id, cancelled_at__isnull=True
         )
-        .order_by("-pk")
+        .order_by("-expires_on", "-pk")
         .first()
     )
 
 
-def awaiting_endorsements() -> dict:
-    """Annotations saying whether an application's process waits for the employer's grading or Qualified
-    Supervisor endorsement (`awaiting_grading`, `awaiting_supervisor`): no query per row."""
-    from django.db.models import Exists, OuterRef
-    from viewflow.workflow.status import STATUS
+def needs_grading_endorsement(*, application: CardApplication) -> bool:
+    """A change in grading: the application names a grade, and the operative holds (or held) a card of this card
+    type whose recorded grade is a different one, or none (a card issued before grades were recorded).
+    A first card of a type needs no endorsement: its grade rests on the qualifications the JIB verifies."""
+    if application.grade_id is None:
+        return False
+    card = reference_card(application=application)
+    return card is not None and card.grade_id != application.grade_id
 
-    from workflows.card_application.flows import CardApplicationFlow
 
-    def waiting_at(node):
-        return Exists(
-            CardApplicationFlow.task_class.objects.filter(
-                process__artifact_object_id=OuterRef("pk"),
-                process__flow_class=CardApplicationFlow,
-                flow_task=node,
-                status=STATUS.NEW,
-            )
+def needs_supervisor_endorsement(*, application: CardApplication) -> bool:
+    """Qualified Supervisor status is asked for (the employer vouches for it, the JIB checks it)."""
+    return bool(application.qualified_supervisor)
+
+
+def card_application_in_reach(*, user, application_id: int, flag: Flag) -> bool:
+    """Whether `user` is an active portal user of the application's organisation holding `flag` at the
+    applicant's office or above it (the portal's own scope rule, without raising)."""
+    portal_user = PortalUser.objects.select_related("office", "user").filter(user_id=user.pk).first()
+    if portal_user is None or not portal_user.is_active:
+        return False
+    try:
+        return scope(CardApplication.objects.filter(pk=application_id), portal_user, flag=flag).exists()
+    except PermissionDenied:
+        return False
+
+
+def documents_to_recheck(*, application: CardApplication) -> list[ApplicationDocument]:
+    """Certificates with enough details to ask the awarding body, whose answer is missing (the body could not be
+    reached when they were entered), and that the JIB has not already decided."""
+    return list(
+        application.documents.filter(
+            kind=ApplicationDocument.Kind.CERTIFICATE,
+            awarding_body__isnull=False,
+            status__in=(DocStatus.MANUAL_CHECK, DocStatus.NOT_MATCHED, DocStatus.READING, DocStatus.VERIFIED),
         )
+        .exclude(certificate_number="")
+        .select_related("awarding_body", "qualification_type")
+        .filter(body_check={})
+    )
 
-    return {
-        "awaiting_grading": waiting_at(CardApplicationFlow.endorse_grading),
-        "awaiting_supervisor": waiting_at(CardApplicationFlow.endorse_supervisor),
-    }
+
+def _list_base(portal_user: PortalUser) -> QuerySet:
+    return applications_in_scope(portal_user).select_related(
+        "operative", "card_type", "office", "main_occupation", "grade", "card"
+    )
+
+
+def applications_being_produced(portal_user: PortalUser) -> QuerySet:
+    """Paid applications the JIB has in hand, in the user's scope, oldest payment first (each says which
+    endorsement the process waits for: fields of the application, no query per row)."""
+    return (
+        _list_base(portal_user)
+        .filter(paid_at__isnull=False, status__in=CardApplication.JIB_STAGES)
+        .order_by("paid_at", "pk")
+    )
+
+
+def applications_completed(portal_user: PortalUser, *, now=None) -> QuerySet:
+    """Applications finished in the last three months (dispatched, or rejected), newest first."""
+    since = (now or timezone.now()) - COMPLETED_VISIBLE_FOR
+    return (
+        _list_base(portal_user)
+        .filter(status__in=CardApplication.FINISHED, completed_at__gte=since)
+        .order_by("-completed_at", "-pk")
+    )

@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from portal.applications import document_services as services
-from portal.applications import selectors
+from portal.applications import selectors, services
 from portal.applications.document_forms import (
     CertificateDetailsForm,
     HseForm,
@@ -23,6 +22,7 @@ from portal.applications.services import ApplicationError
 from portal.organisations.access import access, portal_user_of
 from portal.organisations.permissions import Flag
 from portal.registry.models import AwardingBody, ReferenceType
+from portal.registry.selectors import valid_hse_pass
 
 Doc = ApplicationDocument
 # Seconds between looks at a document still being read (the page's script; the no-script page refreshes itself).
@@ -120,7 +120,7 @@ def _render(request, application: CardApplication, *, status: int = 200, **forms
     certificates = [d for d in documents if d.kind != Doc.Kind.HSE_EXEMPTION]
     evidence = [d for d in documents if d.kind == Doc.Kind.HSE_EXEMPTION]
     reading = any(d.status == Doc.Status.READING for d in documents)
-    valid_result = selectors.valid_hse_result(operative_id=application.operative_id)
+    valid_result = valid_hse_pass(operative_id=application.operative_id)
     source_value = request.GET.get("source") or request.POST.get("manual-source", "")
     source = forms.pop("source", None) or _source(source_value)
     context = {
@@ -133,7 +133,7 @@ def _render(request, application: CardApplication, *, status: int = 200, **forms
         "reading": reading,
         "valid_result": valid_result,
         "hse_problem": selectors.hse_problem(application=application),
-        "step_problems": services.step2_problems(application=application) if can_edit else [],
+        "step_problems": selectors.card_application_step2_problems(application=application) if can_edit else [],
         "poll_seconds": POLL_SECONDS,
         "refresh_seconds": REFRESH_SECONDS,
         "status_url": reverse("applications:document_status", args=[application.pk]),
@@ -213,7 +213,7 @@ def document_enter(request, pk: int):
         data = form.cleaned_data
         try:
             if isinstance(source, AwardingBody):
-                services.application_certificate_enter(
+                services.application_document_enter_certificate(
                     application=application,
                     actor=request.user,
                     awarding_body=source,
@@ -225,7 +225,7 @@ def document_enter(request, pk: int):
                 messages.success(request, f"Checking the details with {source.name}.")
             else:
                 file = data.get("file")
-                services.application_reference_enter(
+                services.application_document_enter_reference(
                     application=application,
                     actor=request.user,
                     reference_type=source,
@@ -292,13 +292,13 @@ def document_file(request, pk: int, document_pk: int):
 def step2_hse(request, pk: int):
     application = _application(request, pk, flag=Flag.FILL_IN_APPLICATIONS)
     has_evidence = application.documents.filter(kind=Doc.Kind.HSE_EXEMPTION).exists()
-    valid_result = selectors.valid_hse_result(operative_id=application.operative_id)
+    valid_result = valid_hse_pass(operative_id=application.operative_id)
     form = HseForm(request.POST, request.FILES, has_evidence=has_evidence, valid_result=valid_result)
     if form.is_valid():
         data = form.cleaned_data
         evidence = data.get("evidence")
         try:
-            services.application_hse_choose(
+            services.card_application_choose_hse(
                 application=application,
                 actor=request.user,
                 route=data["route"],
@@ -319,7 +319,7 @@ def step2_hse(request, pk: int):
 def step2_next(request, pk: int):
     application = _application(request, pk, flag=Flag.FILL_IN_APPLICATIONS)
     try:
-        services.application_step2_complete(application=application, actor=request.user)
+        services.card_application_complete_step2(application=application, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, str(exc))
         return redirect("applications:step2", pk=pk)

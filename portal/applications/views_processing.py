@@ -7,8 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from portal.applications import processing_selectors as selectors
-from portal.applications import processing_services as services
+from portal.applications import selectors, services
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError
 from portal.documents.validators import validate_document
@@ -16,7 +15,6 @@ from portal.organisations.access import access, portal_user_of
 from portal.organisations.permissions import Flag
 
 PAGE_SIZE = 50
-ENDORSE_FLAGS = {"grading": Flag.ENDORSE_GRADING, "supervisor": Flag.ENDORSE_QUALIFIED_SUPERVISOR}
 RELATED = ("operative", "card_type", "office", "main_occupation", "grade")
 
 
@@ -35,21 +33,18 @@ class EndorseForm(forms.Form):
         help_text="Required if you decline. The application carries on without the change.",
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "decline" and not data.get("reason", "").strip():
-            self.add_error("reason", "Say why you decline the endorsement.")
-        return data
-
 
 def endorse(request, pk: int, which: str):
     portal_user = portal_user_of(request)
-    if which not in ENDORSE_FLAGS:
+    if which not in selectors.ENDORSEMENT_FLAGS:
         raise Http404
     application = access(
-        CardApplication.objects.select_related(*RELATED, "renews_card"), portal_user, flag=ENDORSE_FLAGS[which], pk=pk
+        CardApplication.objects.select_related(*RELATED, "renews_card"),
+        portal_user,
+        flag=selectors.ENDORSEMENT_FLAGS[which],
+        pk=pk,
     )
-    waiting = selectors.endorsement_awaited(application=application, which=which)
+    waiting = application.awaits_endorsement(which)
     form = EndorseForm(request.POST or None)
     if request.method == "POST" and waiting and form.is_valid():
         try:
@@ -61,7 +56,7 @@ def endorse(request, pk: int, which: str):
                 reason=form.cleaned_data["reason"],
             )
         except ApplicationError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             said = "endorsed" if form.cleaned_data["decision"] == "endorse" else "declined"
             messages.success(request, f"Application {application.reference}: you have {said} the endorsement.")
@@ -104,12 +99,6 @@ class SupplyForm(forms.Form):
                 raise ValidationError(exc.messages) from None
         return upload
 
-    def clean(self):
-        data = super().clean()
-        if not self.errors and not data.get("answer", "").strip() and not data.get("document"):
-            self.add_error("answer", "Write an answer or upload a document (or both).")
-        return data
-
 
 def supply(request, pk: int):
     portal_user = portal_user_of(request)
@@ -129,7 +118,7 @@ def supply(request, pk: int):
                 kind=form.cleaned_data.get("kind") or ApplicationDocument.Kind.CERTIFICATE,
             )
         except ApplicationError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, f"Application {application.reference} is back with the JIB for checking.")
             return redirect("applications:produced")

@@ -1,6 +1,6 @@
 from datetime import date
 
-from portal.registry.models import Card, CardStatus
+from portal.registry.models import Card, CardStatus, HseResult
 
 
 def card_check(*, number: str, today: date | None = None) -> tuple[CardStatus, Card | None]:
@@ -28,3 +28,13 @@ def occupations_offered(*, card_type, held_qualification_ids: set[int]) -> list[
         ]
         offered.append((occupation, not missing, missing))
     return offered
+
+
+def valid_hse_pass(*, operative_id: int, today: date | None = None) -> HseResult | None:
+    """The operative's HS&E pass still valid `today` that lasts longest (None when there is none)."""
+    today = today or date.today()
+    return (
+        HseResult.objects.filter(operative_id=operative_id, passed=True, expires_on__gte=today)
+        .order_by("-expires_on", "-pk")
+        .first()
+    )

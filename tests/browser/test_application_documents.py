@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from portal.applications import document_services
 from portal.applications.models import ApplicationDocument, CardApplication
+from portal.applications.services import documents as document_services
 from sandboxes.certificates import CERTIFICATES, as_bytes, render
 from tests.browser.conftest import axe_check, browser_sign_in
 from tests.factories import PortalUserFactory

@@ -16,3 +16,4 @@ class CardApplicationWorkflowConfig(AppConfig):
 
     def ready(self):
         grant_after_migrate(self, TEAM_PERMISSIONS)
+        from workflows.card_application import receivers  # noqa: F401  (the process listens to the domain)

@@ -18,7 +18,6 @@ from django.utils import timezone
 from PIL import Image
 
 from portal.accounts.models import User
-from portal.applications import processing_services
 from portal.applications import services as application_services
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.employees.models import Employment
@@ -26,7 +25,9 @@ from portal.orders.models import ApplicationType
 from portal.organisations.models import Organisation
 from portal.registry import services as registry_services
 from portal.registry.models import CardType, Grade, Occupation, QualificationType
-from portal.registry.selectors import occupations_offered  # noqa: F401  (the catalogue the demo relies on)
+from portal.registry.selectors import valid_hse_pass
+from workflows.card_application.flows import CardApplicationFlow
+from workflows.card_application.selectors import open_task
 from workflows.common import services as job_services
 
 ORGANISATION = "Brightwire Electrical Ltd"
@@ -61,13 +62,8 @@ def _certificate(operative, code: str, *, name: str | None = None) -> bytes:
 
 def _run_pre_checks(application: CardApplication) -> None:
     """Run the waiting pre-checks now (the later hand-over to Prefect then finds nothing to do)."""
-    from workflows.card_application.flows import CardApplicationFlow
-
-    task = CardApplicationFlow.task_class.objects.filter(
-        process__artifact_object_id=application.pk, flow_task=CardApplicationFlow.pre_checks,
-        status__in=job_services.WAITING,
-    ).first()  # fmt: skip
-    if task is not None:
+    task = open_task(application=application, node=CardApplicationFlow.pre_checks)
+    if task is not None and task.status in job_services.WAITING:
         job_services.job_run(ref=CardApplicationFlow.pre_checks.activation_class(task).ref())
 
 
@@ -76,12 +72,12 @@ def _application(primary, employment, what, *, grade=None, hse="valid", document
     application = application_services.card_application_start(
         actor=primary.user, employment=employment, card_type=card_type, application_type=ApplicationType.INITIAL
     )
-    application_services.application_event(application, actor=primary.user, what=f"{MARK}{what}")
+    application_services.card_application_record_event(application, actor=primary.user, what=f"{MARK}{what}")
     operative = employment.operative
     application.business_phone, application.business_email = "01612345678", f"cards{operative.pk}@brightwire.example"
     application.photo.save("photo", ContentFile(_png((630, 810), (236, 236, 236))), save=False)
     if hse == "valid":
-        result = processing_services.selectors.best_hse_pass(operative_id=operative.pk)
+        result = valid_hse_pass(operative_id=operative.pk)
         if result is None or result.expires_on < date.today() + timedelta(days=200):
             result = registry_services.hse_result_record(
                 operative=operative, number=f"HSE8{operative.pk:06d}", taken_on=date.today() - timedelta(days=60),
@@ -134,13 +130,7 @@ def _application(primary, employment, what, *, grade=None, hse="valid", document
 
 def _work(application, node, user, call) -> None:
     """Do a back-office task as `user` would: take it, call the service, finish it."""
-    from viewflow.workflow.status import STATUS
-
-    from workflows.card_application.flows import CardApplicationFlow
-
-    task = CardApplicationFlow.task_class.objects.get(
-        process__artifact_object_id=application.pk, flow_task=node, status=STATUS.NEW
-    )
+    task = open_task(application=application, node=node)
     with CardApplicationFlow.lock(task.process_id):
         activation = node.activation_class(task)
         activation.assign(user)
@@ -151,8 +141,6 @@ def _work(application, node, user, call) -> None:
 
 
 def load(*, stdout) -> None:
-    from workflows.card_application.flows import CardApplicationFlow
-
     organisation = Organisation.objects.filter(name=ORGANISATION).first()
     if organisation is None:
         return
@@ -187,9 +175,9 @@ def load(*, stdout) -> None:
                  mismatch=f"{queue.operative.first_name} {queue.operative.last_name}e")  # fmt: skip
     _application(primary, approval, "verified, for team leader approval", grade="Electrician")
     done = _application(primary, dispatched, "dispatched", grade="Electrician")
-    _work(done, CardApplicationFlow.approve, leader, lambda: processing_services.card_application_approval_decide(
+    _work(done, CardApplicationFlow.approve, leader, lambda: application_services.card_application_approval_decide(
         application=done, actor=leader, decision="approve"))  # fmt: skip
-    _work(done, CardApplicationFlow.dispatch, processing, lambda: processing_services.card_application_dispatch(
+    _work(done, CardApplicationFlow.dispatch, processing, lambda: application_services.card_application_dispatch(
         application=done, actor=processing, note="Royal Mail tracked 48"))  # fmt: skip
     _application(primary, held, "on conditional hold", grade="Electrician", hse="will_sit")
     _application(

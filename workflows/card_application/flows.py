@@ -2,27 +2,28 @@ from django.urls import path
 from viewflow import this
 from viewflow.workflow import flow
 
-from portal.applications import processing_services as services
+from portal.applications import services
 from portal.applications.models import CardApplication
-from workflows.card_application import views
+from portal.organisations.permissions import Flag
+from workflows.card_application import jobs, views
 from workflows.card_application.models import CardApplicationProcess
+from workflows.card_application.nodes import EmployerTask, InclusiveJoin, InclusiveSplit, Switch
 from workflows.common.flows import JibCasework
 from workflows.common.nodes import Job
 
-Status = CardApplication.Status
+Endorsement = CardApplication.Endorsement
 CASE_SUMMARY = "{{ process.application.reference }} {{ process.application.operative }}"
 VERIFY = "workflow_card_application.verify_card_application"
 APPROVE = "workflow_card_application.approve_card_application"
 DISPATCH = "workflow_card_application.dispatch_card"
 
 
-def _status_is(status):
-    return lambda activation: activation.process.application_status() == status
-
-
 class CardApplicationFlow(JibCasework, flow.Flow):
     """Card application: the employer fills in, finalises, orders and pays; then the JIB's part: endorsements,
-    automated pre-checks, verification (with holds), team leader approval, the card prepared and dispatched."""
+    automated pre-checks, verification (with holds), team leader approval, the card prepared and dispatched.
+
+    The process moves when the domain announces a fact (workflows.card_application.receivers); the conditions
+    are methods of CardApplicationProcess."""
 
     process_class = CardApplicationProcess
     process_title = "Card application"
@@ -30,51 +31,75 @@ class CardApplicationFlow(JibCasework, flow.Flow):
 
     start = flow.StartHandle(this.start_process).Next(this.await_payment)
     # The employer's four steps, finalising and ordering are the application's own states; the process waits
-    # here until the order holding the application is paid (portal.applications.services).
+    # here until the order holding the application is paid.
     await_payment = (
         flow.Handle(this.payment_received)
         .Annotation(title="Employer completes, orders and pays")
         .Next(this.endorsement_needed)
     )
 
-    # Endorsements by the employer (portal pages), in parallel, before the JIB checks anything.
+    # Endorsements by the employer's users (portal pages), in parallel, before the JIB checks anything.
     endorsement_needed = (
-        flow.Switch()
-        .Case(this.request_endorsements, lambda activation: activation.process.needs_endorsement())
+        Switch()
+        .Case(
+            this.request_endorsements,
+            lambda activation: activation.process.needs_endorsement(),
+            "an endorsement is needed",
+        )
         .Default(this.verifying)
     )
     request_endorsements = (
         flow.Function(this.awaiting_endorsement).Annotation(title="Endorsements requested").Next(this.endorse)
     )
     endorse = (
-        flow.Split()
-        .Next(this.endorse_grading, case=lambda activation: activation.process.needs_grading_endorsement())
-        .Next(this.endorse_supervisor, case=lambda activation: activation.process.needs_supervisor_endorsement())
+        InclusiveSplit()
+        .Next(
+            this.endorse_grading,
+            lambda activation: activation.process.needs_grading_endorsement(),
+            "a change in grading",
+        )
+        .Next(
+            this.endorse_supervisor,
+            lambda activation: activation.process.needs_supervisor_endorsement(),
+            "Qualified Supervisor status asked for",
+        )
     )
     endorse_grading = (
-        flow.Handle(this.employer_task_done)
-        .Annotation(title="Employer endorses the change in grading")
+        EmployerTask(flag=Flag.ENDORSE_GRADING, page="applications:endorse", page_args=(Endorsement.GRADING,))
+        .Annotation(title="Employer endorses the change in grading", summary_template=CASE_SUMMARY)
+        .onCreate(this.grading_endorsement_awaited)
         .Next(this.endorsed)
     )
     endorse_supervisor = (
-        flow.Handle(this.employer_task_done)
-        .Annotation(title="Employer endorses Qualified Supervisor status")
+        EmployerTask(
+            flag=Flag.ENDORSE_QUALIFIED_SUPERVISOR, page="applications:endorse", page_args=(Endorsement.SUPERVISOR,)
+        )
+        .Annotation(title="Employer endorses Qualified Supervisor status", summary_template=CASE_SUMMARY)
+        .onCreate(this.supervisor_endorsement_awaited)
         .Next(this.endorsed)
     )
-    endorsed = flow.Join().Next(this.verifying)
+    endorsed = InclusiveJoin().Next(this.verifying)
 
     # Verifying: automated pre-checks on Prefect, then automatically verified, a conditional hold, or a person.
     verifying = flow.Function(this.start_verifying).Annotation(title="Verifying").Next(this.pre_checks)
     pre_checks = (
-        Job(services.card_application_run_pre_checks)
+        Job(jobs.run_pre_checks)
         .Annotation(title="Automated pre-checks")
         .OnError(this.verify)
         .Next(this.pre_checks_route)
     )
     pre_checks_route = (
-        flow.Switch()
-        .Case(this.verified_automatically, lambda activation: activation.process.pre_checks_outcome() == "passed")
-        .Case(this.hold_conditionally, lambda activation: activation.process.pre_checks_outcome() == "awaiting_hse")
+        Switch()
+        .Case(
+            this.verified_automatically,
+            lambda activation: activation.process.pre_checks_passed(),
+            "every pre-check passed",
+        )
+        .Case(
+            this.hold_conditionally,
+            lambda activation: activation.process.pre_checks_await_hse(),
+            "only the HS&E pass is missing",
+        )
         .Default(this.verify)
     )
     verified_automatically = (
@@ -83,7 +108,7 @@ class CardApplicationFlow(JibCasework, flow.Flow):
     hold_conditionally = (
         flow.Function(this.put_on_conditional_hold).Annotation(title="Conditional hold").Next(this.conditional_hold)
     )
-    # Completed by portal.registry.services.hse_result_record when the operative passes the HS&E assessment.
+    # Moves on when an HS&E pass recorded for the operative releases the hold.
     conditional_hold = (
         flow.Handle(this.hse_pass_recorded).Annotation(title="Waiting for an HS&E pass").Next(this.verifying)
     )
@@ -94,15 +119,17 @@ class CardApplicationFlow(JibCasework, flow.Flow):
         .Next(this.verify_route)
     )
     verify_route = (
-        flow.Switch()
-        .Case(this.approve, _status_is(Status.VERIFIED))
-        .Case(this.await_supply, _status_is(Status.ON_HOLD))
-        .Case(this.hold_conditionally, _status_is(Status.CONDITIONAL_HOLD))
+        Switch()
+        .Case(this.approve, lambda activation: activation.process.verified(), "verified")
+        .Case(this.await_supply, lambda activation: activation.process.on_hold(), "on hold")
+        .Case(this.hold_conditionally, lambda activation: activation.process.on_conditional_hold(), "conditional hold")
         .Default(this.rejected)
     )
-    # Completed by the employer's "supply what is missing" page.
+    # Done on the employer's "supply what is missing" page.
     await_supply = (
-        flow.Handle(this.employer_task_done).Annotation(title="Employer supplies what is missing").Next(this.verifying)
+        EmployerTask(flag=Flag.FILL_IN_APPLICATIONS, page="applications:supply")
+        .Annotation(title="Employer supplies what is missing", summary_template=CASE_SUMMARY)
+        .Next(this.verifying)
     )
 
     # Verified: a team leader approves, the card is prepared and sent.
@@ -112,7 +139,9 @@ class CardApplicationFlow(JibCasework, flow.Flow):
         .Permission(APPROVE)
         .Next(this.approve_route)
     )
-    approve_route = flow.Switch().Case(this.prepare, _status_is(Status.APPROVED)).Default(this.verify)
+    approve_route = (
+        Switch().Case(this.prepare, lambda activation: activation.process.approved(), "approved").Default(this.verify)
+    )
     prepare = flow.Function(this.prepare_card).Annotation(title="Card prepared").Next(this.dispatch)
     dispatch = (
         flow.View(views.DispatchView.as_view())
@@ -126,17 +155,26 @@ class CardApplicationFlow(JibCasework, flow.Flow):
     # The application's documents, for the case workers (JIB staff only; personal data).
     document_path = path("document/<int:document_pk>/", views.document, name="document")
 
+    # Waits completed by workflows.card_application.receivers.
     def payment_received(self, activation):
-        """Run by card_application_payment_received."""
-
-    def employer_task_done(self, activation):
-        """Run by the employer's portal page, through its service (endorse, supply)."""
+        """The order holding the application was paid."""
 
     def hse_pass_recorded(self, activation):
-        """Run by card_application_release_conditional_holds."""
+        """An HS&E pass released the conditional hold."""
 
+    # Steps: each calls one domain service.
     def awaiting_endorsement(self, activation):
         services.card_application_request_endorsements(application=activation.process.application)
+
+    def grading_endorsement_awaited(self, activation):
+        services.card_application_await_endorsement(
+            application=activation.process.application, which=Endorsement.GRADING
+        )
+
+    def supervisor_endorsement_awaited(self, activation):
+        services.card_application_await_endorsement(
+            application=activation.process.application, which=Endorsement.SUPERVISOR
+        )
 
     def start_verifying(self, activation):
         services.card_application_start_verifying(application=activation.process.application)
@@ -148,9 +186,4 @@ class CardApplicationFlow(JibCasework, flow.Flow):
         services.card_application_hold_conditionally(application=activation.process.application)
 
     def prepare_card(self, activation):
-        approval = (
-            activation.process.task_set.filter(flow_task=self.approve, owner__isnull=False).order_by("-pk").first()
-        )
-        services.card_application_prepare(
-            application=activation.process.application, actor=approval.owner if approval else None
-        )
+        services.card_application_prepare(application=activation.process.application)

@@ -1,11 +1,13 @@
+from functools import cached_property
+
 from viewflow.workflow.models import Process
 
-from portal.applications import processing_selectors
+from portal.applications import selectors
 from portal.applications.models import CardApplication
 
 
 class CardApplicationProcess(Process):
-    """A card application's process; its artifact is the CardApplication. The graph's conditions read it."""
+    """A card application's process; its artifact is the CardApplication. The graph's conditions are its methods."""
 
     class Meta:
         proxy = True
@@ -17,22 +19,41 @@ class CardApplicationProcess(Process):
             ("dispatch_card", "Can dispatch cards"),
         ]
 
-    @property
+    @cached_property
     def application(self) -> CardApplication:
+        """The application, read once per process object (what the steps change is read by `_now`)."""
         return CardApplication.objects.select_related("operative", "card_type").get(pk=self.artifact_object_id)
 
+    def _now(self, field: str):
+        """One field of the application as it is now: the step just before may have changed it."""
+        return CardApplication.objects.values_list(field, flat=True).get(pk=self.artifact_object_id)
+
     def needs_grading_endorsement(self) -> bool:
-        return processing_selectors.needs_grading_endorsement(application=self.application)
+        return selectors.needs_grading_endorsement(application=self.application)
 
     def needs_supervisor_endorsement(self) -> bool:
-        return processing_selectors.needs_supervisor_endorsement(application=self.application)
+        return selectors.needs_supervisor_endorsement(application=self.application)
 
     def needs_endorsement(self) -> bool:
         return self.needs_grading_endorsement() or self.needs_supervisor_endorsement()
 
-    def pre_checks_outcome(self) -> str:
-        """ "passed", "awaiting_hse" or "manual" (the automated pre-checks' last findings)."""
-        return (self.application.pre_checks or {}).get("outcome", "manual")
+    def pre_checks_passed(self) -> bool:
+        return self._pre_check_outcome() == CardApplication.PreCheckOutcome.PASSED
 
-    def application_status(self) -> str:
-        return self.application.status
+    def pre_checks_await_hse(self) -> bool:
+        return self._pre_check_outcome() == CardApplication.PreCheckOutcome.AWAITING_HSE
+
+    def _pre_check_outcome(self) -> CardApplication.PreCheckOutcome:
+        return CardApplication.pre_check_outcome_of(self._now("pre_checks"))
+
+    def verified(self) -> bool:
+        return self._now("status") == CardApplication.Status.VERIFIED
+
+    def on_hold(self) -> bool:
+        return self._now("status") == CardApplication.Status.ON_HOLD
+
+    def on_conditional_hold(self) -> bool:
+        return self._now("status") == CardApplication.Status.CONDITIONAL_HOLD
+
+    def approved(self) -> bool:
+        return self._now("status") == CardApplication.Status.APPROVED

@@ -3,11 +3,11 @@
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.views import generic
 from viewflow.workflow.flow.views import mixins
 
-from portal.applications import processing_services as services
+from portal.applications import services
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError
 from workflows.common.services import job_failure_reason
@@ -65,7 +65,7 @@ class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames)
         try:
             call()
         except ApplicationError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
             return self.form_invalid(form)
         self.request.activation.execute()
         return HttpResponseRedirect(self.get_success_url())
@@ -107,15 +107,6 @@ class VerifyForm(forms.Form):
             self.fields[f"doc_{document.pk}_note"] = forms.CharField(
                 label="Note on this document", required=False, max_length=500
             )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") in ("hold", "reject") and not data.get("text", "").strip():
-            self.add_error("text", "Say what is missing, or why the application is rejected.")
-        for document in self.documents:
-            if data.get(f"doc_{document.pk}") == "reject" and not data.get(f"doc_{document.pk}_note", "").strip():
-                self.add_error(f"doc_{document.pk}_note", "Say why the document is not accepted.")
-        return data
 
     def document_decisions(self) -> dict[int, tuple[str, str]]:
         return {
@@ -164,12 +155,6 @@ class ApproveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required to send the application back to verification.",
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "back" and not data.get("text", "").strip():
-            self.add_error("text", "Say why the application goes back to verification.")
-        return data
 
 
 class ApproveView(CaseContextMixin, generic.FormView):
@@ -224,3 +209,9 @@ def document(request, document_pk: int, **kwargs):
         filename=f"document-{document.pk}",
         as_attachment=False,
     )
+
+
+def employer_page(request, **kwargs):
+    """An employer's task is done on its portal page: the back office's link to the task leads there."""
+    activation = request.activation
+    return redirect(activation.flow_task.page_url(activation.process.artifact_object_id))

@@ -1,4 +1,4 @@
-"""Card applications: start, the employer's four steps, finalise, and the hand-over to ordering and payment."""
+"""The employer's part of a card application: start, steps 1, 3 and 4, unfinalise and withdraw."""
 
 import secrets
 from dataclasses import dataclass
@@ -7,29 +7,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import User
+from portal.applications import selectors, signals
 from portal.applications.models import ApplicationEvent, CardApplication
+from portal.applications.services.events import (
+    ApplicationError,
+    card_application_lock,
+    card_application_record_event,
+)
 from portal.employees.models import Employment
 from portal.orders.models import ApplicationType
 from portal.registry.models import Card, CardType, Grade, Occupation
 
 Status = CardApplication.Status
-
-
-class ApplicationError(Exception):
-    """A rule refused the change; the message is for the user."""
-
-
-def application_event(
-    application: CardApplication, *, what: str, actor: User | None = None, to_status: str | None = None
-) -> None:
-    """Record a change (and move the status when `to_status` differs). Call inside the change's transaction."""
-    before = application.status
-    if to_status is not None and to_status != before:
-        application.status = to_status
-        application.save(update_fields=["status", "updated_at"])
-    ApplicationEvent.objects.create(
-        application=application, actor=actor, from_status=before, to_status=application.status, what=what
-    )
 
 
 def _new_references(count: int) -> list[str]:
@@ -51,9 +40,7 @@ class StartItem:
 
 
 def _start_many(*, actor: User, items: list[StartItem]) -> list[CardApplication]:
-    """Create the applications (batched inserts) and start one process each. Call inside a transaction."""
-    from workflows.card_application.flows import CardApplicationFlow
-
+    """Create the applications (batched inserts) and announce each start. Call inside a transaction."""
     for item in items:
         if item.application_type == ApplicationType.RENEWAL and item.renews_card is None:
             raise ApplicationError("A renewal must name the card it renews.")
@@ -86,14 +73,14 @@ def _start_many(*, actor: User, items: list[StartItem]) -> list[CardApplication]
         ]
     )
     for application in applications:
-        CardApplicationFlow.start.run(artifact=application)
+        signals.application_started.send(sender=CardApplication, application=application, actor=actor)
     return applications
 
 
 def card_application_start(
     *, actor: User, employment: Employment, card_type: CardType, application_type: str, renews_card: Card | None = None
 ) -> CardApplication:
-    """Create the application and start its process (it waits for the employer, then for payment)."""
+    """Create the application and announce it (its process waits for the employer, then for payment)."""
     with transaction.atomic():
         (application,) = _start_many(
             actor=actor,
@@ -107,8 +94,6 @@ def card_applications_start(*, actor: User, choices: list[tuple[Employment, str]
 
     The employments are locked first, so two users starting for the same employee at once cannot both succeed;
     each choice is checked again against what the employee may apply for now."""
-    from portal.applications.selectors import card_types_available
-
     if not choices:
         raise ApplicationError("Choose at least one employee and a card type for each.")
     if len({e.pk for e, _ in choices}) != len(choices):
@@ -120,7 +105,7 @@ def card_applications_start(*, actor: User, choices: list[tuple[Employment, str]
             .select_related("operative")
             .filter(pk__in=[e.pk for e, _ in choices])
         }
-        available = card_types_available(employments=list(locked.values()))
+        available = selectors.card_types_available(employments=list(locked.values()))
         items = []
         for employment, key in choices:
             current = locked.get(employment.pk)
@@ -134,54 +119,6 @@ def card_applications_start(*, actor: User, choices: list[tuple[Employment, str]
                 )
             items.append(StartItem(current, choice.card_type, choice.application_type, choice.renews_card))
         return _start_many(actor=actor, items=items)
-
-
-def card_application_lock(application: CardApplication) -> CardApplication:
-    """The application read again under a row lock (inside the caller's transaction)."""
-    return CardApplication.objects.select_for_update().get(pk=application.pk)
-
-
-def card_application_mark_ordered(*, application: CardApplication, actor: User) -> CardApplication:
-    """A finalised application has been added to an order. Call inside the order's transaction."""
-    application = card_application_lock(application)
-    if application.status != Status.FINALISED:
-        raise ApplicationError(f"Application {application.reference} is not finalised and awaiting ordering.")
-    application_event(application, actor=actor, what="Added to an order.", to_status=Status.ORDERED)
-    return application
-
-
-def card_application_release_from_order(*, application: CardApplication, actor: User) -> CardApplication:
-    """The application left its order unpaid (removed, or the order was cancelled): it awaits ordering again."""
-    application = card_application_lock(application)
-    if application.status != Status.ORDERED:
-        raise ApplicationError(f"Application {application.reference} is not in an unpaid order.")
-    application_event(application, actor=actor, what="Removed from its order.", to_status=Status.FINALISED)
-    return application
-
-
-def card_application_payment_received(*, application: CardApplication, actor: User | None = None) -> bool:
-    """The order holding the application is paid: complete the process's wait step, so the JIB's part starts.
-
-    Idempotent: a second report for a paid application changes nothing and returns False."""
-    from portal.applications.selectors import card_application_open_task
-    from workflows.card_application.flows import CardApplicationFlow
-
-    with transaction.atomic():
-        application = card_application_lock(application)
-        if application.paid_at is not None:
-            return False
-        if application.status != Status.ORDERED:
-            raise ApplicationError(f"Application {application.reference} is not in an order awaiting payment.")
-        application.paid_at = timezone.now()
-        application.save(update_fields=["paid_at", "updated_at"])
-        application_event(application, actor=actor, what="Payment received.", to_status=Status.RECEIVED)
-        task = card_application_open_task(application=application, node=CardApplicationFlow.await_payment)
-        CardApplicationFlow.await_payment.run(task)
-    return True
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The employer's steps
 
 
 def _editable(application: CardApplication) -> CardApplication:
@@ -215,8 +152,10 @@ def card_application_save_applicant(
                 transaction.on_commit(lambda: storage.delete(old))
         application.step = max(application.step, 2)
         application.save(update_fields=fields)
-        if photo is not None:
-            application_event(application, actor=actor, what="Photo uploaded.")
+        said = "Applicant's business contact details saved"
+        card_application_record_event(
+            application, actor=actor, what=f"{said}; photo uploaded." if photo is not None else f"{said}."
+        )
     return application
 
 
@@ -231,12 +170,10 @@ def card_application_save_occupations(
     qualified_supervisor: bool,
 ) -> CardApplication:
     """Step 3: the occupations and grading, checked against what the documents allow. Moves on to step 4."""
-    from portal.applications.selectors import occupation_options, occupations_problems
-
     with transaction.atomic():
         application = _editable(application)
-        problems = occupations_problems(
-            options=occupation_options(application=application),
+        problems = selectors.occupations_problems(
+            options=selectors.occupation_options(application=application),
             main_occupation=main_occupation,
             grade=grade,
             additional=additional_occupations,
@@ -256,14 +193,19 @@ def card_application_save_occupations(
             ]
         )  # fmt: skip
         application.additional_occupations.set(additional_occupations)
+        chosen = f"{main_occupation}{f' ({grade})' if grade else ''}"
+        extra = ", ".join(str(o) for o in additional_occupations)
+        card_application_record_event(
+            application,
+            actor=actor,
+            what=f"Occupations saved: {chosen}{f'; additional: {extra}' if extra else ''}.",
+        )
     return application
 
 
 def card_application_finalise(*, application: CardApplication, actor: User, declaration: bool) -> CardApplication:
     """Step 4: FINALISE NOW. The row is locked, so of two users finalising at once one wins and the other is told
     who finalised it and when."""
-    from portal.applications.selectors import card_application_problems
-
     with transaction.atomic():
         application = card_application_lock(application)
         if application.status == Status.FINALISED and application.finalised_at is not None:
@@ -278,15 +220,17 @@ def card_application_finalise(*, application: CardApplication, actor: User, decl
                 "it cannot be finalised."
             )
         if not declaration:
-            raise ApplicationError("Tick the declaration to confirm you agree with the terms and conditions.")
-        problems = card_application_problems(application=application)
+            raise ApplicationError(
+                "Tick the declaration to confirm you agree with the terms and conditions.", field="declaration"
+            )
+        problems = selectors.card_application_problems(application=application)
         if any(problems.values()):
             raise ApplicationError("The application is not complete: " + " ".join(sum(problems.values(), [])))
         application.finalised_at = timezone.now()
         application.finalised_by = actor
         application.step = 4
         application.save(update_fields=["finalised_at", "finalised_by", "step", "updated_at"])
-        application_event(application, actor=actor, what="Finalised.", to_status=Status.FINALISED)
+        card_application_record_event(application, actor=actor, what="Finalised.", to_status=Status.FINALISED)
     return application
 
 
@@ -303,31 +247,21 @@ def card_application_unfinalise(*, application: CardApplication, actor: User) ->
         application.finalised_at = None
         application.finalised_by = None
         application.save(update_fields=["finalised_at", "finalised_by", "updated_at"])
-        application_event(application, actor=actor, what="Unfinalised.", to_status=Status.IN_PROGRESS)
+        card_application_record_event(application, actor=actor, what="Unfinalised.", to_status=Status.IN_PROGRESS)
     return application
 
 
 def card_application_withdraw(*, application: CardApplication, actor: User) -> CardApplication:
-    """The employer withdraws an application not yet ordered; its process is cancelled."""
-    from viewflow.workflow.status import PROCESS, STATUS
-
-    from workflows.card_application.flows import CardApplicationFlow
-
+    """The employer withdraws an application not yet ordered; the withdrawal is announced (its process ends)."""
     with transaction.atomic():
         application = card_application_lock(application)
-        if application.status not in (Status.IN_PROGRESS, Status.FINALISED):
+        if not application.can_be_withdrawn:
             raise ApplicationError(
                 f"Application {application.reference} is {application.get_status_display().lower()}: "
                 "only an application not yet ordered can be withdrawn."
             )
-        application_event(application, actor=actor, what="Withdrawn by the employer.", to_status=Status.WITHDRAWN)
-        process = CardApplicationFlow.process_class.objects.filter(
-            artifact_object_id=application.pk, flow_class=CardApplicationFlow
-        ).first()
-        if process is not None:
-            for task in process.task_set.filter(status=STATUS.NEW):
-                task.flow_task.activation_class(task).cancel()
-            process.status = PROCESS.CANCELED
-            process.finished = timezone.now()
-            process.save(update_fields=["status", "finished"])
+        card_application_record_event(
+            application, actor=actor, what="Withdrawn by the employer.", to_status=Status.WITHDRAWN
+        )
+        signals.application_withdrawn.send(sender=CardApplication, application=application, actor=actor)
     return application
