@@ -7,9 +7,9 @@ from portal.applications.models import CardApplication
 from portal.organisations.permissions import Flag
 from workflows.card_application import jobs, views
 from workflows.card_application.models import CardApplicationProcess
-from workflows.card_application.nodes import EmployerTask, InclusiveJoin, InclusiveSplit, Switch
+from workflows.card_application.nodes import EmployerTask, InclusiveJoin, InclusiveSplit
 from workflows.common.flows import JibCasework
-from workflows.common.nodes import Job
+from workflows.common.nodes import Job, Switch
 
 Endorsement = CardApplication.Endorsement
 CASE_SUMMARY = "{{ process.application.reference }} {{ process.application.operative }}"

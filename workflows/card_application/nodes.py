@@ -40,27 +40,6 @@ class EmployerTask(flow.View):
         )
 
 
-class Switch(flow.Switch):
-    """viewflow's Switch whose conditional branches are named: the BPMN export writes the name as the sequence
-    flow's name and condition expression (a conditional flow without a condition is not valid BPMN)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._labels: list[str | None] = []
-
-    def Case(self, node, cond, label: str):  # noqa: N802 (viewflow's spelling)
-        self._labels.append(label)
-        return super().Case(node, cond)
-
-    def Default(self, node):  # noqa: N802
-        self._labels.append(None)
-        return super().Default(node)
-
-    def _outgoing(self):
-        for (next_node, cond), label in zip(self._activate_next, self._labels, strict=True):
-            yield Edge(src=self, dst=next_node, edge_class="cond_true" if cond else "default", label=label)
-
-
 # An inclusive gateway in the flow chart: a diamond with a circle.
 INCLUSIVE_SHAPE = {
     "width": 50,
