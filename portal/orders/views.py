@@ -3,6 +3,7 @@ Stripe webhook. Views validate and call portal.orders.services; every read goes 
 
 import logging
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -20,6 +21,7 @@ from portal.integrations.errors import ExternalServiceRejected, ExternalServiceU
 from portal.orders import selectors, services
 from portal.orders.forms import AdvanceOrderForm, OrderDetailsForm, PayForm, TestCardForm
 from portal.orders.models import Order, Payment
+from portal.core.middleware import permissions_policy
 from portal.orders.receipts import receipt_pdf
 from portal.organisations.access import access, access_office, offices_in_scope, portal_user_of, require_flag, scope
 from portal.organisations.permissions import Flag
@@ -355,8 +357,12 @@ def pay(request, pk: int):
     )
 
 
+@csp_update(stripe_payments.PAYMENT_ELEMENT_CSP)
+@permissions_policy(payment=stripe_payments.PAYMENT_ELEMENT_ALLOWLIST)
 def pay_card(request, pk: int):
-    """The card payment page: Stripe's payment element in production; the test-card page in the sandbox."""
+    """The card payment page: Stripe's payment element in production; the test-card page in the sandbox.
+
+    Opening the page creates nothing at Stripe: the order's intent is made (or reused) when the payer posts."""
     order = _order(request, pk, flag=Flag.COMPLETE_PURCHASES)
     if order.status not in (Order.Status.AWAITING_PAYMENT, Order.Status.AWAITING_BACS):
         messages.error(request, f"Order {order.your_reference} is {order.get_status_display().lower()}.")
@@ -385,8 +391,6 @@ def pay_card(request, pk: int):
                     )
                     return redirect("orders:detail", pk=pk)
         elif request.method == "POST":
-            raise Http404
-        else:
             intent = services.order_card_payment_start(order=order, actor=request.user)
             if intent.status in ("succeeded", "processing"):
                 messages.success(request, "Your card payment was taken; the order shows as paid once it is confirmed.")
@@ -428,8 +432,8 @@ def stripe_webhook(request):
         event = stripe_payments.webhook_event(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
-    except stripe_payments.InvalidWebhook:
-        return HttpResponseBadRequest("Invalid signature.")
+    except stripe_payments.InvalidWebhook as exc:
+        return HttpResponseBadRequest(str(exc))
     stored = services.stripe_event_receive(event=event)
     if stored.processed_at is None:
         return JsonResponse({"received": True, "applied": False, "detail": "The order is not ready yet."}, status=503)
