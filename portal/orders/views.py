@@ -16,12 +16,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portal.applications.models import CardApplication
+from portal.core.middleware import permissions_policy
 from portal.integrations import stripe_payments
 from portal.integrations.errors import ExternalServiceRejected, ExternalServiceUnavailable
 from portal.orders import selectors, services
 from portal.orders.forms import AdvanceOrderForm, OrderDetailsForm, PayForm, TestCardForm
 from portal.orders.models import Order, Payment
-from portal.core.middleware import permissions_policy
 from portal.orders.receipts import receipt_pdf
 from portal.organisations.access import access, access_office, offices_in_scope, portal_user_of, require_flag, scope
 from portal.organisations.permissions import Flag
