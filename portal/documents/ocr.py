@@ -33,8 +33,6 @@ CODE = re.compile(
 )
 TARGET_WIDTH = 2480  # A4 at 300 dpi
 DPI = 300
-
-
 BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 
 

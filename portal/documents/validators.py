@@ -23,7 +23,10 @@ MAX_PDF_PAGES = 100
 
 @contextmanager
 def bomb_guard():
-    """Pillow's decompression-bomb warning raised as an error (caught by the callers with the error itself)."""
+    """Pillow's decompression-bomb warning raised as an error (caught by the callers with the error itself).
+
+    A backstop: the pixel caps here refuse such images first. (warnings filters are process-wide: another thread
+    may briefly see this one; it only ever makes Pillow stricter.)"""
     from PIL import Image
 
     with warnings.catch_warnings():
