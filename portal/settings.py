@@ -66,12 +66,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.core.middleware.SecurityHeadersMiddleware",
     "portal.accounts.middleware.FrontDoorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -156,10 +158,44 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000 if SECURE else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust X-Forwarded-Proto only behind a proxy that sets it (and strips it from clients): otherwise anyone could
+# claim https.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Headers (portal.core.middleware). Pages run no inline script or style: each behaviour is a static file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# viewflow's back office and Django's admin carry style attributes and, on the assign/unassign pages, an inline
+# "Back" handler: there, inline styles and exactly those handlers (by hash) are allowed, nothing else.
+CSP_BACKOFFICE_PREFIXES = ("/backoffice/", "/admin/")
+CSP_BACKOFFICE_UPDATE = {
+    "script-src": [
+        "'unsafe-hashes'",
+        "'sha256-seD630z7277f97kwMcz927xhDjB8+HQCe4f0EztcsAU='",  # window.history.back(-1)
+        "'sha256-GdAjV6tJJrCv5L8FkbHYzJwNrscSj7aTuYJzS/C7wZY='",  # ...;setTimeout(()=>Turbo.visit('.'), 100)
+    ],
+    "style-src": ["'unsafe-inline'"],
+}
+# Browser features no page uses are refused everywhere (an empty allowlist); a view that needs one says so with
+# portal.core.middleware.permissions_policy(camera="self").
+PERMISSIONS_POLICY = {"camera": "", "microphone": "", "geolocation": "", "usb": "", "payment": ""}
 
 # Email: console in development, SMTP from the environment in production.
 EMAIL_BACKEND = os.environ.get(

@@ -196,7 +196,9 @@ def test_regional_manager_sees_only_their_region(client):
     assert in_north.operative.last_name in listing and in_south.operative.last_name not in listing
     assert client.get(f"/portal/employees/{in_south.pk}/").status_code == 404
     # An office outside the scope is not offered as a filter and shows nothing of it.
-    assert in_south.operative.last_name not in client.get(f"/portal/employees/?office={south.pk}").text
+    refused = client.post("/portal/employees/", {"office": south.pk})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.text
+    assert in_south.operative.last_name not in refused.text
 
 
 def test_search_filter_and_csv(client, primary_user):
@@ -206,11 +208,16 @@ def test_search_filter_and_csv(client, primary_user):
     expired = EmploymentFactory(organisation=primary_user.organisation, operative__last_name="Longgone")
     CardFactory(operative=expired.operative, number="55550002", expires_on=today - timedelta(days=20))
     sign_in(client, primary_user.user)
-    assert "Soonexpire" in client.get("/portal/employees/?q=55550001").text
-    assert "Longgone" not in client.get("/portal/employees/?q=55550001").text
-    assert "Longgone" in client.get(f"/portal/employees/?q={expired.operative.ni_number}").text
-    assert "Soonexpire" in client.get("/portal/employees/?status=expiring").text
-    assert "Longgone" not in client.get("/portal/employees/?status=expiring").text
+
+    def search(**filters):
+        return client.post("/portal/employees/", filters, follow=True).text
+
+    assert "Soonexpire" in search(q="55550001")
+    assert "Longgone" not in search(q="55550001")
+    assert "Longgone" in search(q=expired.operative.ni_number)
+    assert "Soonexpire" in search(status="expiring")
+    assert "Longgone" not in search(status="expiring")
+    search(clear="1")
     assert "Longgone" in client.get("/portal/employees/cards/expired/").text
     assert "Soonexpire" in client.get("/portal/employees/cards/expiring/").text
     csv_body = b"".join(client.get("/portal/employees/?format=csv").streaming_content).decode()

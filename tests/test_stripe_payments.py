@@ -65,15 +65,15 @@ def test_two_clicks_on_pay_make_one_intent_and_one_charge(portal_client, order, 
     second = portal_client.get(f"/portal/orders/{order.pk}/pay/card/")
     assert first.status_code == second.status_code == 200
     assert "Card number" in first.text and "4000000000000002 is declined" in first.text
+    assert intents_for(order) == []  # opening the page creates nothing at Stripe
+    card = {"number": "4242424242424242", "exp_month": "12", "exp_year": "2030", "cvc": "123"}
+    assert portal_client.post(f"/portal/orders/{order.pk}/pay/card/", card).status_code == 302
+    assert portal_client.post(f"/portal/orders/{order.pk}/pay/card/", card).status_code == 302  # a second click
     order.refresh_from_db()
     intents = intents_for(order)
     assert len(intents) == 1 and intents[0].id == order.payment_intent_id
     assert intents[0].amount == 6_000 and intents[0].currency == "gbp"
     assert intents[0].metadata["order_reference"] == order.reference
-    card = {"number": "4242424242424242", "exp_month": "12", "exp_year": "2030", "cvc": "123"}
-    assert portal_client.post(f"/portal/orders/{order.pk}/pay/card/", card).status_code == 302
-    assert portal_client.post(f"/portal/orders/{order.pk}/pay/card/", card).status_code == 302  # a second click
-    intents = intents_for(order)
     assert len(intents) == 1 and intents[0].status == "succeeded"
     assert [c.payment_intent for c in stripe.Charge.list(limit=100).data].count(intents[0].id) == 1
     order.refresh_from_db()
@@ -303,7 +303,8 @@ def test_payment_service_down_is_a_clear_message(portal_client, order, settings)
     settings.EXTERNAL_TIMEOUT_SECONDS = 1
     with pytest.raises(ExternalServiceUnavailable):
         stripe_payments.intent_retrieve(intent_id="pi_nothing")
-    page = portal_client.get(f"/portal/orders/{order.pk}/pay/card/")
+    card = {"number": "4242424242424242", "exp_month": "12", "exp_year": "2030", "cvc": "123"}
+    page = portal_client.post(f"/portal/orders/{order.pk}/pay/card/", card)
     assert page.status_code == 200 and "The card payment service is not available" in page.text
 
 

@@ -1,7 +1,8 @@
 """Reading qualification certificates with tesseract: which body, whose, what, which number, when.
 
-Pages are rasterised (PDF through pdftoppm at 300 dpi), turned grey, brought to about 300 dpi, straightened
-(a projection-profile search over ±5°) and read; fields are found by the labels the awarding bodies print.
+Pages are rasterised (PDF through pdftoppm at 300 dpi, less for a page that would exceed MAX_IMAGE_PIXELS), turned
+grey, brought to about 300 dpi, straightened (a projection-profile search over ±5°) and read; fields are found by
+the labels the awarding bodies print. A page or image too big to decode within MAX_IMAGE_PIXELS is not read.
 """
 
 import difflib
@@ -17,6 +18,8 @@ from pathlib import Path
 import pytesseract
 from PIL import Image, ImageOps, ImageStat
 
+from portal.documents.validators import MAX_IMAGE_PIXELS, bomb_guard, pdf_page_points
+
 # tesseract's OpenMP threads fight each other on a small machine: one thread reads a page about five times faster.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -29,6 +32,12 @@ CODE = re.compile(
     r"(?:Qualification No|Qualification Ref|Unit Code|QAN|Course Code)\s*[:;.]\s*([A-Z0-9][A-Z0-9/.-]+)", re.I
 )
 TARGET_WIDTH = 2480  # A4 at 300 dpi
+DPI = 300
+BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+
+class TooLarge(Exception):
+    """A page or image with more pixels than MAX_IMAGE_PIXELS: it is not decoded."""
 
 
 @dataclass
@@ -43,16 +52,39 @@ class CertificateReading:
     text: str = field(default="", repr=False)
 
 
+def _pdf_dpi(data: bytes) -> int:
+    """300 dpi, or less so that the first page stays within MAX_IMAGE_PIXELS (a page measured, not drawn)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        width, height = pdf_page_points(PdfReader(io.BytesIO(data)).pages[0])
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise OSError(f"unreadable PDF: {exc}") from None
+    fitting = int((MAX_IMAGE_PIXELS / max(1.0, width * height)) ** 0.5 * 72)
+    if fitting < 72:  # under 72 dpi nothing printed is legible: the page is not a certificate
+        raise TooLarge(f"page of {width:.0f} × {height:.0f} points")
+    return min(DPI, fitting)
+
+
+def _opened(image: Image.Image) -> Image.Image:
+    if image.width * image.height > MAX_IMAGE_PIXELS:
+        raise TooLarge(f"image of {image.width} × {image.height} pixels")
+    return image
+
+
 def _pages(data: bytes, content_type: str) -> list[Image.Image]:
-    if content_type == "application/pdf" or data[:5] == b"%PDF-":
-        with tempfile.TemporaryDirectory() as folder:
-            pdf = Path(folder) / "in.pdf"
-            pdf.write_bytes(data)
-            # Uncompressed greyscale (PGM): writing a PNG of an A4 page at 300 dpi costs about a second.
-            subprocess.run(["pdftoppm", "-r", "300", "-gray", "-f", "1", "-l", "1", str(pdf), f"{folder}/p"],
-                           check=True, capture_output=True, timeout=60)  # fmt: skip
-            return [Image.open(p).copy() for p in sorted(Path(folder).glob("p*.pgm"))]
-    return [Image.open(io.BytesIO(data))]
+    with bomb_guard():
+        if content_type == "application/pdf" or data[:5] == b"%PDF-":
+            dpi = _pdf_dpi(data)
+            with tempfile.TemporaryDirectory() as folder:
+                pdf = Path(folder) / "in.pdf"
+                pdf.write_bytes(data)
+                # Uncompressed greyscale (PGM): writing a PNG of an A4 page at 300 dpi costs about a second.
+                subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", "1", "-l", "1", str(pdf), f"{folder}/p"],
+                               check=True, capture_output=True, timeout=60)  # fmt: skip
+                return [_opened(Image.open(p)).copy() for p in sorted(Path(folder).glob("p*.pgm"))]
+        return [_opened(Image.open(io.BytesIO(data)))]
 
 
 def _skew_angle(grey: Image.Image) -> float:
@@ -101,7 +133,7 @@ def _body(lines: list[str]) -> str:
 def certificate_read(*, data: bytes, content_type: str) -> CertificateReading:
     try:
         pages = _pages(data, content_type)
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, subprocess.SubprocessError, TooLarge, *BOMB_ERRORS):
         return CertificateReading(readable=False)
     text = pytesseract.image_to_string(_prepare(pages[0]), config="--psm 4 --oem 1", timeout=30)
     lines = [line.strip() for line in text.splitlines() if line.strip()]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageFilter, ImageStat
 
-from portal.documents.validators import validate_image
+from portal.documents.validators import bomb_guard, validate_image
 
 MIN_WIDTH, MIN_HEIGHT = 600, 750
 RATIO, RATIO_TOLERANCE = 7 / 9, 0.08
@@ -45,7 +45,9 @@ def photo_check(file) -> PhotoCheck:
         check.reasons.append(f"The photo is too small: it must be at least {MIN_WIDTH} × {MIN_HEIGHT} pixels.")
     if abs(width / height - RATIO) > RATIO_TOLERANCE:
         check.reasons.append("The photo must be portrait, in passport proportions (about 7 wide to 9 high).")
-    with Image.open(file) as opened:
+    with bomb_guard(), Image.open(file) as opened:
+        # The checks look at the photo at most 420 × 540: a JPEG is decoded at a reduced scale (PNG cannot be).
+        opened.draft("RGB", (2 * MIN_WIDTH, 2 * MIN_HEIGHT))
         image = opened.convert("RGB")
     file.seek(0)
     small = image.resize((140, 180))

@@ -1,12 +1,12 @@
-import csv
 from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from portal.core.exports import csv_response
 from portal.employees import selectors, services
 from portal.employees.forms import ConfirmForm, EmployeeFilterForm, LeaveForm, LookupForm, NewOperativeForm, OfficeForm
 from portal.employees.models import Employment
@@ -17,27 +17,24 @@ from portal.registry.models import Operative
 PAGE_SIZE = 50
 SESSION_FOUND = "add_employee_found"
 SESSION_PREFILL = "add_employee_prefill"
-
-
-class Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in [header, *rows]), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+# The search is posted and kept in the session: a name or NI number never appears in a URL (nor in access logs).
+SESSION_SEARCH = "employee_search"
 
 
 def employee_list(request):
     portal_user = portal_user_of(request)
     require_flag(portal_user, Flag.VIEW_EMPLOYEES)
     offices = list(offices_in_scope(portal_user))
-    form = EmployeeFilterForm(request.GET or None, offices=offices)
+    if request.method == "POST":
+        form = EmployeeFilterForm(request.POST, offices=offices)
+        if "clear" in request.POST:
+            request.session.pop(SESSION_SEARCH, None)
+            return redirect("employees:list")
+        if form.is_valid():
+            request.session[SESSION_SEARCH] = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+            return redirect("employees:list")
+    else:
+        form = EmployeeFilterForm(request.session.get(SESSION_SEARCH) or None, offices=offices)
     filters = form.cleaned_data if form.is_valid() else {}
     office = access_office(portal_user, office_id=filters["office"], flag=None) if filters.get("office") else None
     employments = selectors.employee_list(
@@ -55,19 +52,17 @@ def employee_list(request):
             for e in employments.iterator(chunk_size=1000)
         )  # fmt: skip
         header = ["Name", "NI number", "Office", "Started", "Card numbers", "Newest card expires", "H&S status"]
-        return _csv_response("employees.csv", header, rows)
+        return csv_response("employees.csv", header, rows)
     page = Paginator(employments, PAGE_SIZE).get_page(request.GET.get("page"))
     for employment in page:
         employment.hse_status = selectors.hse_status(employment.operative)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "employees/list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "searching": bool(filters),
             "can_add": portal_user.has_flag(Flag.ADD_EMPLOYEES),
             "can_start": portal_user.has_flag(Flag.FILL_IN_APPLICATIONS),
         },
@@ -85,7 +80,7 @@ def expiring(request, which: str = "expiring"):
             [c.operative.sort_name, c.operative.ni_number, c.card_type.name, c.number, c.expires_on.isoformat()]
             for c in cards.iterator(chunk_size=1000)
         )
-        return _csv_response(f"cards-{which}.csv", ["Name", "NI number", "Card type", "Card number", "Expires"], rows)
+        return csv_response(f"cards-{which}.csv", ["Name", "NI number", "Card type", "Card number", "Expires"], rows)
     page = Paginator(cards, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "employees/expiring.html", {"page": page, "expired": expired, "which": which})
 

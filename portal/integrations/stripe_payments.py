@@ -15,6 +15,13 @@ from django.conf import settings
 from portal.integrations.errors import ExternalServiceRejected, ExternalServiceUnavailable
 
 PARTY = "The card payment service"
+# What Stripe.js and its payment element need from the page that shows them (Stripe's published CSP list).
+PAYMENT_ELEMENT_CSP = {
+    "script-src": ["https://js.stripe.com", "https://*.js.stripe.com"],
+    "frame-src": ["https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"],
+    "connect-src": ["https://api.stripe.com"],
+}
+PAYMENT_ELEMENT_ALLOWLIST = 'self "https://js.stripe.com"'  # Permissions-Policy payment: wallets in the element
 
 
 class CardDeclined(Exception):
@@ -130,19 +137,27 @@ def webhook_event(*, payload: bytes, signature: str) -> Event:
     """The event, once its Stripe-Signature verifies with settings.STRIPE_WEBHOOK_SECRET; else InvalidWebhook."""
     try:
         event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
-    except (stripe.SignatureVerificationError, ValueError) as exc:
-        raise InvalidWebhook(str(exc)) from None
+    except stripe.SignatureVerificationError:
+        raise InvalidWebhook("Invalid signature.") from None
+    except ValueError:
+        raise InvalidWebhook("The body is not a JSON event.") from None
     event = _plain(event)
-    obj = event["data"]["object"]
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str):
+        raise InvalidWebhook("The event has no id, type or data object.")
     amount = obj.get("amount_received") or obj.get("amount")  # Stripe's intents carry both; localstripe the latter
-    return Event(
-        id=event["id"],
-        type=event["type"],
-        object_id=obj.get("id", ""),
-        amount_pence=int(amount) if amount is not None else None,
-        currency=obj.get("currency") or "",
-        metadata=dict(obj.get("metadata") or {}),
-    )
+    try:
+        return Event(
+            id=event["id"],
+            type=event["type"],
+            object_id=str(obj.get("id") or ""),
+            amount_pence=int(amount) if amount is not None else None,
+            currency=str(obj.get("currency") or ""),
+            metadata=dict(obj.get("metadata") or {}),
+        )
+    except (TypeError, ValueError):
+        raise InvalidWebhook("The event's data object is not a payment object.") from None
 
 
 def sandbox_register_webhook(*, name: str, url: str, events: list[str]) -> None:

@@ -3,6 +3,7 @@ Stripe webhook. Views validate and call portal.orders.services; every read goes 
 
 import logging
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from portal.core.middleware import permissions_policy
 from portal.integrations import stripe_payments
 from portal.integrations.errors import ExternalServiceRejected, ExternalServiceUnavailable
 from portal.orders import selectors, services
@@ -310,8 +312,12 @@ def pay(request, pk: int):
     )
 
 
+@csp_update(stripe_payments.PAYMENT_ELEMENT_CSP)
+@permissions_policy(payment=stripe_payments.PAYMENT_ELEMENT_ALLOWLIST)
 def pay_card(request, pk: int):
-    """The card payment page: Stripe's payment element in production; the test-card page in the sandbox."""
+    """The card payment page: Stripe's payment element in production; the test-card page in the sandbox.
+
+    Opening the page creates nothing at Stripe: the order's intent is made (or reused) when the payer posts."""
     order = _order(request, pk, flag=Flag.COMPLETE_PURCHASES)
     if not order.is_payable:
         messages.error(request, f"Order {order.your_reference} is {order.get_status_display().lower()}.")
@@ -340,8 +346,6 @@ def pay_card(request, pk: int):
                     )
                     return redirect("orders:detail", pk=pk)
         elif request.method == "POST":
-            raise Http404
-        else:
             intent = services.order_card_payment_start(order=order, portal_user=request.portal_user)
             if intent.status in ("succeeded", "processing"):
                 messages.success(request, "Your card payment was taken; the order shows as paid once it is confirmed.")
@@ -383,8 +387,8 @@ def stripe_webhook(request):
         event = stripe_payments.webhook_event(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
-    except stripe_payments.InvalidWebhook:
-        return HttpResponseBadRequest("Invalid signature.")
+    except stripe_payments.InvalidWebhook as exc:
+        return HttpResponseBadRequest(str(exc))
     stored = services.stripe_event_receive(event=event)
     if stored.processed_at is None:
         return JsonResponse({"received": True, "applied": False, "detail": "The order is not ready yet."}, status=503)

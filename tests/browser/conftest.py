@@ -46,11 +46,23 @@ def browser():
 
 @pytest.fixture
 def page(browser, django_db_serialized_rollback, live_server, transactional_db):
+    """A page that fails the test if the Content-Security-Policy blocked anything on the way."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15000)
     page = context.new_page()
+    blocked = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    if blocked:
+        pytest.fail("The Content-Security-Policy blocked:\n" + "\n".join(blocked))
 
 
 def axe_check(page, *, impacts=("serious", "critical")) -> None:
