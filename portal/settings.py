@@ -191,15 +191,31 @@ OTP_RESEND_MIN_INTERVAL_SECONDS = 30
 OTP_MAX_SENDS_PER_WINDOW = 5
 OTP_ISSUER = "ECS Online Systems"
 
-# External parties (sandboxes on localhost by default)
-COMPANIES_HOUSE_URL = os.environ.get("COMPANIES_HOUSE_URL", "http://127.0.0.1:8101")
-COMPANIES_HOUSE_API_KEY = os.environ.get("COMPANIES_HOUSE_API_KEY", "sandbox")
-AWARDING_BODIES_URL = os.environ.get("AWARDING_BODIES_URL", "http://127.0.0.1:8102")
+# External parties: sandboxes on localhost under DEBUG and in tests. Otherwise each must be given, and a key must
+# have its Stripe prefix and not be the sandbox's public value: a forgotten webhook secret stops the start instead
+# of accepting events anyone can sign.
+SANDBOXES_ALLOWED = DEBUG or TESTING
+
+
+def third_party(name: str, sandbox: str, *, key_prefix: str = "") -> str:
+    value = os.environ.get(name, "").strip()
+    if SANDBOXES_ALLOWED:
+        return value or sandbox
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
+    if key_prefix and (value == sandbox or not value.startswith(key_prefix)):
+        raise ImproperlyConfigured(f"{name} must be a real key starting {key_prefix!r}, not the sandbox's.")
+    return value
+
+
+COMPANIES_HOUSE_URL = third_party("COMPANIES_HOUSE_URL", "http://127.0.0.1:8101")
+COMPANIES_HOUSE_API_KEY = third_party("COMPANIES_HOUSE_API_KEY", "sandbox")
+AWARDING_BODIES_URL = third_party("AWARDING_BODIES_URL", "http://127.0.0.1:8102")
 EXTERNAL_TIMEOUT_SECONDS = float(os.environ.get("EXTERNAL_TIMEOUT_SECONDS", "5"))
-STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:8420")
-STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_sandbox")
-STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_sandbox")
-STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_sandbox")
+STRIPE_API_BASE = third_party("STRIPE_API_BASE", "http://127.0.0.1:8420")
+STRIPE_SECRET_KEY = third_party("STRIPE_SECRET_KEY", "sk_test_sandbox", key_prefix="sk_")
+STRIPE_PUBLISHABLE_KEY = third_party("STRIPE_PUBLISHABLE_KEY", "pk_test_sandbox", key_prefix="pk_")
+STRIPE_WEBHOOK_SECRET = third_party("STRIPE_WEBHOOK_SECRET", "whsec_sandbox", key_prefix="whsec_")
 
 # Prefect: automated steps are handed to the task worker when their transaction commits.
 # ECS_RUN_JOBS_INLINE runs them in-process instead (only for tests that do not start Prefect).
