@@ -70,9 +70,12 @@ def second_factor_for(*, user: User) -> SecondFactor:
     return factor
 
 
-def signin_check_password(*, email: str, password: str) -> User | None:
-    """The user for a right email and password, else None. Says nothing of which was wrong."""
-    user = authenticate(username=(email or "").strip().lower(), password=password)
+def signin_check_password(*, request, email: str, password: str) -> User | None:
+    """The user for a right email and password, else None. Says nothing of which was wrong.
+
+    django-axes counts each failure per account and per client address; once either is locked this returns None
+    even for the right password, so a locked account looks like a wrong password."""
+    user = authenticate(request, username=(email or "").strip().lower(), password=password)
     if user is None or not user.is_active:
         return None
     return user

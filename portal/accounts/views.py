@@ -59,7 +59,9 @@ def signin(request):
         return redirect("core:home")
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.signin_check_password(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        user = services.signin_check_password(
+            request=request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+        )
         if user is None:
             form.add_error(None, GENERIC_ERROR)
         else:
