@@ -12,6 +12,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from portal.accounts import throttle
 from portal.accounts.models import JibTeam, SecondFactor, User
 from portal.accounts.sms import sms_send
 
@@ -79,6 +80,17 @@ def signin_check_password(*, request, email: str, password: str) -> User | None:
     if user is None or not user.is_active:
         return None
     return user
+
+
+def password_reset_mail_allowed(*, email: str) -> bool:
+    """Count a password-reset mail to `email`; False once the hourly limit for that address is reached.
+
+    Counted whether or not the address has an account, so the limit itself reveals nothing."""
+    return throttle.allow(
+        f"password-reset:{(email or '').strip().lower()}",
+        limit=settings.PASSWORD_RESET_MAILS_PER_HOUR,
+        window_seconds=3600,
+    )
 
 
 def signin_locked_until(*, factor: SecondFactor):

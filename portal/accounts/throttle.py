@@ -1,5 +1,7 @@
 """Rate limits kept in the settings' cache, and the client address they and django-axes count by."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -19,7 +21,8 @@ def client_ip(request) -> str:
 
 def allow(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one use of `key` in a fixed window; False once more than `limit` uses fall in the window."""
-    cache_key = f"throttle:{key}"
+    # Hashed: the key may hold an email address, and cache keys must be short and plain.
+    cache_key = "throttle:" + hashlib.sha256(key.encode()).hexdigest()
     cache.add(cache_key, 0, timeout=window_seconds)
     try:
         used = cache.incr(cache_key)

@@ -183,6 +183,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form):
+        # Past the hourly limit for the address nothing is sent, and the answer is the same as when it is.
+        if not services.password_reset_mail_allowed(email=form.cleaned_data["email"]):
+            return redirect(self.success_url)
+        return super().form_valid(form)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = GovukSetPasswordForm

@@ -262,8 +262,15 @@ def portal_user_reset_password(*, actor: PortalUser, target: PortalUser) -> None
     from django.conf import settings
     from django.contrib.auth.forms import PasswordResetForm
 
+    from portal.accounts import services as account_services
+
     if not actor.has_flag(Flag.RESET_USER_PASSWORDS):
         raise AdministrationError("You need the Can Reset User Passwords permission.")
+    if not account_services.password_reset_mail_allowed(email=target.user.email):
+        raise AdministrationError(
+            f"{target.user.get_full_name()} has been sent {settings.PASSWORD_RESET_MAILS_PER_HOUR} links in the "
+            "last hour. Ask them to use the newest one, or try again later."
+        )
     site = urlsplit(settings.SITE_URL)
     form = PasswordResetForm({"email": target.user.email})
     form.is_valid()

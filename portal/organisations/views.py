@@ -208,6 +208,10 @@ def user_remove(request, pk: int):
 def user_reset_password(request, pk: int):
     portal_user = portal_user_of(request)
     target = access(PortalUser.objects.select_related("user"), portal_user, flag=Flag.RESET_USER_PASSWORDS, pk=pk)
-    services.portal_user_reset_password(actor=portal_user, target=target)
-    messages.success(request, f"{target.user.get_full_name()} has been emailed a link to choose a new password.")
+    try:
+        services.portal_user_reset_password(actor=portal_user, target=target)
+    except services.AdministrationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{target.user.get_full_name()} has been emailed a link to choose a new password.")
     return redirect("organisations:users")
