@@ -106,11 +106,30 @@ def test_the_last_full_user_admin_keeps_it(tree):
         )
     other = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
     services.portal_user_set_permissions(actor=only, target=only, office=head, flags={Flag.VIEW_EMPLOYEES})
-    with pytest.raises(services.AdministrationError, match="last user"):
-        services.portal_user_remove(actor=PortalUserFactory(organisation=organisation, office=head,
-                                                             flags=[Flag.REMOVE_USERS]), target=other)  # fmt: skip
     with pytest.raises(services.AdministrationError, match="yourself"):
         services.portal_user_remove(actor=other, target=other)
+    with pytest.raises(services.AdministrationError, match="last user with Full User Admin Access"):
+        services.portal_user_set_permissions(
+            actor=other, target=other, office=head, flags=set(USER_ADMIN) - {Flag.ADD_USERS}
+        )
+
+
+def test_a_regional_admin_does_not_count_as_the_organisations_user_admin(tree):
+    organisation, head, north, south = tree
+    primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    PortalUserFactory(organisation=organisation, office=north, all_flags=True)
+    # The head office's only Full User Admin can neither drop it nor move to a region.
+    with pytest.raises(services.AdministrationError, match="last user with Full User Admin Access at the head office"):
+        services.portal_user_set_permissions(actor=primary, target=primary, office=head, flags={Flag.VIEW_EMPLOYEES})
+    with pytest.raises(services.AdministrationError, match="at the head office"):
+        services.portal_user_set_permissions(actor=primary, target=primary, office=north, flags=set(ALL_FLAGS))
+    primary.refresh_from_db()
+    assert primary.office == head and primary.flags == set(ALL_FLAGS)
+    # With a second one at the head office, the move is allowed.
+    PortalUserFactory(organisation=organisation, office=head, flags=USER_ADMIN)
+    services.portal_user_set_permissions(actor=primary, target=primary, office=north, flags=set(ALL_FLAGS))
+    primary.refresh_from_db()
+    assert primary.office == north
 
 
 def test_regional_manager_cannot_see_or_change_another_regions_users_or_offices(client, tree):
@@ -214,3 +233,60 @@ def test_two_admins_removing_each_others_admin_access_at_once_leave_one_admin():
     assert sorted(outcomes) == ["done", "refused"]
     admins = [p for p in PortalUser.objects.filter(organisation=organisation) if set(USER_ADMIN) <= p.flags]
     assert len(admins) == 1
+
+
+def test_removing_a_user_needs_every_flag_they_hold(tree):
+    organisation, head, north, south = tree
+    primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    admin = PortalUserFactory(organisation=organisation, office=head, flags=USER_ADMIN)
+    with pytest.raises(services.AdministrationError, match="permissions you do not hold"):
+        services.portal_user_remove(actor=admin, target=primary)
+    regional = PortalUserFactory(organisation=organisation, office=north, flags=[*USER_ADMIN, Flag.USE_FUNDS])
+    with pytest.raises(services.AdministrationError, match="Can Use Funds"):
+        services.portal_user_remove(actor=admin, target=regional)
+    primary.refresh_from_db()
+    regional.refresh_from_db()
+    assert primary.removed_at is None and regional.removed_at is None
+    # A user whose flags the actor all holds can be removed.
+    clerk = PortalUserFactory(organisation=organisation, office=north, flags=[Flag.ADD_USERS])
+    services.portal_user_remove(actor=admin, target=clerk)
+    clerk.refresh_from_db()
+    assert clerk.removed_at is not None
+
+
+def test_removal_over_http_keeps_the_user_and_says_why(client, tree):
+    organisation, head, north, south = tree
+    primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    admin = PortalUserFactory(organisation=organisation, office=head, flags=USER_ADMIN)
+    sign_in(client, admin.user)
+    response = client.post(f"/portal/organisation/users/{primary.pk}/remove/", follow=True)
+    assert "holds permissions you do not hold" in response.text
+    primary.refresh_from_db()
+    assert primary.removed_at is None
+
+
+def test_moving_a_user_needs_every_flag_they_hold_over_the_old_and_new_office(tree):
+    organisation, head, north, south = tree
+    primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    admin = PortalUserFactory(organisation=organisation, office=head, flags=USER_ADMIN)
+    # Moving the Primary User to a branch would narrow all their flags: refused.
+    with pytest.raises(services.AdministrationError, match="cannot move a user who holds permissions"):
+        services.portal_user_set_permissions(actor=admin, target=primary, office=north, flags=set(ALL_FLAGS))
+    primary.refresh_from_db()
+    assert primary.office == head
+    # A regional admin cannot move one of their users out of their region, nor reach another region's user.
+    regional = PortalUserFactory(organisation=organisation, office=north, all_flags=True)
+    in_north = PortalUserFactory(organisation=organisation, office=north, flags=[Flag.VIEW_EMPLOYEES])
+    in_south = PortalUserFactory(organisation=organisation, office=south, flags=[Flag.VIEW_EMPLOYEES])
+    with pytest.raises(services.AdministrationError, match="within your part"):
+        services.portal_user_set_permissions(actor=regional, target=in_north, office=south, flags={Flag.VIEW_EMPLOYEES})
+    with pytest.raises(services.AdministrationError, match="outside your part"):
+        services.portal_user_set_permissions(actor=regional, target=in_south, office=north, flags={Flag.VIEW_EMPLOYEES})
+    with pytest.raises(services.AdministrationError, match="outside your part"):
+        services.portal_user_remove(actor=regional, target=in_south)
+    with pytest.raises(services.AdministrationError, match="Can View Employees"):
+        services.portal_user_set_permissions(actor=admin, target=in_south, office=north, flags={Flag.VIEW_EMPLOYEES})
+    # Flags the actor holds: the move is allowed.
+    services.portal_user_set_permissions(actor=primary, target=in_south, office=north, flags={Flag.VIEW_EMPLOYEES})
+    in_south.refresh_from_db()
+    assert in_south.office == north

@@ -164,12 +164,16 @@ def outbox(request):
 @login_not_required
 def invitation(request, token: str):
     """Set a password from an invitation link, then confirm the mobile number with a code (signing in)."""
-    user = services.invitation_user(token=token)
-    if user is None:
+    invitation = services.invitation_open(token=token)
+    if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
+    user = invitation.user
     form = InvitationPasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        services.invitation_accept(user=user, password=form.cleaned_data["password1"])
+        try:
+            services.invitation_accept(invitation=invitation, password=form.cleaned_data["password1"])
+        except services.InvitationClosed:
+            return render(request, "accounts/invitation_invalid.html", status=404)
         _start_second_factor(request, user)
         messages.success(request, "Your password is set. Enter the code sent to your mobile phone to finish.")
         return redirect("accounts:code")

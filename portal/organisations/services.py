@@ -166,9 +166,20 @@ def _check_grant(*, actor: PortalUser, target_flags: set[Flag], current: set[Fla
         raise AdministrationError(f"You cannot grant or withdraw permissions you do not hold yourself: {names}.")
 
 
-def _full_user_admins(organisation_id: int):
-    """Active users holding every user-admin flag, locked so that two removals cannot both pass the check."""
-    users = PortalUser.objects.select_for_update().filter(organisation_id=organisation_id, removed_at__isnull=True)
+def _check_holds_all(*, actor: PortalUser, target: PortalUser, doing: str) -> None:
+    """Removing or moving a user changes every permission they hold: the actor must hold each of them."""
+    beyond = target.flags - actor.flags
+    if beyond:
+        names = ", ".join(sorted(Flag(f).label for f in beyond))
+        raise AdministrationError(f"You cannot {doing} a user who holds permissions you do not hold: {names}.")
+
+
+def _head_office_user_admins(organisation_id: int) -> list[PortalUser]:
+    """Active users at the head office holding every user-admin flag (a regional admin does not count), locked
+    so that two changes cannot both pass the check that one is left."""
+    users = PortalUser.objects.select_for_update().filter(
+        organisation_id=organisation_id, removed_at__isnull=True, office__parent__isnull=True
+    )
     for flag in USER_ADMIN_FLAGS:
         users = users.filter(**{flag.value: True})
     return list(users)
@@ -218,20 +229,25 @@ def portal_user_add(
 def portal_user_set_permissions(
     *, actor: PortalUser, target: PortalUser, office: Office, flags: set[Flag]
 ) -> PortalUser:
+    """Change a user's flags and office. Flags changed must be the actor's own; a move (a new office) changes
+    every flag's reach, so it needs the actor to hold all the target's flags, over the old and the new office."""
     if not actor.has_flag(Flag.CHANGE_USER_PERMISSIONS):
         raise AdministrationError("You need the Can Change User Permissions permission.")
     if not office.is_within(actor.office) or not office.is_open:
         raise AdministrationError("Choose an open office within your part of the organisation.")
     with transaction.atomic():
-        admins = _full_user_admins(actor.organisation_id)
-        target = PortalUser.objects.select_for_update().get(pk=target.pk)
-        if not target.office.is_within(actor.office):
+        admins = _head_office_user_admins(actor.organisation_id)
+        target = PortalUser.objects.select_for_update().select_related("office").get(pk=target.pk)
+        if target.organisation_id != actor.organisation_id or not target.office.is_within(actor.office):
             raise AdministrationError("This user is outside your part of the organisation.")
         _check_grant(actor=actor, target_flags=set(flags), current=target.flags)
-        was_admin = target in admins
-        if was_admin and not set(flags) >= USER_ADMIN_FLAGS and len(admins) == 1:
+        if office.pk != target.office_id:
+            _check_holds_all(actor=actor, target=target, doing="move")
+        stays_admin = set(flags) >= USER_ADMIN_FLAGS and office.parent_id is None
+        if target in admins and not stays_admin and len(admins) == 1:
             raise AdministrationError(
-                "This is the last user with Full User Admin Access: give it to someone else before removing it."
+                "This is the last user with Full User Admin Access at the head office: give it to someone else "
+                "at the head office first."
             )
         for flag in Flag:
             setattr(target, flag.value, flag in flags)
@@ -241,17 +257,29 @@ def portal_user_set_permissions(
 
 
 def portal_user_remove(*, actor: PortalUser, target: PortalUser) -> PortalUser:
+    """Remove a user within the actor's part of the organisation who holds no flag the actor lacks. Their open
+    invitations die with them."""
+    from portal.accounts import services as account_services
+
     if not actor.has_flag(Flag.REMOVE_USERS):
         raise AdministrationError("You need the Can Remove Users permission.")
     if target.pk == actor.pk:
         raise AdministrationError("You cannot remove yourself.")
     with transaction.atomic():
-        admins = _full_user_admins(actor.organisation_id)
-        target = PortalUser.objects.select_for_update().get(pk=target.pk)
+        admins = _head_office_user_admins(actor.organisation_id)
+        target = PortalUser.objects.select_for_update().select_related("office", "user").get(pk=target.pk)
+        if target.organisation_id != actor.organisation_id or not target.office.is_within(actor.office):
+            raise AdministrationError("This user is outside your part of the organisation.")
+        if target.removed_at is not None:
+            raise AdministrationError("This user has already been removed.")
+        _check_holds_all(actor=actor, target=target, doing="remove")
         if target in admins and len(admins) == 1:
-            raise AdministrationError("This is the last user with Full User Admin Access and cannot be removed.")
+            raise AdministrationError(
+                "This is the last user with Full User Admin Access at the head office and cannot be removed."
+            )
         target.removed_at = timezone.now()
         target.save(update_fields=["removed_at"])
+        account_services.invitations_revoke(user=target.user)
     return target
 
 
