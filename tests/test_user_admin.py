@@ -1,7 +1,10 @@
 """Administer users: adding, permissions, removal and password reset, within scope and flags."""
 
+import re
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from portal.organisations import services
 from portal.organisations.models import PortalUser
@@ -290,3 +293,58 @@ def test_moving_a_user_needs_every_flag_they_hold_over_the_old_and_new_office(tr
     services.portal_user_set_permissions(actor=primary, target=in_south, office=north, flags={Flag.VIEW_EMPLOYEES})
     in_south.refresh_from_db()
     assert in_south.office == north
+
+
+def add_page(client, who, email, office):
+    details = {"first_name": "Ada", "last_name": "Added", "mobile": "07700 123456"} if who == "new" else {}
+    response = client.post(
+        "/portal/organisation/users/add/",
+        {"who": who, "email": email, **details, **flags_post([Flag.VIEW_EMPLOYEES], office)},
+    )
+    # What differs by design: the address typed and the CSRF token.
+    return response, re.sub(r'value="[A-Za-z0-9]{64}"', "", response.text.replace(email, "EMAIL"))
+
+
+@pytest.mark.parametrize("who", ["existing", "new"])
+def test_no_jib_account_can_be_attached_and_every_refusal_looks_the_same(client, primary_user, who):
+    from django.contrib.auth.models import Group
+
+    from portal.accounts.models import User
+
+    superuser = User.objects.create_superuser("root@example.co.uk", "x" * 20, first_name="R", last_name="Oot")
+    superuser.is_staff = False  # the superuser need not be staff to be refused
+    superuser.save()
+    jib_staff = UserFactory(is_jib_staff=True)
+    in_a_team = UserFactory()
+    in_a_team.groups.add(Group.objects.get(name="finance"))
+    admin_staff = UserFactory(is_staff=True)
+    jib_organisation = OrganisationFactory(is_jib=True)
+    at_the_jib = PortalUserFactory(organisation=jib_organisation)
+    PortalUser.objects.filter(pk=at_the_jib.pk).update(removed_at=timezone.now())
+    at_the_jib = at_the_jib.user
+    elsewhere = PortalUserFactory(organisation=OrganisationFactory()).user
+    inactive = UserFactory(is_active=False)
+    sign_in(client, primary_user.user)
+    refused = [superuser, jib_staff, in_a_team, admin_staff, at_the_jib, elsewhere, inactive]
+    pages = set()
+    for person in refused:
+        response, page = add_page(client, who, person.email, primary_user.office)
+        assert response.status_code == 200, person
+        assert "This email address cannot be added" in response.text
+        pages.add(page)
+        assert not PortalUser.objects.filter(user=person, organisation=primary_user.organisation).exists()
+    if who == "existing":
+        # An address with no login at all gets the very same page.
+        pages.add(add_page(client, who, "nobody.here@example.co.uk", primary_user.office)[1])
+    assert len(pages) == 1
+    assert "already" not in pages.pop()
+
+
+def test_a_new_users_address_that_belongs_to_a_former_user_adds_that_person(client, primary_user):
+    former = PortalUserFactory(organisation=OrganisationFactory())
+    PortalUser.objects.filter(pk=former.pk).update(removed_at=timezone.now())
+    former = former.user
+    sign_in(client, primary_user.user)
+    response, _ = add_page(client, "new", former.email.upper(), primary_user.office)
+    assert response.status_code == 302
+    assert PortalUser.objects.get(user=former).organisation == primary_user.organisation

@@ -185,20 +185,42 @@ def _head_office_user_admins(organisation_id: int) -> list[PortalUser]:
     return list(users)
 
 
+class AddressCannotBeAdded(AdministrationError):
+    """One answer for every address that cannot be added, so it never tells whether the address has a login."""
+
+    def __init__(self):
+        super().__init__("This email address cannot be added. Check it, or ask the person for another address.")
+
+
+def _has_jib_role(user: User) -> bool:
+    """Administrators, JIB staff, anyone in a JIB team, and users of the JIB's own organisation."""
+    return (
+        user.is_superuser
+        or user.is_staff
+        or user.is_jib_staff
+        or user.groups.exists()
+        or PortalUser.objects.filter(user=user, organisation__is_jib=True).exists()
+    )
+
+
 def portal_user_add(
     *,
     actor: PortalUser,
     office: Office,
     flags: set[Flag],
-    existing_user: User | None = None,
-    email: str = "",
+    email: str,
+    existing: bool = False,
     title: str = "",
     first_name: str = "",
     last_name: str = "",
     telephone: str = "",
     mobile: str = "",
 ) -> PortalUser:
-    """Add a user at an office in the actor's scope, with flags the actor holds; the new user is invited."""
+    """Add a user at an office in the actor's scope, with flags the actor holds; they are sent an invitation.
+
+    `existing` adds a person who already has a login; a new user's address may also belong to such a person,
+    who is then added as they are. Only a person with no JIB role and no current organisation can be added;
+    every other address gets the one AddressCannotBeAdded answer, whichever was chosen."""
     from portal.accounts import services as account_services
 
     if not actor.has_flag(Flag.ADD_USERS):
@@ -207,17 +229,19 @@ def portal_user_add(
         raise AdministrationError("Choose an open office within your part of the organisation.")
     _check_grant(actor=actor, target_flags=set(flags), current=set())
     with transaction.atomic():
-        if existing_user is None:
-            if User.objects.filter(email__iexact=email).exists():
-                raise AdministrationError("A user with this email address exists: choose “an existing user”.")
+        user = User.objects.select_for_update().filter(email__iexact=(email or "").strip()).first()
+        if user is None:
+            if existing:
+                raise AddressCannotBeAdded
             user = account_services.user_create(
                 email=email, title=title, first_name=first_name, last_name=last_name, telephone=telephone,
                 mobile=mobile,
             )  # fmt: skip
         else:
-            user = existing_user
+            if not user.is_active or _has_jib_role(user):
+                raise AddressCannotBeAdded
             if PortalUser.objects.filter(user=user, removed_at__isnull=True).exists():
-                raise AdministrationError("This person is already a user of an organisation.")
+                raise AddressCannotBeAdded
             PortalUser.objects.filter(user=user).delete()  # an old, removed membership is replaced
         portal_user = portal_user_create(user=user, organisation=actor.organisation, office=office, flags=set(flags))
         transaction.on_commit(
