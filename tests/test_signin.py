@@ -86,3 +86,36 @@ def test_a_full_sign_in_clears_earlier_failures(client, primary_user, settings):
     assert AccessAttempt.objects.exists()
     sign_in(client, primary_user.user)
     assert not AccessAttempt.objects.filter(username=primary_user.user.email).exists()
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_header_does_not_escape_the_address_limit(client, primary_user, settings):
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/accounts/sign-in/",
+            {"email": f"guess{n}@example.co.uk", "password": "x"},
+            REMOTE_ADDR="10.0.7.7",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+    response = client.post(
+        "/accounts/sign-in/",
+        {"email": primary_user.user.email, "password": PASSWORD},
+        REMOTE_ADDR="10.0.7.7",
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+    )
+    assert response.status_code == 200  # still locked: the header is not believed
+
+
+def test_client_address_behind_our_own_proxies(rf, settings):
+    from portal.accounts.throttle import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9, 10.0.0.1")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "203.0.113.9"  # the client-written 6.6.6.6 is never used
+    settings.TRUSTED_PROXY_COUNT = 5
+    assert client_ip(request) == "10.0.0.2"
