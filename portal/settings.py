@@ -200,7 +200,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"  # the key the sign-in passes to authenticate()
-AXES_RESET_ON_SUCCESS = True  # after both factors
+# Failures are not wiped by a sign-in: axes would wipe every failure from that address, so a guesser with a login
+# of their own could reset the count on someone else's account. They lapse after the cool-off instead.
+AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "portal.accounts.throttle.client_ip"
 AXES_VERBOSE = False
 # No AxesMiddleware: its lockout page would tell a guesser the account is locked; the sign-in view answers instead.

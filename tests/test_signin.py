@@ -3,7 +3,7 @@ import re
 import pytest
 
 from tests.conftest import sign_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, PortalUserFactory
 
 
 @pytest.mark.django_db
@@ -78,14 +78,14 @@ def test_a_locked_sign_in_opens_again_after_the_cool_off(client, primary_user, s
 
 
 @pytest.mark.django_db
-def test_a_full_sign_in_clears_earlier_failures(client, primary_user, settings):
-    from axes.models import AccessAttempt
-
+def test_signing_in_to_ones_own_account_does_not_reset_guesses_at_another(client, primary_user, settings):
+    victim = PortalUserFactory(organisation=primary_user.organisation)
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        guess(client, primary_user.user.email, "127.0.0.1")
-    assert AccessAttempt.objects.exists()
-    sign_in(client, primary_user.user)
-    assert not AccessAttempt.objects.filter(username=primary_user.user.email).exists()
+        guess(client, victim.user.email, "127.0.0.1")
+    sign_in(client, primary_user.user)  # the guesser's own login, from the same address
+    client.logout()
+    guess(client, victim.user.email, "10.0.5.5")  # one more, from elsewhere, reaches the limit
+    assert guess(client, victim.user.email, "10.0.5.6", password=PASSWORD).status_code == 200
 
 
 @pytest.mark.django_db
