@@ -348,3 +348,26 @@ def test_a_new_users_address_that_belongs_to_a_former_user_adds_that_person(clie
     response, _ = add_page(client, "new", former.email.upper(), primary_user.office)
     assert response.status_code == 302
     assert PortalUser.objects.get(user=former).organisation == primary_user.organisation
+
+
+def test_every_change_to_a_user_is_recorded(tree, django_capture_on_commit_callbacks):
+    from portal.organisations.models import PortalUserEvent
+
+    organisation, head, north, south = tree
+    primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        added = services.portal_user_add(
+            actor=primary, office=head, flags={Flag.VIEW_EMPLOYEES}, email="rec@example.co.uk", first_name="R",
+            last_name="Ecord", mobile="+447700123456",
+        )  # fmt: skip
+    services.portal_user_set_permissions(actor=primary, target=added, office=north, flags={Flag.USE_FUNDS})
+    services.portal_user_reset_password(actor=primary, target=added)
+    services.portal_user_remove(actor=primary, target=added)
+    events = list(PortalUserEvent.objects.filter(target=added).values_list("actor", "what"))
+    assert [actor for actor, _ in events] == [primary.user_id] * 4
+    assert [what for _, what in events] == [
+        f"Added at {head.name} with permissions: Can View Employees.",
+        f"Moved from {head.name} to North Region; permissions Can View Employees became Can Use Funds.",
+        "Sent a link to choose a new password.",
+        "Removed, holding permissions: Can Use Funds. Their invitation was withdrawn.",
+    ]

@@ -6,7 +6,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.organisations.models import Office, Organisation, PortalUser
+from portal.organisations.models import Office, Organisation, PortalUser, PortalUserEvent
 from portal.organisations.permissions import ALL_FLAGS, BUNDLES, Flag
 
 PATH_STEP = 8  # digits per level, plus a dot
@@ -108,6 +108,14 @@ class AdministrationError(Exception):
 
 
 USER_ADMIN_FLAGS = frozenset(BUNDLES["Full User Admin Access"])
+
+
+def _user_event(*, actor: PortalUser, target: PortalUser, what: str) -> None:
+    PortalUserEvent.objects.create(organisation_id=target.organisation_id, target=target, actor=actor.user, what=what)
+
+
+def _flag_names(flags) -> str:
+    return ", ".join(Flag(f).label for f in Flag if f in flags) or "none"
 
 
 def office_update(*, office: Office, name: str, address: str, postcode: str, telephone: str, email: str) -> Office:
@@ -244,6 +252,9 @@ def portal_user_add(
                 raise AddressCannotBeAdded
             PortalUser.objects.filter(user=user).delete()  # an old, removed membership is replaced
         portal_user = portal_user_create(user=user, organisation=actor.organisation, office=office, flags=set(flags))
+        _user_event(
+            actor=actor, target=portal_user, what=f"Added at {office.name} with permissions: {_flag_names(flags)}."
+        )
         transaction.on_commit(
             lambda: account_services.invitation_send(user=user, organisation_name=actor.organisation.name)
         )
@@ -273,10 +284,19 @@ def portal_user_set_permissions(
                 "This is the last user with Full User Admin Access at the head office: give it to someone else "
                 "at the head office first."
             )
+        before_office, before_flags = target.office, target.flags
         for flag in Flag:
             setattr(target, flag.value, flag in flags)
         target.office = office
         target.save()
+        changes = []
+        if office.pk != before_office.pk:
+            changes.append(f"moved from {before_office.name} to {office.name}")
+        if set(flags) != before_flags:
+            changes.append(f"permissions {_flag_names(before_flags)} became {_flag_names(flags)}")
+        if changes:
+            what = "; ".join(changes)
+            _user_event(actor=actor, target=target, what=what[0].upper() + what[1:] + ".")
     return target
 
 
@@ -303,7 +323,13 @@ def portal_user_remove(*, actor: PortalUser, target: PortalUser) -> PortalUser:
             )
         target.removed_at = timezone.now()
         target.save(update_fields=["removed_at"])
-        account_services.invitations_revoke(user=target.user)
+        revoked = account_services.invitations_revoke(user=target.user)
+        _user_event(
+            actor=actor,
+            target=target,
+            what=f"Removed, holding permissions: {_flag_names(target.flags)}."
+            + (" Their invitation was withdrawn." if revoked else ""),
+        )
     return target
 
 
@@ -323,6 +349,7 @@ def portal_user_reset_password(*, actor: PortalUser, target: PortalUser) -> None
             f"{target.user.get_full_name()} has been sent {settings.PASSWORD_RESET_MAILS_PER_HOUR} links in the "
             "last hour. Ask them to use the newest one, or try again later."
         )
+    _user_event(actor=actor, target=target, what="Sent a link to choose a new password.")
     site = urlsplit(settings.SITE_URL)
     form = PasswordResetForm({"email": target.user.email})
     form.is_valid()
