@@ -5,6 +5,7 @@ With DEBUG off every secret must be given and the deploy checks must pass.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -110,7 +111,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["portal.accounts.backends.EmailBackend"]
+# django-axes first: it refuses a locked account or address before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "portal.accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:signin"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "accounts:signin"
@@ -227,15 +229,71 @@ OTP_RESEND_MIN_INTERVAL_SECONDS = 30
 OTP_MAX_SENDS_PER_WINDOW = 5
 OTP_ISSUER = "ECS Online Systems"
 
-# External parties (sandboxes on localhost by default)
-COMPANIES_HOUSE_URL = os.environ.get("COMPANIES_HOUSE_URL", "http://127.0.0.1:8101")
-COMPANIES_HOUSE_API_KEY = os.environ.get("COMPANIES_HOUSE_API_KEY", "sandbox")
-AWARDING_BODIES_URL = os.environ.get("AWARDING_BODIES_URL", "http://127.0.0.1:8102")
+# Password guessing (django-axes, database handler: shared by every web process). Failures are counted per
+# account and per client address, each on its own; a locked sign-in gets the same message as a wrong password.
+INSTALLED_APPS.append("axes")
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"  # the key the sign-in passes to authenticate()
+# Failures are not wiped by a sign-in: axes would wipe every failure from that address, so a guesser with a login
+# of their own could reset the count on someone else's account. They lapse after the cool-off instead.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.throttle.client_ip"
+AXES_VERBOSE = False
+# No AxesMiddleware: its lockout page would tell a guesser the account is locked; the sign-in view answers instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+# Addresses in X-Forwarded-For added by proxies we run (0: the app is reached directly; REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Counters for the throttles below live in this cache. The default file cache is shared by the web processes of
+# one host; a deployment with several hosts points CACHE_BACKEND/CACHE_LOCATION at a shared cache.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "CACHE_BACKEND",
+            "django.core.cache.backends.locmem.LocMemCache"
+            if DEBUG or TESTING
+            else "django.core.cache.backends.filebased.FileBasedCache",
+        ),
+        "LOCATION": os.environ.get("CACHE_LOCATION", str(VAR_DIR / "cache")),
+    }
+}
+# Password-reset mail: at most this many to one address per hour, with the same answer whether sent or not.
+PASSWORD_RESET_MAILS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_MAILS_PER_HOUR", "3"))
+# Employee look-ups (NI number and date of birth): per user and per organisation, per hour.
+EMPLOYEE_LOOKUPS_PER_USER_PER_HOUR = int(os.environ.get("EMPLOYEE_LOOKUPS_PER_USER_PER_HOUR", "30"))
+EMPLOYEE_LOOKUPS_PER_ORGANISATION_PER_HOUR = int(os.environ.get("EMPLOYEE_LOOKUPS_PER_ORGANISATION_PER_HOUR", "100"))
+# Invitations work once, for this many days, and never for a removed user.
+INVITATION_VALIDITY_DAYS = int(os.environ.get("INVITATION_VALIDITY_DAYS", "7"))
+# A licence applicant's status link works for this many days (each email to the applicant carries a fresh one).
+LICENCE_STATUS_LINK_DAYS = int(os.environ.get("LICENCE_STATUS_LINK_DAYS", "30"))
+
+# External parties: sandboxes on localhost under DEBUG and in tests. Otherwise each must be given, and a key must
+# have its Stripe prefix and not be the sandbox's public value: a forgotten webhook secret stops the start instead
+# of accepting events anyone can sign.
+SANDBOXES_ALLOWED = DEBUG or TESTING
+
+
+def third_party(name: str, sandbox: str, *, key_prefix: str = "") -> str:
+    value = os.environ.get(name, "").strip()
+    if SANDBOXES_ALLOWED:
+        return value or sandbox
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
+    if key_prefix and (value == sandbox or not value.startswith(key_prefix)):
+        raise ImproperlyConfigured(f"{name} must be a real key starting {key_prefix!r}, not the sandbox's.")
+    return value
+
+
+COMPANIES_HOUSE_URL = third_party("COMPANIES_HOUSE_URL", "http://127.0.0.1:8101")
+COMPANIES_HOUSE_API_KEY = third_party("COMPANIES_HOUSE_API_KEY", "sandbox")
+AWARDING_BODIES_URL = third_party("AWARDING_BODIES_URL", "http://127.0.0.1:8102")
 EXTERNAL_TIMEOUT_SECONDS = float(os.environ.get("EXTERNAL_TIMEOUT_SECONDS", "5"))
-STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:8420")
-STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_sandbox")
-STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_sandbox")
-STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_sandbox")
+STRIPE_API_BASE = third_party("STRIPE_API_BASE", "http://127.0.0.1:8420")
+STRIPE_SECRET_KEY = third_party("STRIPE_SECRET_KEY", "sk_test_sandbox", key_prefix="sk_")
+STRIPE_PUBLISHABLE_KEY = third_party("STRIPE_PUBLISHABLE_KEY", "pk_test_sandbox", key_prefix="pk_")
+STRIPE_WEBHOOK_SECRET = third_party("STRIPE_WEBHOOK_SECRET", "whsec_sandbox", key_prefix="whsec_")
 
 # Prefect: automated steps are handed to the task worker when their transaction commits.
 # ECS_RUN_JOBS_INLINE runs them in-process instead (only for tests that do not start Prefect).
@@ -251,7 +309,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "stripe": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 if not DEBUG and not TESTING:

@@ -9,7 +9,7 @@ from portal.organisations.permissions import BUNDLES, Flag
 from portal.registry.models import Operative
 from portal.registry.validators import ni_number_problem
 from tests.conftest import sign_in
-from tests.factories import OrganisationFactory, PortalUserFactory
+from tests.factories import OrganisationFactory, PortalUserFactory, UserFactory
 from tests.factories_registry import CardFactory, EmploymentFactory, HseResultFactory, OperativeFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +52,9 @@ def record():
 )  # fmt: skip
 def test_lookup_finds_the_record_when_everything_given_matches(record, organisation, details):
     result = services.employee_lookup(
-        organisation=organisation, ni_number="ab 12 34 56 c", date_of_birth=date(1980, 2, 3), **details
-    )
+        organisation=organisation, looked_up_by=UserFactory(), ni_number="ab 12 34 56 c",
+        date_of_birth=date(1980, 2, 3), **details,
+    )  # fmt: skip
     assert result.operative == record
 
 
@@ -67,13 +68,17 @@ def test_lookup_finds_the_record_when_everything_given_matches(record, organisat
     ],
 )
 def test_partial_match_reveals_nothing(record, organisation, dob, details):
-    result = services.employee_lookup(organisation=organisation, ni_number="AB123456C", date_of_birth=dob, **details)
+    result = services.employee_lookup(
+        organisation=organisation, looked_up_by=UserFactory(), ni_number="AB123456C", date_of_birth=dob, **details
+    )
     assert result.operative is None
 
 
 def test_lookup_needs_a_third_detail(record, organisation):
     with pytest.raises(services.EmployeeError):
-        services.employee_lookup(organisation=organisation, ni_number="AB123456C", date_of_birth=date(1980, 2, 3))
+        services.employee_lookup(
+            organisation=organisation, looked_up_by=UserFactory(), ni_number="AB123456C", date_of_birth=date(1980, 2, 3)
+        )
 
 
 def test_add_existing_employee_over_http(client, primary_user, record):
@@ -237,3 +242,87 @@ def test_pages_keep_a_constant_number_of_queries(client, primary_user, django_as
         client.get("/portal/employees/cards/expiring/")
     with django_assert_max_num_queries(14):
         client.get(f"/portal/employees/{employment.pk}/")
+
+
+def lookup(client, dob="1980-02-03", ni="AB 12 34 56 C", last_name="Jones"):
+    return client.post("/portal/employees/add/", {"ni_number": ni, "date_of_birth": dob, "last_name": last_name})
+
+
+def test_guessing_a_date_of_birth_is_stopped_by_the_per_user_limit(client, primary_user, record, settings):
+    settings.EMPLOYEE_LOOKUPS_PER_USER_PER_HOUR = 30
+    sign_in(client, primary_user.user)
+    for day in range(1, 31):  # thirty wrong dates of birth use up the hour
+        assert lookup(client, dob=f"1980-01-{day:02d}")["Location"] == "/portal/employees/add/new/"
+    response = lookup(client)  # the right one now finds nothing
+    assert response.status_code == 200
+    assert "too many records in the last hour" in response.text
+    assert client.get("/portal/employees/add/confirm/")["Location"] == "/portal/employees/add/"
+    # A colleague is not held up by this user's searches.
+    colleague = PortalUserFactory(organisation=primary_user.organisation, flags=BUNDLES["Full Employee Access"])
+    client.logout()
+    sign_in(client, colleague.user)
+    assert lookup(client)["Location"] == "/portal/employees/add/confirm/"
+
+
+def test_look_ups_are_limited_per_organisation(primary_user, record, settings):
+    settings.EMPLOYEE_LOOKUPS_PER_USER_PER_HOUR = 100
+    settings.EMPLOYEE_LOOKUPS_PER_ORGANISATION_PER_HOUR = 4
+    people = [PortalUserFactory(organisation=primary_user.organisation).user for _ in range(4)]
+    for user in people:
+        services.employee_lookup(organisation=primary_user.organisation, looked_up_by=user, ni_number="AB123456C",
+                                 date_of_birth=date(1980, 2, 3), last_name="Jones")  # fmt: skip
+    with pytest.raises(services.LookupLimited):
+        services.employee_lookup(organisation=primary_user.organisation, looked_up_by=primary_user.user,
+                                 ni_number="AB123456C", date_of_birth=date(1980, 2, 3), last_name="Jones")  # fmt: skip
+    other = OrganisationFactory()
+    found = services.employee_lookup(organisation=other, looked_up_by=UserFactory(), ni_number="AB123456C",
+                                     date_of_birth=date(1980, 2, 3), last_name="Jones")  # fmt: skip
+    assert found.operative == record
+
+
+def test_every_look_up_is_recorded_for_audit(client, primary_user, record, settings):
+    from portal.employees.models import EmployeeLookup
+
+    settings.EMPLOYEE_LOOKUPS_PER_USER_PER_HOUR = 2
+    sign_in(client, primary_user.user)
+    lookup(client)
+    lookup(client, dob="1981-01-01")
+    lookup(client)
+    rows = list(
+        EmployeeLookup.objects.order_by("id").values_list("looked_up_by", "organisation", "ni_number", "outcome")
+    )
+    me, mine = primary_user.user_id, primary_user.organisation_id
+    assert rows == [(me, mine, "AB123456C", "found"), (me, mine, "AB123456C", "not_found"),
+                    (me, mine, "AB123456C", "limited")]  # fmt: skip
+    assert all(row.looked_up_at for row in EmployeeLookup.objects.all())
+
+
+def test_the_look_up_audit_is_read_only_in_admin_and_not_for_employers(client, primary_user, record):
+    from portal.accounts.models import User
+
+    sign_in(client, primary_user.user)
+    lookup(client)
+    assert client.get("/admin/employees/employeelookup/").status_code == 403  # employers: not theirs
+    client.logout()
+    admin = User.objects.create_superuser("audit.admin@example.co.uk", "correct horse battery", first_name="A",
+                                          last_name="Admin", mobile="+447700900999")  # fmt: skip
+    sign_in(client, admin)
+    listing = client.get("/admin/employees/employeelookup/")
+    assert listing.status_code == 200 and "AB123456C" in listing.text
+    assert client.get("/admin/employees/employeelookup/add/").status_code == 403
+
+
+def test_the_new_record_form_does_not_say_a_record_exists(client, primary_user, record):
+    from portal.employees.models import EmployeeLookup
+
+    sign_in(client, primary_user.user)
+    response = client.post(
+        "/portal/employees/add/new/",
+        {"title": "Mr", "first_name": "Someone", "last_name": "Else", "ni_number": record.ni_number,
+         "date_of_birth": "1990-05-01", "gender": "M", "started_on": "2024-03-04",
+         "office": primary_user.office_id, "declaration": "on"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "already exists" not in response.text and "An ECS record" not in response.text
+    assert services.NEW_RECORD_REFUSED.split(".")[0] in response.text
+    assert EmployeeLookup.objects.get().outcome == "number_taken"  # checking the number counts as a look-up

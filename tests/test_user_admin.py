@@ -1,7 +1,10 @@
 """Administer users: adding, permissions, removal and password reset, within scope and flags."""
 
+import re
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from portal.organisations import services
 from portal.organisations.models import PortalUser
@@ -106,11 +109,30 @@ def test_the_last_full_user_admin_keeps_it(tree):
         )
     other = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
     services.portal_user_set_permissions(actor=only, target=only, office=head, flags={Flag.VIEW_EMPLOYEES})
-    with pytest.raises(services.AdministrationError, match="last user"):
-        services.portal_user_remove(actor=PortalUserFactory(organisation=organisation, office=head,
-                                                             flags=[Flag.REMOVE_USERS]), target=other)  # fmt: skip
     with pytest.raises(services.AdministrationError, match="yourself"):
         services.portal_user_remove(actor=other, target=other)
+    with pytest.raises(services.AdministrationError, match="last user with Full User Admin Access"):
+        services.portal_user_set_permissions(
+            actor=other, target=other, office=head, flags=set(USER_ADMIN) - {Flag.ADD_USERS}
+        )
+
+
+def test_a_regional_admin_does_not_count_as_the_organisations_user_admin(tree):
+    organisation, head, north, south = tree
+    primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    PortalUserFactory(organisation=organisation, office=north, all_flags=True)
+    # The head office's only Full User Admin can neither drop it nor move to a region.
+    with pytest.raises(services.AdministrationError, match="last user with Full User Admin Access at the head office"):
+        services.portal_user_set_permissions(actor=primary, target=primary, office=head, flags={Flag.VIEW_EMPLOYEES})
+    with pytest.raises(services.AdministrationError, match="at the head office"):
+        services.portal_user_set_permissions(actor=primary, target=primary, office=north, flags=set(ALL_FLAGS))
+    primary.refresh_from_db()
+    assert primary.office == head and primary.flags == set(ALL_FLAGS)
+    # With a second one at the head office, the move is allowed.
+    PortalUserFactory(organisation=organisation, office=head, flags=USER_ADMIN)
+    services.portal_user_set_permissions(actor=primary, target=primary, office=north, flags=set(ALL_FLAGS))
+    primary.refresh_from_db()
+    assert primary.office == north
 
 
 def test_regional_manager_cannot_see_or_change_another_regions_users_or_offices(client, tree):
@@ -214,3 +236,138 @@ def test_two_admins_removing_each_others_admin_access_at_once_leave_one_admin():
     assert sorted(outcomes) == ["done", "refused"]
     admins = [p for p in PortalUser.objects.filter(organisation=organisation) if set(USER_ADMIN) <= p.flags]
     assert len(admins) == 1
+
+
+def test_removing_a_user_needs_every_flag_they_hold(tree):
+    organisation, head, north, south = tree
+    primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    admin = PortalUserFactory(organisation=organisation, office=head, flags=USER_ADMIN)
+    with pytest.raises(services.AdministrationError, match="permissions you do not hold"):
+        services.portal_user_remove(actor=admin, target=primary)
+    regional = PortalUserFactory(organisation=organisation, office=north, flags=[*USER_ADMIN, Flag.USE_FUNDS])
+    with pytest.raises(services.AdministrationError, match="Can Use Funds"):
+        services.portal_user_remove(actor=admin, target=regional)
+    primary.refresh_from_db()
+    regional.refresh_from_db()
+    assert primary.removed_at is None and regional.removed_at is None
+    # A user whose flags the actor all holds can be removed.
+    clerk = PortalUserFactory(organisation=organisation, office=north, flags=[Flag.ADD_USERS])
+    services.portal_user_remove(actor=admin, target=clerk)
+    clerk.refresh_from_db()
+    assert clerk.removed_at is not None
+
+
+def test_removal_over_http_keeps_the_user_and_says_why(client, tree):
+    organisation, head, north, south = tree
+    primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    admin = PortalUserFactory(organisation=organisation, office=head, flags=USER_ADMIN)
+    sign_in(client, admin.user)
+    response = client.post(f"/portal/organisation/users/{primary.pk}/remove/", follow=True)
+    assert "holds permissions you do not hold" in response.text
+    primary.refresh_from_db()
+    assert primary.removed_at is None
+
+
+def test_moving_a_user_needs_every_flag_they_hold_over_the_old_and_new_office(tree):
+    organisation, head, north, south = tree
+    primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    admin = PortalUserFactory(organisation=organisation, office=head, flags=USER_ADMIN)
+    # Moving the Primary User to a branch would narrow all their flags: refused.
+    with pytest.raises(services.AdministrationError, match="cannot move a user who holds permissions"):
+        services.portal_user_set_permissions(actor=admin, target=primary, office=north, flags=set(ALL_FLAGS))
+    primary.refresh_from_db()
+    assert primary.office == head
+    # A regional admin cannot move one of their users out of their region, nor reach another region's user.
+    regional = PortalUserFactory(organisation=organisation, office=north, all_flags=True)
+    in_north = PortalUserFactory(organisation=organisation, office=north, flags=[Flag.VIEW_EMPLOYEES])
+    in_south = PortalUserFactory(organisation=organisation, office=south, flags=[Flag.VIEW_EMPLOYEES])
+    with pytest.raises(services.AdministrationError, match="within your part"):
+        services.portal_user_set_permissions(actor=regional, target=in_north, office=south, flags={Flag.VIEW_EMPLOYEES})
+    with pytest.raises(services.AdministrationError, match="outside your part"):
+        services.portal_user_set_permissions(actor=regional, target=in_south, office=north, flags={Flag.VIEW_EMPLOYEES})
+    with pytest.raises(services.AdministrationError, match="outside your part"):
+        services.portal_user_remove(actor=regional, target=in_south)
+    with pytest.raises(services.AdministrationError, match="Can View Employees"):
+        services.portal_user_set_permissions(actor=admin, target=in_south, office=north, flags={Flag.VIEW_EMPLOYEES})
+    # Flags the actor holds: the move is allowed.
+    services.portal_user_set_permissions(actor=primary, target=in_south, office=north, flags={Flag.VIEW_EMPLOYEES})
+    in_south.refresh_from_db()
+    assert in_south.office == north
+
+
+def add_page(client, who, email, office):
+    details = {"first_name": "Ada", "last_name": "Added", "mobile": "07700 123456"} if who == "new" else {}
+    response = client.post(
+        "/portal/organisation/users/add/",
+        {"who": who, "email": email, **details, **flags_post([Flag.VIEW_EMPLOYEES], office)},
+    )
+    # What differs by design: the address typed and the CSRF token.
+    return response, re.sub(r'value="[A-Za-z0-9]{64}"', "", response.text.replace(email, "EMAIL"))
+
+
+@pytest.mark.parametrize("who", ["existing", "new"])
+def test_no_jib_account_can_be_attached_and_every_refusal_looks_the_same(client, primary_user, who):
+    from django.contrib.auth.models import Group
+
+    from portal.accounts.models import User
+
+    superuser = User.objects.create_superuser("root@example.co.uk", "x" * 20, first_name="R", last_name="Oot")
+    superuser.is_staff = False  # the superuser need not be staff to be refused
+    superuser.save()
+    jib_staff = UserFactory(is_jib_staff=True)
+    in_a_team = UserFactory()
+    in_a_team.groups.add(Group.objects.get(name="finance"))
+    admin_staff = UserFactory(is_staff=True)
+    jib_organisation = OrganisationFactory(is_jib=True)
+    at_the_jib = PortalUserFactory(organisation=jib_organisation)
+    PortalUser.objects.filter(pk=at_the_jib.pk).update(removed_at=timezone.now())
+    at_the_jib = at_the_jib.user
+    elsewhere = PortalUserFactory(organisation=OrganisationFactory()).user
+    inactive = UserFactory(is_active=False)
+    sign_in(client, primary_user.user)
+    refused = [superuser, jib_staff, in_a_team, admin_staff, at_the_jib, elsewhere, inactive]
+    pages = set()
+    for person in refused:
+        response, page = add_page(client, who, person.email, primary_user.office)
+        assert response.status_code == 200, person
+        assert "This email address cannot be added" in response.text
+        pages.add(page)
+        assert not PortalUser.objects.filter(user=person, organisation=primary_user.organisation).exists()
+    if who == "existing":
+        # An address with no login at all gets the very same page.
+        pages.add(add_page(client, who, "nobody.here@example.co.uk", primary_user.office)[1])
+    assert len(pages) == 1
+    assert "already" not in pages.pop()
+
+
+def test_a_new_users_address_that_belongs_to_a_former_user_adds_that_person(client, primary_user):
+    former = PortalUserFactory(organisation=OrganisationFactory())
+    PortalUser.objects.filter(pk=former.pk).update(removed_at=timezone.now())
+    former = former.user
+    sign_in(client, primary_user.user)
+    response, _ = add_page(client, "new", former.email.upper(), primary_user.office)
+    assert response.status_code == 302
+    assert PortalUser.objects.get(user=former).organisation == primary_user.organisation
+
+
+def test_every_change_to_a_user_is_recorded(tree, django_capture_on_commit_callbacks):
+    from portal.organisations.models import PortalUserEvent
+
+    organisation, head, north, south = tree
+    primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        added = services.portal_user_add(
+            actor=primary, office=head, flags={Flag.VIEW_EMPLOYEES}, email="rec@example.co.uk", first_name="R",
+            last_name="Ecord", mobile="+447700123456",
+        )  # fmt: skip
+    services.portal_user_set_permissions(actor=primary, target=added, office=north, flags={Flag.USE_FUNDS})
+    services.portal_user_reset_password(actor=primary, target=added)
+    services.portal_user_remove(actor=primary, target=added)
+    events = list(PortalUserEvent.objects.filter(target=added).values_list("actor", "what"))
+    assert [actor for actor, _ in events] == [primary.user_id] * 4
+    assert [what for _, what in events] == [
+        f"Added at {head.name} with permissions: Can View Employees.",
+        f"Moved from {head.name} to North Region; permissions Can View Employees became Can Use Funds.",
+        "Sent a link to choose a new password.",
+        "Removed, holding permissions: Can Use Funds. Their invitation was withdrawn.",
+    ]

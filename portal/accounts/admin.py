@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from portal.accounts.models import SmsMessage, User
+from portal.accounts.models import Invitation, SmsMessage, User
 
 
 @admin.register(User)
@@ -21,3 +21,22 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(SmsMessage)
 class SmsMessageAdmin(admin.ModelAdmin):
     list_display = ["created_at", "to", "body"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are made and closed by the system."""
+
+    list_display = ["user", "created_at", "expires_at", "used_at", "revoked_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__last_name"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

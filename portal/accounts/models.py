@@ -110,3 +110,26 @@ class SmsMessage(models.Model):
 
     def __str__(self) -> str:
         return f"SMS to {self.to} at {self.created_at:%H:%M:%S}"
+
+
+class Invitation(models.Model):
+    """A link to set a password: works once, until it expires, and never after it is revoked.
+
+    Only a hash of the link's secret is kept, so the table cannot be used to sign anyone in."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user} of {self.created_at:%d %B %Y}"
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and self.revoked_at is None and self.expires_at > now

@@ -1,6 +1,6 @@
 """Accounts: users, two-factor sign-in and invitations. Every function here is one atomic change."""
 
-import base64
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -8,15 +8,12 @@ from datetime import timedelta
 import pyotp
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from portal.accounts.models import JibTeam, SecondFactor, User
+from portal.accounts import throttle
+from portal.accounts.models import Invitation, JibTeam, SecondFactor, User
 from portal.accounts.sms import sms_send
-
-INVITATION_SALT = "accounts.invitation"
-INVITATION_MAX_AGE = 14 * 24 * 3600
 
 
 class SignInLocked(Exception):
@@ -70,12 +67,26 @@ def second_factor_for(*, user: User) -> SecondFactor:
     return factor
 
 
-def signin_check_password(*, email: str, password: str) -> User | None:
-    """The user for a right email and password, else None. Says nothing of which was wrong."""
-    user = authenticate(username=(email or "").strip().lower(), password=password)
+def signin_check_password(*, request, email: str, password: str) -> User | None:
+    """The user for a right email and password, else None. Says nothing of which was wrong.
+
+    django-axes counts each failure per account and per client address; once either is locked this returns None
+    even for the right password, so a locked account looks like a wrong password."""
+    user = authenticate(request, username=(email or "").strip().lower(), password=password)
     if user is None or not user.is_active:
         return None
     return user
+
+
+def password_reset_mail_allowed(*, email: str) -> bool:
+    """Count a password-reset mail to `email`; False once the hourly limit for that address is reached.
+
+    Counted whether or not the address has an account, so the limit itself reveals nothing."""
+    return throttle.allow(
+        f"password-reset:{(email or '').strip().lower()}",
+        limit=settings.PASSWORD_RESET_MAILS_PER_HOUR,
+        window_seconds=3600,
+    )
 
 
 def signin_locked_until(*, factor: SecondFactor):
@@ -180,44 +191,73 @@ def authenticator_remove(*, user: User) -> None:
     SecondFactor.objects.filter(user=user).update(totp_secret="", totp_confirmed_at=None, totp_last_timestep=0)
 
 
-# Invitations: a signed link to set a password and confirm the mobile number with a code.
+# Invitations: a link to set a password and confirm the mobile number with a code. It works once, for
+# INVITATION_VALIDITY_DAYS, and dies when the user is removed or sent a newer one.
 
 
-def invitation_token(*, user: User) -> str:
-    # The password hash is part of the token, so the link stops working once a password is set.
-    payload = {"u": user.pk, "p": base64.b64encode(user.password[-12:].encode()).decode()}
-    return signing.dumps(payload, salt=INVITATION_SALT)
+class InvitationClosed(Exception):
+    """The invitation was used, revoked or expired while it was being accepted."""
 
 
-def invitation_user(*, token: str) -> User | None:
-    try:
-        payload = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    user = User.objects.filter(pk=payload.get("u"), is_active=True).first()
-    if user is None or base64.b64encode(user.password[-12:].encode()).decode() != payload.get("p"):
-        return None
-    return user
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_url(*, user: User) -> str:
+def _open_invitations(*, user: User):
+    return Invitation.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True)
+
+
+def invitation_create(*, user: User) -> str:
+    """A new invitation for the user (earlier open ones are revoked); returns its link."""
     from django.urls import reverse
 
-    return settings.SITE_URL + reverse("accounts:invitation", args=[invitation_token(user=user)])
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        _open_invitations(user=user).update(revoked_at=now)
+        Invitation.objects.create(
+            user=user,
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
+        )
+    return settings.SITE_URL + reverse("accounts:invitation", args=[token])
+
+
+def invitations_revoke(*, user: User) -> int:
+    """Revoke the user's open invitations (on removal); returns how many."""
+    return _open_invitations(user=user).update(revoked_at=timezone.now())
+
+
+def _usable(invitation: Invitation | None) -> bool:
+    if invitation is None or not invitation.is_open() or not invitation.user.is_active:
+        return False
+    # A removed portal user's invitation is dead even if revoking it was missed.
+    memberships = getattr(invitation.user, "portal_user", None)
+    return memberships is None or memberships.removed_at is None
+
+
+def invitation_open(*, token: str) -> Invitation | None:
+    """The open invitation behind a link, else None (unknown, used, revoked, expired, or the user removed)."""
+    invitation = (
+        Invitation.objects.select_related("user", "user__portal_user").filter(token_hash=_token_hash(token)).first()
+    )
+    return invitation if _usable(invitation) else None
 
 
 def invitation_send(*, user: User, organisation_name: str = "") -> str:
-    """Email the invitation link; returns it (shown to JIB staff and in the development console)."""
+    """Email a new invitation link; returns it (shown to JIB staff and in the development console)."""
     from django.core.mail import send_mail
 
-    url = invitation_url(user=user)
+    url = invitation_create(user=user)
     where = f" for {organisation_name}" if organisation_name else ""
+    days = settings.INVITATION_VALIDITY_DAYS
     send_mail(
         subject="Your ECS Online Systems account",
         message=(
             f"Dear {user.get_full_name()},\n\nAn ECS Online Systems account has been created for you{where}.\n"
-            f"Set your password and confirm your mobile number here (the link works for 14 days):\n\n{url}\n\n"
-            "Every sign-in asks for your password and a security code sent to your mobile phone.\n"
+            f"Set your password and confirm your mobile number here (the link works once, for {days} days):\n\n"
+            f"{url}\n\nEvery sign-in asks for your password and a security code sent to your mobile phone.\n"
         ),
         from_email=None,
         recipient_list=[user.email],
@@ -225,10 +265,18 @@ def invitation_send(*, user: User, organisation_name: str = "") -> str:
     return url
 
 
-def invitation_accept(*, user: User, password: str) -> None:
+def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    """Set the password and use the invitation up; InvitationClosed if it closed in the meantime."""
     with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+        if not _usable(invitation):
+            raise InvitationClosed("This invitation has been used, withdrawn or has expired.")
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+        user = invitation.user
         user.set_password(password)
         user.save(update_fields=["password"])
+    return user
 
 
 def jib_staff_create(*, email: str, first_name: str, last_name: str, mobile: str, teams: list[str], password=None):

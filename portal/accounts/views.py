@@ -59,7 +59,9 @@ def signin(request):
         return redirect("core:home")
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.signin_check_password(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        user = services.signin_check_password(
+            request=request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+        )
         if user is None:
             form.add_error(None, GENERIC_ERROR)
         else:
@@ -162,12 +164,16 @@ def outbox(request):
 @login_not_required
 def invitation(request, token: str):
     """Set a password from an invitation link, then confirm the mobile number with a code (signing in)."""
-    user = services.invitation_user(token=token)
-    if user is None:
+    invitation = services.invitation_open(token=token)
+    if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
+    user = invitation.user
     form = InvitationPasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        services.invitation_accept(user=user, password=form.cleaned_data["password1"])
+        try:
+            services.invitation_accept(invitation=invitation, password=form.cleaned_data["password1"])
+        except services.InvitationClosed:
+            return render(request, "accounts/invitation_invalid.html", status=404)
         _start_second_factor(request, user)
         messages.success(request, "Your password is set. Enter the code sent to your mobile phone to finish.")
         return redirect("accounts:code")
@@ -180,6 +186,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Past the hourly limit for the address nothing is sent, and the answer is the same as when it is.
+        if not services.password_reset_mail_allowed(email=form.cleaned_data["email"]):
+            return redirect(self.success_url)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

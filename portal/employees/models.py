@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from portal.organisations.models import Office, Organisation
 from portal.registry.models import Operative
@@ -40,3 +41,32 @@ class Employment(models.Model):
     @property
     def is_current(self) -> bool:
         return self.left_on is None
+
+
+class EmployeeLookup(models.Model):
+    """Audit of every search of the national record by NI number: who, for which organisation, which number, when
+    and what came of it. For JIB administrators only; never shown to employers."""
+
+    class Kind(models.TextChoices):
+        LOOKUP = "lookup", "Look-up (NI number and date of birth)"
+        NEW_RECORD = "new_record", "New record (NI number checked)"
+
+    class Outcome(models.TextChoices):
+        FOUND = "found", "Record found"
+        NOT_FOUND = "not_found", "No record matched"
+        NUMBER_TAKEN = "number_taken", "Refused: the NI number has a record"
+        LIMITED = "limited", "Refused: too many look-ups"
+
+    looked_up_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    ni_number = models.CharField("NI number", max_length=9)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    looked_up_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-looked_up_at", "-id"]
+        indexes = [models.Index(fields=["ni_number", "looked_up_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.looked_up_by} at {self.looked_up_at:%d %B %Y %H:%M}"

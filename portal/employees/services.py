@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.accounts import throttle
 from portal.accounts.models import User
-from portal.employees.models import Employment
+from portal.employees.models import EmployeeLookup, Employment
 from portal.organisations.models import Office, Organisation
 from portal.registry.models import Operative
 from portal.registry.validators import ni_number_normalise
@@ -15,6 +17,39 @@ from portal.registry.validators import ni_number_normalise
 
 class EmployeeError(Exception):
     """A rule refused the change; the message is for the user."""
+
+
+class LookupLimited(EmployeeError):
+    """Too many searches by NI number in the last hour, by this user or this organisation."""
+
+    def __init__(self):
+        super().__init__("You have searched for too many records in the last hour. Try again later.")
+
+
+# Shown when a new record's NI number already has one: it does not say so, and points back to the look-up.
+NEW_RECORD_REFUSED = (
+    "A new record cannot be created with these details. Check the National Insurance number, or look the "
+    "operative up again with their date of birth and their last name, ECS card number or H&S assessment number."
+)
+
+
+def _lookup_allowed(*, user: User, organisation: Organisation) -> bool:
+    """Count one search by NI number against the user's and the organisation's hourly limits."""
+    by_user = throttle.allow(
+        f"employee-lookup:user:{user.pk}", limit=settings.EMPLOYEE_LOOKUPS_PER_USER_PER_HOUR, window_seconds=3600
+    )
+    by_organisation = throttle.allow(
+        f"employee-lookup:organisation:{organisation.pk}",
+        limit=settings.EMPLOYEE_LOOKUPS_PER_ORGANISATION_PER_HOUR,
+        window_seconds=3600,
+    )
+    return by_user and by_organisation
+
+
+def _record_lookup(*, user: User, organisation: Organisation, ni_number: str, kind: str, outcome: str) -> None:
+    EmployeeLookup.objects.create(
+        looked_up_by=user, organisation=organisation, ni_number=ni_number, kind=kind, outcome=outcome
+    )
 
 
 @dataclass(frozen=True)
@@ -26,6 +61,7 @@ class LookupResult:
 def employee_lookup(
     *,
     organisation: Organisation,
+    looked_up_by: User,
     ni_number: str,
     date_of_birth: date,
     last_name: str = "",
@@ -33,10 +69,16 @@ def employee_lookup(
     hse_number: str = "",
 ) -> LookupResult:
     """Find one ECS record. NI number and date of birth, plus at least one other detail, must ALL match;
-    anything less reveals nothing (the result is the same as for nobody)."""
+    anything less reveals nothing (the result is the same as for nobody). Each search is recorded and counted
+    against the user's and the organisation's hourly limits (LookupLimited past them)."""
     if not (last_name or card_number or hse_number):
         raise EmployeeError("Enter at least one of last name, ECS card number or H&S assessment number.")
-    operatives = Operative.objects.filter(ni_number=ni_number_normalise(ni_number), date_of_birth=date_of_birth)
+    ni = ni_number_normalise(ni_number)
+    audit = {"user": looked_up_by, "organisation": organisation, "ni_number": ni, "kind": EmployeeLookup.Kind.LOOKUP}
+    if not _lookup_allowed(user=looked_up_by, organisation=organisation):
+        _record_lookup(**audit, outcome=EmployeeLookup.Outcome.LIMITED)
+        raise LookupLimited
+    operatives = Operative.objects.filter(ni_number=ni, date_of_birth=date_of_birth)
     if last_name:
         operatives = operatives.filter(last_name__iexact=last_name.strip())
     if card_number:
@@ -44,7 +86,9 @@ def employee_lookup(
     if hse_number:
         operatives = operatives.filter(hse_results__number__iexact=hse_number.strip())
     found = list(operatives.distinct()[:2])
-    if len(found) != 1:
+    found_one = len(found) == 1
+    _record_lookup(**audit, outcome=EmployeeLookup.Outcome.FOUND if found_one else EmployeeLookup.Outcome.NOT_FOUND)
+    if not found_one:
         return LookupResult(operative=None)
     operative = found[0]
     employed = Employment.objects.filter(operative=operative, organisation=organisation, left_on__isnull=True).exists()
@@ -86,23 +130,37 @@ def employee_create(
     date_of_birth: date,
     gender: str,
 ) -> Employment:
-    """A new ECS record for someone not found by the look-up, and their employment."""
+    """A new ECS record for someone not found by the look-up, and their employment.
+
+    Whether the NI number has a record is itself worth hiding: the check counts as a look-up (limited and
+    recorded), and a taken number gets NEW_RECORD_REFUSED, which does not say so."""
     ni = ni_number_normalise(ni_number)
+    audit = {
+        "user": confirmed_by,
+        "organisation": organisation,
+        "ni_number": ni,
+        "kind": EmployeeLookup.Kind.NEW_RECORD,
+    }
+    if not _lookup_allowed(user=confirmed_by, organisation=organisation):
+        _record_lookup(**audit, outcome=EmployeeLookup.Outcome.LIMITED)
+        raise LookupLimited
+    if Operative.objects.filter(ni_number=ni).exists():
+        _record_lookup(**audit, outcome=EmployeeLookup.Outcome.NUMBER_TAKEN)
+        raise EmployeeError(NEW_RECORD_REFUSED)
+    _record_lookup(**audit, outcome=EmployeeLookup.Outcome.NOT_FOUND)
     with transaction.atomic():
-        if Operative.objects.filter(ni_number=ni).exists():
-            # Never reveal another record's details: the user must look it up with matching details.
-            raise EmployeeError(
-                "An ECS record already exists for this National Insurance number. "
-                "Look it up again with the operative's date of birth and last name, card or H&S number."
-            )
-        operative = Operative.objects.create(
-            title=title,
-            first_name=first_name.strip(),
-            last_name=last_name.strip(),
-            ni_number=ni,
-            date_of_birth=date_of_birth,
-            gender=gender,
-        )
+        try:
+            with transaction.atomic():
+                operative = Operative.objects.create(
+                    title=title,
+                    first_name=first_name.strip(),
+                    last_name=last_name.strip(),
+                    ni_number=ni,
+                    date_of_birth=date_of_birth,
+                    gender=gender,
+                )
+        except IntegrityError:  # the number was taken a moment ago
+            raise EmployeeError(NEW_RECORD_REFUSED) from None
         return employee_add(
             operative=operative,
             organisation=organisation,

@@ -161,7 +161,11 @@ def employee_add(request):
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = services.employee_lookup(organisation=portal_user.organisation, **data)
+        try:
+            result = services.employee_lookup(organisation=portal_user.organisation, looked_up_by=request.user, **data)
+        except services.EmployeeError as exc:
+            form.add_error(None, str(exc))
+            return render(request, "employees/add_lookup.html", {"form": form})
         if result.operative is not None and result.already_employed:
             form.add_error(None, f"{result.operative.full_name} is already one of your employees.")
         elif result.operative is not None:

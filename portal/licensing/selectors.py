@@ -23,7 +23,7 @@ def licence_application_status_url(*, application: LicenceApplication) -> str:
 
 def licence_application_by_status_token(*, token: str) -> LicenceApplication | None:
     try:
-        pk = signing.loads(token, salt=STATUS_SALT)
+        pk = signing.loads(token, salt=STATUS_SALT, max_age=settings.LICENCE_STATUS_LINK_DAYS * 24 * 3600)
     except signing.BadSignature:
         return None
     return LicenceApplication.objects.filter(pk=pk).first()

@@ -37,7 +37,7 @@ def submitted(request):
 def status(request, token: str):
     application = selectors.licence_application_by_status_token(token=token)
     if application is None:
-        raise Http404
+        return render(request, "licensing/status_link_invalid.html", status=404)
     return render(request, "licensing/status.html", {"application": application})
 
 

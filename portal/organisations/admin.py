@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.organisations.models import Office, Organisation, PortalUser
+from portal.organisations.models import Office, Organisation, PortalUser, PortalUserEvent
 
 
 class OfficeInline(admin.TabularInline):
@@ -25,3 +25,21 @@ class PortalUserAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__last_name", "organisation__name"]
     list_select_related = ["user", "organisation", "office"]
     raw_id_fields = ["user", "organisation", "office"]
+
+
+@admin.register(PortalUserEvent)
+class PortalUserEventAdmin(admin.ModelAdmin):
+    """The record of user administration: read-only."""
+
+    list_display = ["at", "organisation", "target", "actor", "what"]
+    list_select_related = ["organisation", "target__user", "actor"]
+    search_fields = ["organisation__name", "target__user__email", "actor__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

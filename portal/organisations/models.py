@@ -132,3 +132,19 @@ class PortalUser(models.Model):
     @property
     def is_active(self) -> bool:
         return self.removed_at is None and self.user.is_active
+
+
+class PortalUserEvent(models.Model):
+    """Every change to a portal user's membership: who did what to whom, and when."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="user_events")
+    target = models.ForeignKey(PortalUser, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    what = models.TextField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.what

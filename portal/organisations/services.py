@@ -6,7 +6,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.organisations.models import Office, Organisation, PortalUser
+from portal.organisations.models import Office, Organisation, PortalUser, PortalUserEvent
 from portal.organisations.permissions import ALL_FLAGS, BUNDLES, Flag
 
 PATH_STEP = 8  # digits per level, plus a dot
@@ -110,6 +110,14 @@ class AdministrationError(Exception):
 USER_ADMIN_FLAGS = frozenset(BUNDLES["Full User Admin Access"])
 
 
+def _user_event(*, actor: PortalUser, target: PortalUser, what: str) -> None:
+    PortalUserEvent.objects.create(organisation_id=target.organisation_id, target=target, actor=actor.user, what=what)
+
+
+def _flag_names(flags) -> str:
+    return ", ".join(Flag(f).label for f in Flag if f in flags) or "none"
+
+
 def office_update(*, office: Office, name: str, address: str, postcode: str, telephone: str, email: str) -> Office:
     Office.objects.filter(pk=office.pk).update(
         name=name, address=address, postcode=postcode, telephone=telephone, email=email
@@ -166,12 +174,41 @@ def _check_grant(*, actor: PortalUser, target_flags: set[Flag], current: set[Fla
         raise AdministrationError(f"You cannot grant or withdraw permissions you do not hold yourself: {names}.")
 
 
-def _full_user_admins(organisation_id: int):
-    """Active users holding every user-admin flag, locked so that two removals cannot both pass the check."""
-    users = PortalUser.objects.select_for_update().filter(organisation_id=organisation_id, removed_at__isnull=True)
+def _check_holds_all(*, actor: PortalUser, target: PortalUser, doing: str) -> None:
+    """Removing or moving a user changes every permission they hold: the actor must hold each of them."""
+    beyond = target.flags - actor.flags
+    if beyond:
+        names = ", ".join(sorted(Flag(f).label for f in beyond))
+        raise AdministrationError(f"You cannot {doing} a user who holds permissions you do not hold: {names}.")
+
+
+def _head_office_user_admins(organisation_id: int) -> list[PortalUser]:
+    """Active users at the head office holding every user-admin flag (a regional admin does not count), locked
+    so that two changes cannot both pass the check that one is left."""
+    users = PortalUser.objects.select_for_update().filter(
+        organisation_id=organisation_id, removed_at__isnull=True, office__parent__isnull=True
+    )
     for flag in USER_ADMIN_FLAGS:
         users = users.filter(**{flag.value: True})
     return list(users)
+
+
+class AddressCannotBeAdded(AdministrationError):
+    """One answer for every address that cannot be added, so it never tells whether the address has a login."""
+
+    def __init__(self):
+        super().__init__("This email address cannot be added. Check it, or ask the person for another address.")
+
+
+def _has_jib_role(user: User) -> bool:
+    """Administrators, JIB staff, anyone in a JIB team, and users of the JIB's own organisation."""
+    return (
+        user.is_superuser
+        or user.is_staff
+        or user.is_jib_staff
+        or user.groups.exists()
+        or PortalUser.objects.filter(user=user, organisation__is_jib=True).exists()
+    )
 
 
 def portal_user_add(
@@ -179,15 +216,19 @@ def portal_user_add(
     actor: PortalUser,
     office: Office,
     flags: set[Flag],
-    existing_user: User | None = None,
-    email: str = "",
+    email: str,
+    existing: bool = False,
     title: str = "",
     first_name: str = "",
     last_name: str = "",
     telephone: str = "",
     mobile: str = "",
 ) -> PortalUser:
-    """Add a user at an office in the actor's scope, with flags the actor holds; the new user is invited."""
+    """Add a user at an office in the actor's scope, with flags the actor holds; they are sent an invitation.
+
+    `existing` adds a person who already has a login; a new user's address may also belong to such a person,
+    who is then added as they are. Only a person with no JIB role and no current organisation can be added;
+    every other address gets the one AddressCannotBeAdded answer, whichever was chosen."""
     from portal.accounts import services as account_services
 
     if not actor.has_flag(Flag.ADD_USERS):
@@ -196,19 +237,24 @@ def portal_user_add(
         raise AdministrationError("Choose an open office within your part of the organisation.")
     _check_grant(actor=actor, target_flags=set(flags), current=set())
     with transaction.atomic():
-        if existing_user is None:
-            if User.objects.filter(email__iexact=email).exists():
-                raise AdministrationError("A user with this email address exists: choose “an existing user”.")
+        user = User.objects.select_for_update().filter(email__iexact=(email or "").strip()).first()
+        if user is None:
+            if existing:
+                raise AddressCannotBeAdded
             user = account_services.user_create(
                 email=email, title=title, first_name=first_name, last_name=last_name, telephone=telephone,
                 mobile=mobile,
             )  # fmt: skip
         else:
-            user = existing_user
+            if not user.is_active or _has_jib_role(user):
+                raise AddressCannotBeAdded
             if PortalUser.objects.filter(user=user, removed_at__isnull=True).exists():
-                raise AdministrationError("This person is already a user of an organisation.")
+                raise AddressCannotBeAdded
             PortalUser.objects.filter(user=user).delete()  # an old, removed membership is replaced
         portal_user = portal_user_create(user=user, organisation=actor.organisation, office=office, flags=set(flags))
+        _user_event(
+            actor=actor, target=portal_user, what=f"Added at {office.name} with permissions: {_flag_names(flags)}."
+        )
         transaction.on_commit(
             lambda: account_services.invitation_send(user=user, organisation_name=actor.organisation.name)
         )
@@ -218,40 +264,72 @@ def portal_user_add(
 def portal_user_set_permissions(
     *, actor: PortalUser, target: PortalUser, office: Office, flags: set[Flag]
 ) -> PortalUser:
+    """Change a user's flags and office. Flags changed must be the actor's own; a move (a new office) changes
+    every flag's reach, so it needs the actor to hold all the target's flags, over the old and the new office."""
     if not actor.has_flag(Flag.CHANGE_USER_PERMISSIONS):
         raise AdministrationError("You need the Can Change User Permissions permission.")
     if not office.is_within(actor.office) or not office.is_open:
         raise AdministrationError("Choose an open office within your part of the organisation.")
     with transaction.atomic():
-        admins = _full_user_admins(actor.organisation_id)
-        target = PortalUser.objects.select_for_update().get(pk=target.pk)
-        if not target.office.is_within(actor.office):
+        admins = _head_office_user_admins(actor.organisation_id)
+        target = PortalUser.objects.select_for_update().select_related("office").get(pk=target.pk)
+        if target.organisation_id != actor.organisation_id or not target.office.is_within(actor.office):
             raise AdministrationError("This user is outside your part of the organisation.")
         _check_grant(actor=actor, target_flags=set(flags), current=target.flags)
-        was_admin = target in admins
-        if was_admin and not set(flags) >= USER_ADMIN_FLAGS and len(admins) == 1:
+        if office.pk != target.office_id:
+            _check_holds_all(actor=actor, target=target, doing="move")
+        stays_admin = set(flags) >= USER_ADMIN_FLAGS and office.parent_id is None
+        if target in admins and not stays_admin and len(admins) == 1:
             raise AdministrationError(
-                "This is the last user with Full User Admin Access: give it to someone else before removing it."
+                "This is the last user with Full User Admin Access at the head office: give it to someone else "
+                "at the head office first."
             )
+        before_office, before_flags = target.office, target.flags
         for flag in Flag:
             setattr(target, flag.value, flag in flags)
         target.office = office
         target.save()
+        changes = []
+        if office.pk != before_office.pk:
+            changes.append(f"moved from {before_office.name} to {office.name}")
+        if set(flags) != before_flags:
+            changes.append(f"permissions {_flag_names(before_flags)} became {_flag_names(flags)}")
+        if changes:
+            what = "; ".join(changes)
+            _user_event(actor=actor, target=target, what=what[0].upper() + what[1:] + ".")
     return target
 
 
 def portal_user_remove(*, actor: PortalUser, target: PortalUser) -> PortalUser:
+    """Remove a user within the actor's part of the organisation who holds no flag the actor lacks. Their open
+    invitations die with them."""
+    from portal.accounts import services as account_services
+
     if not actor.has_flag(Flag.REMOVE_USERS):
         raise AdministrationError("You need the Can Remove Users permission.")
     if target.pk == actor.pk:
         raise AdministrationError("You cannot remove yourself.")
     with transaction.atomic():
-        admins = _full_user_admins(actor.organisation_id)
-        target = PortalUser.objects.select_for_update().get(pk=target.pk)
+        admins = _head_office_user_admins(actor.organisation_id)
+        target = PortalUser.objects.select_for_update().select_related("office", "user").get(pk=target.pk)
+        if target.organisation_id != actor.organisation_id or not target.office.is_within(actor.office):
+            raise AdministrationError("This user is outside your part of the organisation.")
+        if target.removed_at is not None:
+            raise AdministrationError("This user has already been removed.")
+        _check_holds_all(actor=actor, target=target, doing="remove")
         if target in admins and len(admins) == 1:
-            raise AdministrationError("This is the last user with Full User Admin Access and cannot be removed.")
+            raise AdministrationError(
+                "This is the last user with Full User Admin Access at the head office and cannot be removed."
+            )
         target.removed_at = timezone.now()
         target.save(update_fields=["removed_at"])
+        revoked = account_services.invitations_revoke(user=target.user)
+        _user_event(
+            actor=actor,
+            target=target,
+            what=f"Removed, holding permissions: {_flag_names(target.flags)}."
+            + (" Their invitation was withdrawn." if revoked else ""),
+        )
     return target
 
 
@@ -262,8 +340,16 @@ def portal_user_reset_password(*, actor: PortalUser, target: PortalUser) -> None
     from django.conf import settings
     from django.contrib.auth.forms import PasswordResetForm
 
+    from portal.accounts import services as account_services
+
     if not actor.has_flag(Flag.RESET_USER_PASSWORDS):
         raise AdministrationError("You need the Can Reset User Passwords permission.")
+    if not account_services.password_reset_mail_allowed(email=target.user.email):
+        raise AdministrationError(
+            f"{target.user.get_full_name()} has been sent {settings.PASSWORD_RESET_MAILS_PER_HOUR} links in the "
+            "last hour. Ask them to use the newest one, or try again later."
+        )
+    _user_event(actor=actor, target=target, what="Sent a link to choose a new password.")
     site = urlsplit(settings.SITE_URL)
     form = PasswordResetForm({"email": target.user.email})
     form.is_valid()

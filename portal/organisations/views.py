@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from portal.accounts.models import User
 from portal.organisations import services
 from portal.organisations.access import access, access_office, offices_in_scope, portal_user_of, require_flag, scope
 from portal.organisations.forms import (
@@ -140,25 +139,19 @@ def user_add(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         office = access_office(portal_user, office_id=data["office"], flag=Flag.ADD_USERS)
-        existing = None
-        if data["who"] == "existing":
-            existing = User.objects.filter(email__iexact=data["email"], is_jib_staff=False, is_active=True).first()
-            if existing is None:
-                form.add_error(
-                    "email", "No user who can be added has this email address: check it, or create a new user."
-                )
-        if not form.errors:
-            try:
-                added = services.portal_user_add(
-                    actor=portal_user, office=office, flags=form.chosen_flags(), existing_user=existing,
-                    email=data["email"], title=data["title"], first_name=data["first_name"],
-                    last_name=data["last_name"], telephone=data["telephone"], mobile=data["mobile"],
-                )  # fmt: skip
-            except services.AdministrationError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, f"{added.user.get_full_name()} is added and has been sent an invitation.")
-                return redirect("organisations:users")
+        try:
+            added = services.portal_user_add(
+                actor=portal_user, office=office, flags=form.chosen_flags(), email=data["email"],
+                existing=data["who"] == "existing", title=data["title"], first_name=data["first_name"],
+                last_name=data["last_name"], telephone=data["telephone"], mobile=data["mobile"],
+            )  # fmt: skip
+        except services.AddressCannotBeAdded as exc:
+            form.add_error("email", str(exc))
+        except services.AdministrationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{added.user.get_full_name()} is added and has been sent an invitation.")
+            return redirect("organisations:users")
     return render(request, "organisations/user_form.html", {"form": form, "title": "Add a user", "adding": True})
 
 
@@ -208,6 +201,10 @@ def user_remove(request, pk: int):
 def user_reset_password(request, pk: int):
     portal_user = portal_user_of(request)
     target = access(PortalUser.objects.select_related("user"), portal_user, flag=Flag.RESET_USER_PASSWORDS, pk=pk)
-    services.portal_user_reset_password(actor=portal_user, target=target)
-    messages.success(request, f"{target.user.get_full_name()} has been emailed a link to choose a new password.")
+    try:
+        services.portal_user_reset_password(actor=portal_user, target=target)
+    except services.AdministrationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{target.user.get_full_name()} has been emailed a link to choose a new password.")
     return redirect("organisations:users")
