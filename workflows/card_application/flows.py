@@ -2,6 +2,7 @@ from django.urls import path
 from viewflow import this
 from viewflow.workflow import flow
 
+from portal.accounts.access import CARD_APPLICATION_TEAMS
 from portal.applications import processing_services as services
 from portal.applications.models import CardApplication
 from workflows.card_application import views
@@ -23,6 +24,8 @@ def _status_is(status):
 class CardApplicationFlow(JibCasework, flow.Flow):
     """Card application: the employer fills in, finalises, orders and pays; then the JIB's part: endorsements,
     automated pre-checks, verification (with holds), team leader approval, the card prepared and dispatched."""
+
+    jib_teams = CARD_APPLICATION_TEAMS
 
     process_class = CardApplicationProcess
     process_title = "Card application"
