@@ -306,3 +306,16 @@ def test_require_jib_team_needs_active_jib_staff_in_the_team(primary_user):
     primary_user.user.groups.add(Group.objects.get(name=JibTeam.FINANCE))
     with pytest.raises(PermissionDenied):
         require_jib_team(primary_user.user, *FINANCE_TEAMS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("team", list(SEES))
+def test_the_casework_dashboard_is_for_team_leaders_and_managers(team):
+    from django.urls import reverse
+
+    client = team_client(team)
+    response = client.get(reverse("casework_dashboard"))
+    managing = team in (JibTeam.TEAM_LEADER, JibTeam.MANAGER)
+    assert response.status_code == (200 if managing else 403)
+    menu = client.get("/backoffice/workflow/queue/").text
+    assert (reverse("casework_dashboard") in menu or "Casework dashboard" in menu) == managing
