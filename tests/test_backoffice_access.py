@@ -288,6 +288,19 @@ def test_helpers_refuse_before_fetching_and_404_what_does_not_exist(casework):
 
 
 @pytest.mark.django_db
+def test_an_application_the_employer_has_not_sent_is_not_a_jib_case(casework):
+    from django.http import Http404
+
+    verification = staff_member(JibTeam.VERIFICATION)
+    assert jib_application_document(verification, casework.document.pk) == casework.document
+    for status in (CardApplication.Status.IN_PROGRESS, CardApplication.Status.FINALISED):
+        CardApplication.objects.filter(pk=casework.card.pk).update(status=status)
+        for helper, pk in ((jib_card_application, casework.card.pk), (jib_application_document, casework.document.pk)):
+            with pytest.raises(Http404):
+                helper(verification, pk)
+
+
+@pytest.mark.django_db
 def test_require_jib_team_needs_active_jib_staff_in_the_team(primary_user):
     from django.core.exceptions import PermissionDenied
 

@@ -24,6 +24,9 @@ LICENCE_TEAMS = (JibTeam.LICENSING, *CASE_MANAGERS)
 CARD_APPLICATION_TEAMS = (JibTeam.VERIFICATION, JibTeam.PROCESSING, *CASE_MANAGERS)
 FINANCE_TEAMS = (JibTeam.FINANCE, *CASE_MANAGERS)
 
+# A card application the employer has not yet sent (not paid for) is not a JIB case: its files are not shown.
+NOT_SENT = (CardApplication.Status.IN_PROGRESS, CardApplication.Status.FINALISED, CardApplication.Status.ORDERED)
+
 
 def jib_teams_of(user: User) -> frozenset[str]:
     """The JIB teams an active staff member belongs to (none for anyone else), read once per user object."""
@@ -67,10 +70,11 @@ def jib_licence_application(user: User, pk) -> LicenceApplication:
 
 
 def jib_card_application(user: User, pk) -> CardApplication:
-    """A card application with what its case page shows: Verification and Processing."""
+    """A card application that has reached the JIB, with what its case page shows: Verification and Processing."""
     require_jib_team(user, *CARD_APPLICATION_TEAMS)
     return _fetch(
-        CardApplication.objects.select_related(
+        CardApplication.objects.exclude(status__in=NOT_SENT)
+        .select_related(
             "operative",
             "card_type",
             "office",
@@ -81,15 +85,17 @@ def jib_card_application(user: User, pk) -> CardApplication:
             "hse_exemption",
             "renews_card",
             "card",
-        ).prefetch_related("additional_occupations"),
+        )
+        .prefetch_related("additional_occupations"),
         pk,
     )
 
 
 def jib_application_document(user: User, pk) -> ApplicationDocument:
-    """A card application's uploaded document: Verification and Processing."""
+    """An uploaded document of a card application that has reached the JIB: Verification and Processing."""
     require_jib_team(user, *CARD_APPLICATION_TEAMS)
-    return _fetch(ApplicationDocument.objects.select_related("application"), pk)
+    documents = ApplicationDocument.objects.exclude(application__status__in=NOT_SENT)
+    return _fetch(documents.select_related("application"), pk)
 
 
 def jib_bank_transfer(user: User, pk) -> BankTransfer:
