@@ -98,3 +98,17 @@ def test_every_backoffice_page_as_every_team_and_as_an_employers_user(casework, 
     portal = sign_in(Client(), primary_user.user)
     for url in all_urls:
         assert portal.get(url).status_code == 403, url
+
+
+def test_values_read_as_people_read_them(settings):
+    from datetime import UTC, date, datetime
+
+    from workflows.common.templatetags.casework import readable
+
+    settings.TIME_ZONE = "Europe/London"
+    assert (readable(True), readable(False)) == ("Yes", "No")
+    assert readable(date(2026, 11, 30)) == "30 November 2026"
+    assert readable(datetime(2026, 7, 1, 8, 5, tzinfo=UTC)) == "1 July 2026, 09:05"  # British Summer Time
+    assert readable(["fire", "security"]) == "fire, security"
+    assert readable({"outcome": "passed"}) == "" and readable([{"ok": True}]) == "" and readable([]) == ""
+    assert readable(12) == "12"

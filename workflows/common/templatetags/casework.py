@@ -7,6 +7,8 @@ from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import date as format_date
 from django.utils import timezone
 
+from workflows.common.services import job_failure_reason
+
 register = template.Library()
 
 
@@ -50,4 +52,4 @@ def readable_rows(data) -> list[tuple[str, str]]:
 @register.filter
 def failure_reason(task) -> str:
     """Why an automated step failed, as recorded on the task."""
-    return ((getattr(task, "data", None) or {}).get("_exception") or {}).get("title", "")
+    return job_failure_reason(task=task) if task is not None else ""
