@@ -12,7 +12,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from portal.accounts.access import is_case_manager  # noqa: F401  (the portal menu and dashboard ask it here)
+from portal.accounts.access import is_case_manager  # noqa: F401  (the casework dashboard view asks it here)
 from portal.accounts.models import SecondFactor, User
 from portal.accounts.sms import sms_send
 
