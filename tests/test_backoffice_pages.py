@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import URLResolver
+from django.urls import URLResolver, reverse
 from viewflow.workflow.models import Process, Task
 
 from portal.accounts.models import JibTeam
@@ -63,7 +63,8 @@ def fill(route: str, document_pk: int) -> list[str]:
 
 
 def urls(casework) -> list[str]:  # noqa: F811
-    return [url for route in routes() for url in fill(route, casework.document.pk)]
+    """Every back-office page with its data, and the casework dashboard beside the back office."""
+    return [url for route in routes() for url in fill(route, casework.document.pk)] + [reverse("casework_dashboard")]
 
 
 def check(client, url: str, who: str) -> list[str]:
