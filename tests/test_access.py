@@ -3,9 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.test import Client
 
 from portal.organisations import services
-from portal.organisations.access import access, access_office, offices_in_scope, scope
+from portal.organisations.access import AnyOf, access, access_office, holds, offices_in_scope, require_flag, scope
 from portal.organisations.models import Office, PortalUser
 from portal.organisations.permissions import BUNDLES, Flag
 from tests.factories import OrganisationFactory, PortalUserFactory
@@ -94,3 +95,91 @@ def test_removed_portal_user_loses_the_portal(client, primary_user):
     sign_in(client, primary_user.user)
     PortalUser.objects.filter(pk=primary_user.pk).update(removed_at=timezone.now())
     assert client.get("/portal/").status_code == 403
+
+
+# "Any of these flags": AnyOf
+
+
+def test_any_of_is_403_with_none_of_the_flags_and_allowed_with_either(tree):
+    organisation, head, north, south, leeds, bristol = tree
+    either = AnyOf(Flag.ADD_USERS, Flag.REMOVE_USERS)
+    in_leeds = PortalUserFactory(organisation=organisation, office=leeds)
+    with_none = PortalUserFactory(organisation=organisation, office=north, flags=[Flag.VIEW_EMPLOYEES])
+    with pytest.raises(PermissionDenied, match="“Can Add Users” or “Can Remove Users”"):
+        access(PortalUser.objects.all(), with_none, flag=either, pk=in_leeds.pk)
+    assert not holds(with_none, either)
+    for flag in (Flag.ADD_USERS, Flag.REMOVE_USERS):
+        holder = PortalUserFactory(organisation=organisation, office=north, flags=[flag])
+        assert holds(holder, either)
+        require_flag(holder, either)
+        assert access(PortalUser.objects.all(), holder, flag=either, pk=in_leeds.pk) == in_leeds
+        visible = set(scope(PortalUser.objects.all(), holder, flag=either))
+        assert {holder, with_none, in_leeds} <= visible and {p.office for p in visible} <= {north, leeds}
+
+
+def test_any_of_is_404_outside_the_office_subtree(tree):
+    organisation, head, north, south, leeds, bristol = tree
+    holder = PortalUserFactory(organisation=organisation, office=north, flags=[Flag.REMOVE_USERS])
+    either = AnyOf(Flag.ADD_USERS, Flag.REMOVE_USERS)
+    for office in (head, south, bristol):
+        outside = PortalUserFactory(organisation=organisation, office=office)
+        with pytest.raises(Http404):
+            access(PortalUser.objects.all(), holder, flag=either, pk=outside.pk)
+    other = OrganisationFactory()
+    stranger = PortalUserFactory(organisation=other, office=other.head_office)
+    with pytest.raises(Http404):
+        access(PortalUser.objects.all(), holder, flag=either, pk=stranger.pk)
+
+
+def test_a_page_for_any_of_the_user_admin_flags(client, tree):
+    """The users page opens with any one user-administration flag, and is 403 with none of them."""
+    from tests.conftest import sign_in
+
+    organisation, head, *_ = tree
+    nobody = PortalUserFactory(organisation=organisation, office=head, flags=[Flag.VIEW_EMPLOYEES])
+    assert sign_in(Client(), nobody.user).get("/portal/organisation/users/").status_code == 403
+    for flag in (Flag.ADD_USERS, Flag.REMOVE_USERS, Flag.CHANGE_USER_PERMISSIONS, Flag.RESET_USER_PASSWORDS):
+        admin = PortalUserFactory(organisation=organisation, office=head, flags=[flag])
+        assert sign_in(Client(), admin.user).get("/portal/organisation/users/").status_code == 200, flag
+
+
+# Narrowing to a chosen office: scope(within=...)
+
+
+def test_scope_within_a_chosen_office_and_404_outside_the_users_subtree(tree):
+    organisation, head, north, south, leeds, bristol = tree
+    manager = PortalUserFactory(organisation=organisation, office=north, flags=[Flag.VIEW_EMPLOYEES])
+    in_north = PortalUserFactory(organisation=organisation, office=north)
+    in_leeds = PortalUserFactory(organisation=organisation, office=leeds)
+    assert set(scope(PortalUser.objects.all(), manager, flag=None, within=leeds)) == {in_leeds}
+    assert in_north in scope(PortalUser.objects.all(), manager, flag=None, within=north)
+    other = OrganisationFactory()
+    for office in (head, south, bristol, other.head_office):
+        with pytest.raises(Http404):
+            scope(PortalUser.objects.all(), manager, flag=None, within=office)
+
+
+def test_employee_pages_read_through_the_scope(tree):
+    """A regional manager's expiring cards and an employee's history hold nothing from outside the region."""
+    from datetime import date, timedelta
+
+    from portal.employees import selectors
+    from tests.factories_registry import CardFactory, EmploymentFactory
+
+    organisation, head, north, south, leeds, bristol = tree
+    manager = PortalUserFactory(organisation=organisation, office=north, flags=[Flag.VIEW_EMPLOYEES])
+    soon = date.today() + timedelta(days=30)
+    here = EmploymentFactory(organisation=organisation, office=leeds)
+    there = EmploymentFactory(organisation=organisation, office=bristol)
+    elsewhere = EmploymentFactory(organisation=OrganisationFactory())
+    cards = {e.pk: CardFactory(operative=e.operative, expires_on=soon) for e in (here, there, elsewhere)}
+    assert list(selectors.expiring_cards(manager, expired=False)) == [cards[here.pk]]
+    # The same operative earlier at Bristol, then at Leeds: the regional manager sees the Leeds employment only.
+    earlier = EmploymentFactory(
+        organisation=organisation, office=bristol, operative=here.operative, left_on=date(2021, 1, 1)
+    )
+    assert list(selectors.employment_history(manager, operative=here.operative)) == [here]
+    head_user = PortalUserFactory(organisation=organisation, office=head, flags=[Flag.VIEW_EMPLOYEES])
+    assert set(selectors.employment_history(head_user, operative=here.operative)) == {here, earlier}
+    with pytest.raises(PermissionDenied):
+        selectors.expiring_cards(PortalUserFactory(organisation=organisation, office=north), expired=False)

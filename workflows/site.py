@@ -1,19 +1,49 @@
 """The back office: viewflow's frontend for JIB staff (inbox, queue, archive, process lists, charts)."""
 
-from django.urls import path
+from functools import wraps
+
+from django.urls import URLResolver, path
 from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 
+from portal.accounts.access import is_case_manager, require_jib_team
 from workflows.bacs_allocation.flows import BacsAllocationFlow
 from workflows.card_application.flows import CardApplicationFlow
 from workflows.licence.flows import LicenceFlow
 
-# Each process adds its FlowViewset here.
+
+def _teams_only(view, teams):
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        require_jib_team(request.user, *teams)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+class CaseworkViewset(FlowViewset):
+    """A process's pages (dashboard, lists, cases, tasks, charts, files): each opens only for the process's teams
+    (`flow.jib_teams`), 403 for anyone else before anything is fetched."""
+
+    def _get_urls(self):
+        patterns = super()._get_urls()
+        self._guard(patterns, self._flow_class.jib_teams)
+        return patterns
+
+    def _guard(self, patterns, teams) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                self._guard(entry.url_patterns, teams)
+            else:
+                entry.callback = _teams_only(entry.callback, teams)
+
+
+# Each process adds its viewset here.
 FLOW_VIEWSETS = [
-    FlowViewset(LicenceFlow, icon="verified_user"),
-    FlowViewset(CardApplicationFlow, icon="badge"),
-    FlowViewset(BacsAllocationFlow, icon="account_balance"),
+    CaseworkViewset(LicenceFlow, icon="verified_user"),
+    CaseworkViewset(CardApplicationFlow, icon="badge"),
+    CaseworkViewset(BacsAllocationFlow, icon="account_balance"),
 ]
 
 
@@ -25,8 +55,6 @@ class DashboardApplication(Application):
     index_path = path("", RedirectView.as_view(pattern_name="casework_dashboard"), name="index")
 
     def permission(self, user) -> bool:
-        from portal.accounts.services import is_case_manager
-
         return is_case_manager(user)
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts import throttle
-from portal.accounts.models import Invitation, JibTeam, SecondFactor, User
+from portal.accounts.models import Invitation, SecondFactor, User
 from portal.accounts.sms import sms_send
 
 
@@ -294,13 +294,3 @@ def jib_staff_create(*, email: str, first_name: str, last_name: str, mobile: str
         )
         user.groups.set([Group.objects.get_or_create(name=team)[0] for team in teams])
     return user
-
-
-def in_teams(user: User, *teams: str) -> bool:
-    """Whether a JIB staff member belongs to any of `teams` (JibTeam values)."""
-    return user.groups.filter(name__in=teams).exists()
-
-
-def is_case_manager(user: User) -> bool:
-    """JIB team leaders and managers: they manage cases (assign, reassign, cancel) and see the dashboards."""
-    return user.is_authenticated and user.is_jib_staff and in_teams(user, JibTeam.TEAM_LEADER, JibTeam.MANAGER)

@@ -1,6 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 
-from portal.accounts.services import is_case_manager
+from portal.accounts.access import is_case_manager
+from portal.organisations.access import AnyOf, holds
 from portal.organisations.permissions import Flag
 
 # Portal sections (user guide, appendix): label, url name, flags of which any one shows it, what it is for.
@@ -32,7 +33,7 @@ def portal(request):
     items = []
     if portal_user is not None:
         for label, url_name, flags, description in PORTAL_SECTIONS:
-            if flags and not any(portal_user.has_flag(f) for f in flags):
+            if flags and not holds(portal_user, AnyOf(*flags)):
                 continue
             try:
                 url = reverse(url_name)

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from portal.accounts.services import is_case_manager
+from portal.accounts.access import is_case_manager
 from portal.employees.selectors import employee_counts
 from portal.organisations.access import portal_user_of
 from portal.organisations.permissions import Flag

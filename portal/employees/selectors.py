@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from portal.applications.selectors import applications_in_progress_count
 from portal.employees.models import Employment
-from portal.organisations.access import require_flag, scope
+from portal.organisations.access import scope
 from portal.organisations.models import Office, PortalUser
 from portal.organisations.permissions import Flag
 from portal.registry.models import Card, CardStatus, HseResult
@@ -44,8 +44,9 @@ def _search_filter(search: str) -> Q:
     return query
 
 
-def employees_in_scope(portal_user: PortalUser, *, current: bool = True) -> QuerySet:
-    employments = scope(Employment.objects.all(), portal_user, flag=Flag.VIEW_EMPLOYEES)
+def employees_in_scope(portal_user: PortalUser, *, current: bool = True, office: Office | None = None) -> QuerySet:
+    """Employments the user may see; at `office` and below when given (404 outside the user's subtree)."""
+    employments = scope(Employment.objects.all(), portal_user, flag=Flag.VIEW_EMPLOYEES, within=office)
     if current:
         employments = employments.filter(left_on__isnull=True)
     return employments
@@ -64,12 +65,10 @@ def employee_list(
     today = today or date.today()
     soon = today + relativedelta(months=3)
     employments = (
-        employees_in_scope(portal_user)
+        employees_in_scope(portal_user, office=office)
         .select_related("operative", "office")
         .annotate(card_expires_on=_latest_card("expires_on"), apps_in_progress=applications_in_progress_count())
     )
-    if office is not None:  # the chosen office and everything below it (already checked to be in scope)
-        employments = employments.filter(office__path__startswith=office.path)
     if search := search.strip():
         employments = employments.filter(_search_filter(search))
     if card_status == CardStatus.NONE:
@@ -109,22 +108,22 @@ def hse_status(operative, *, today: date | None = None) -> str:
 def expiring_cards(portal_user: PortalUser, *, expired: bool, today: date | None = None) -> QuerySet:
     """Current employees' newest cards (in scope) expiring within three months, or already expired."""
     today = today or date.today()
-    require_flag(portal_user, Flag.VIEW_EMPLOYEES)
     newer = Card.objects.filter(
         operative=OuterRef("operative"), cancelled_at__isnull=True, expires_on__gt=OuterRef("expires_on")
     )
-    cards = Card.objects.filter(
-        cancelled_at__isnull=True,
-        operative__employments__organisation_id=portal_user.organisation_id,
-        operative__employments__left_on__isnull=True,
-        operative__employments__office__path__startswith=portal_user.office.path,
-    ).exclude(Exists(newer))
+    employed = employees_in_scope(portal_user).filter(operative=OuterRef("operative"))
+    cards = Card.objects.filter(Exists(employed), cancelled_at__isnull=True).exclude(Exists(newer))
     if expired:
         cards = cards.filter(expires_on__lt=today).order_by("-expires_on", "pk")
     else:
         cards = cards.filter(expires_on__gte=today, expires_on__lte=today + relativedelta(months=3))
         cards = cards.order_by("expires_on", "pk")
     return cards.select_related("operative", "card_type")
+
+
+def employment_history(portal_user: PortalUser, *, operative) -> QuerySet:
+    """The operative's employments, past and present, that the user may see."""
+    return employees_in_scope(portal_user, current=False).filter(operative=operative).select_related("office")
 
 
 def employee_counts(portal_user: PortalUser, *, today: date | None = None) -> dict[str, int]:

@@ -94,9 +94,7 @@ def employee_detail(request, pk: int):
         pk=pk,
     )
     operative = employment.operative
-    history = Employment.objects.filter(operative=operative, organisation=portal_user.organisation).select_related(
-        "office"
-    )
+    history = selectors.employment_history(portal_user, operative=operative)
     can_change = portal_user.has_flag(Flag.CHANGE_EMPLOYEE_DETAILS) and employment.is_current
     return render(
         request,

@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
+from portal.accounts.access import jib_licence_application
 from portal.licensing import selectors, services
 from portal.licensing.forms import InformationResponseForm, LicenceApplicationForm
 from portal.licensing.models import LicenceApplication
@@ -61,10 +61,8 @@ def respond(request, token: str):
 
 
 def document(request, pk: int, which: str):
-    """An application's uploads, for JIB staff only (personal and financial data)."""
-    if not request.user.is_jib_staff:
-        raise PermissionDenied("Application documents are for JIB staff.")
-    application = get_object_or_404(LicenceApplication, pk=pk)
+    """An application's uploads (company accounts, information sent), for the licensing team only."""
+    application = jib_licence_application(request.user, pk)
     file = {"accounts": application.accounts, "information": application.information_upload}.get(which)
     if not file:
         raise Http404

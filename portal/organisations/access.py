@@ -62,15 +62,22 @@ def scope(
     flag: Flag | AnyOf | None,
     office_field: str | None = "office",
     organisation_field: str = "organisation",
+    within: Office | None = None,
 ) -> QuerySet:
     """`queryset` narrowed to the user's organisation and office subtree, after checking `flag` (or AnyOf).
 
-    `office_field` names the relation to Office on the model (None when the model *is* Office).
+    `office_field` names the relation to Office on the model (None when the model *is* Office). `within` narrows
+    further to an office the user chose and its subtree: 404 unless that office is in the user's own subtree.
     """
     if flag is not None:
         require_flag(portal_user, flag)
     path_lookup = f"{office_field}__path__startswith" if office_field else "path__startswith"
-    return queryset.filter(**{organisation_field: portal_user.organisation_id, path_lookup: portal_user.office.path})
+    top = portal_user.office
+    if within is not None:
+        if within.organisation_id != portal_user.organisation_id or not within.path.startswith(top.path):
+            raise Http404
+        top = within
+    return queryset.filter(**{organisation_field: portal_user.organisation_id, path_lookup: top.path})
 
 
 def access(

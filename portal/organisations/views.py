@@ -6,7 +6,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from portal.organisations import services
-from portal.organisations.access import access, access_office, offices_in_scope, portal_user_of, require_flag, scope
+from portal.organisations.access import (
+    AnyOf,
+    access,
+    access_office,
+    holds,
+    offices_in_scope,
+    portal_user_of,
+    require_flag,
+    scope,
+)
 from portal.organisations.forms import (
     AddUserForm,
     EmployerDetailsForm,
@@ -19,7 +28,7 @@ from portal.organisations.forms import (
 from portal.organisations.models import Office, PortalUser
 from portal.organisations.permissions import BUNDLES, Flag
 
-USER_ADMIN = (Flag.ADD_USERS, Flag.REMOVE_USERS, Flag.CHANGE_USER_PERMISSIONS, Flag.RESET_USER_PASSWORDS)
+USER_ADMIN = AnyOf(Flag.ADD_USERS, Flag.REMOVE_USERS, Flag.CHANGE_USER_PERMISSIONS, Flag.RESET_USER_PASSWORDS)
 
 
 def administration(request):
@@ -27,7 +36,7 @@ def administration(request):
     sections = {
         "groups": portal_user.has_flag(Flag.CREATE_COMPANY_GROUPS),
         "details": portal_user.has_flag(Flag.EDIT_EMPLOYER_DETAILS),
-        "users": any(portal_user.has_flag(f) for f in USER_ADMIN),
+        "users": holds(portal_user, USER_ADMIN),
     }
     if not any(sections.values()):
         raise PermissionDenied("You do not have any administration permission.")
@@ -114,8 +123,7 @@ def employer_details(request):
 
 
 def _require_any_user_admin(portal_user: PortalUser) -> None:
-    if not any(portal_user.has_flag(f) for f in USER_ADMIN):
-        raise PermissionDenied("You need a user administration permission.")
+    require_flag(portal_user, USER_ADMIN)
 
 
 def users(request):

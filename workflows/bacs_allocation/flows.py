@@ -1,6 +1,7 @@
 from viewflow import this
 from viewflow.workflow import flow
 
+from portal.accounts.access import FINANCE_TEAMS
 from workflows.bacs_allocation import views
 from workflows.bacs_allocation.models import BacsAllocationProcess
 from workflows.common.flows import JibCasework
@@ -15,6 +16,8 @@ CASE_SUMMARY = (
 class BacsAllocationFlow(JibCasework, flow.Flow):
     """BACS transfers: the finance team imports a bank statement (matched automatically by ECS reference); each
     transfer the import cannot settle (unknown reference, over- or under-paid) is a task for the finance team."""
+
+    jib_teams = FINANCE_TEAMS
 
     process_class = BacsAllocationProcess
     process_title = "BACS allocation"

@@ -5,6 +5,7 @@ from django.http import HttpResponseRedirect
 from django.views import generic
 from viewflow.workflow.flow.views import mixins
 
+from portal.accounts.access import FINANCE_TEAMS, jib_bank_transfer, require_jib_team
 from portal.orders import services
 from portal.orders.models import BankTransfer
 from portal.orders.selectors import order_totals
@@ -33,6 +34,10 @@ class ImportStatementView(mixins.TaskSuccessUrlMixin, generic.FormView):
     form_class = ImportStatementForm
     template_name = "orders/backoffice/import_statement.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        require_jib_team(request.user, *FINANCE_TEAMS)
+        return super().dispatch(request, *args, **kwargs)
+
     def form_valid(self, form):
         name, content = form.cleaned_data["statement"]
         try:
@@ -60,12 +65,16 @@ class AllocateView(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames, gen
     form_class = AllocateForm
     template_name = "orders/backoffice/allocate.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        self.transfer = jib_bank_transfer(request.user, request.activation.process.artifact_object_id)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_initial(self):
-        transfer = self.request.activation.process.transfer
+        transfer = self.transfer
         return {"order_reference": transfer.order.reference if transfer.order else transfer.reference_found}
 
     def get_context_data(self, **kwargs):
-        transfer = self.request.activation.process.transfer
+        transfer = self.transfer
         order = transfer.order
         return super().get_context_data(
             transfer=transfer,
@@ -75,7 +84,7 @@ class AllocateView(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames, gen
         )
 
     def form_valid(self, form):
-        transfer: BankTransfer = self.request.activation.process.transfer
+        transfer: BankTransfer = self.transfer
         try:
             services.bank_transfer_allocate(
                 transfer=transfer,

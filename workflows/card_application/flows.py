@@ -2,6 +2,7 @@ from django.urls import path
 from viewflow import this
 from viewflow.workflow import flow
 
+from portal.accounts.access import CARD_APPLICATION_TEAMS
 from portal.applications import services
 from portal.applications.models import CardApplication
 from portal.organisations.permissions import Flag
@@ -24,6 +25,8 @@ class CardApplicationFlow(JibCasework, flow.Flow):
 
     The process moves when the domain announces a fact (workflows.card_application.receivers); the conditions
     are methods of CardApplicationProcess."""
+
+    jib_teams = CARD_APPLICATION_TEAMS
 
     process_class = CardApplicationProcess
     process_title = "Card application"

@@ -1,22 +1,16 @@
 """Task views of the card application process: show the case, validate, call a processing service, finish."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views import generic
 from viewflow.workflow.flow.views import mixins
 
+from portal.accounts.access import jib_application_document, jib_card_application
 from portal.applications import services
-from portal.applications.models import ApplicationDocument, CardApplication
+from portal.applications.models import ApplicationDocument
 from portal.applications.services import ApplicationError
 from workflows.common.services import job_failure_reason
-
-CASE_PERMISSIONS = (
-    "workflow_card_application.verify_card_application",
-    "workflow_card_application.approve_card_application",
-    "workflow_card_application.dispatch_card",
-)
 
 
 class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames):
@@ -25,24 +19,13 @@ class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames)
 
     template_name = "card_application/backoffice/task.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        self.application = jib_card_application(request.user, request.activation.process.artifact_object_id)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         process = self.request.activation.process
-        application = (
-            CardApplication.objects.select_related(
-                "operative",
-                "card_type",
-                "office",
-                "organisation",
-                "main_occupation",
-                "grade",
-                "hse_result",
-                "hse_exemption",
-                "renews_card",
-                "card",
-            )
-            .prefetch_related("additional_occupations")
-            .get(pk=process.artifact_object_id)
-        )
+        application = self.application
         failed = process.task_set.filter(flow_task_type="JOB", data___exception__isnull=False).order_by("-pk").first()
         latest_job = process.task_set.filter(flow_task_type="JOB").order_by("-pk").first()
         documents = list(
@@ -197,10 +180,7 @@ class DispatchView(CaseContextMixin, generic.FormView):
 
 def document(request, document_pk: int, **kwargs):
     """An application's uploaded document, for the JIB teams who work card applications."""
-    user = request.user
-    if not (user.is_authenticated and user.is_jib_staff and any(user.has_perm(p) for p in CASE_PERMISSIONS)):
-        raise PermissionDenied("Application documents are for the JIB's card application teams.")
-    document = get_object_or_404(ApplicationDocument, pk=document_pk)
+    document = jib_application_document(request.user, document_pk)
     if not document.file:
         raise Http404
     return FileResponse(

@@ -2,17 +2,19 @@
 
 from viewflow.workflow import lock
 
-from portal.accounts.services import is_case_manager
+from portal.accounts.access import in_jib_team, is_case_manager
 
 
 class JibCasework:
-    """Mixed into each flow: a row lock on the process, JIB staff see the cases, team leaders and managers manage
-    them, and the start handle makes the case's record the process's artifact."""
+    """Mixed into each flow: a row lock on the process, the flow's teams see its cases (`jib_teams`, one of the
+    team lists in portal.accounts.access), team leaders and managers manage them, and the start handle makes the
+    case's record the process's artifact."""
 
     lock_impl = lock.select_for_update_lock
+    jib_teams: tuple[str, ...] = ()
 
     def has_view_permission(self, user, obj=None):
-        return user.is_authenticated and user.is_jib_staff
+        return in_jib_team(user, *self.jib_teams)
 
     def has_manage_permission(self, user, obj=None):
         return is_case_manager(user)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.base import Edge
+from viewflow.workflow.flow import mixins, views
 from viewflow.workflow.nodes import AbstractJob, AbstractJobActivation
 from viewflow.workflow.status import STATUS
 
@@ -37,8 +38,11 @@ class JobActivation(AbstractJobActivation):
         self.task.save()
 
 
-class Job(AbstractJob):
+class Job(mixins.NodeDetailMixin, AbstractJob):
     activation_class = JobActivation
+    # The task's page in the back office (the task lists link every task to it).
+    index_view_class = views.IndexTaskView
+    detail_view_class = views.DetailTaskView
 
     def __init__(self, work: Callable[..., dict | None], **kwargs):
         """`work`: the function `(*, process, task) -> dict` that does the automated work (a domain service)."""

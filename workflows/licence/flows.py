@@ -1,6 +1,7 @@
 from viewflow import this
 from viewflow.workflow import flow
 
+from portal.accounts.access import LICENCE_TEAMS
 from portal.licensing import services
 from workflows.common.flows import JibCasework
 from workflows.common.nodes import Job, Switch
@@ -14,6 +15,8 @@ SET_UP = "workflow_licence.set_up_offices"
 
 class LicenceFlow(JibCasework, flow.Flow):
     """Licence application: automated checks, JIB verification (with a more-information loop), office set-up."""
+
+    jib_teams = LICENCE_TEAMS
 
     process_class = LicenceProcess
     process_title = "Licence application"

@@ -5,6 +5,7 @@ from django.http import HttpResponseRedirect
 from django.views import generic
 from viewflow.workflow.flow.views import mixins
 
+from portal.accounts.access import jib_licence_application
 from portal.licensing import services
 from portal.licensing.models import LicenceApplication
 from portal.organisations import services as org_services
@@ -15,8 +16,12 @@ from workflows.licence.selectors import licence_checks_failure_reason
 class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames):
     template_name = "licensing/backoffice/task.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        self.application = jib_licence_application(request.user, request.activation.process.artifact_object_id)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        application = self.request.activation.process.application
+        application = self.application
         return super().get_context_data(
             application=application,
             events=application.events.select_related("actor"),
