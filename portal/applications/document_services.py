@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from portal.accounts.models import User
 from portal.applications import selectors
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError, application_event
+from portal.core.services import background_job_enqueue
 from portal.documents.ocr import CertificateReading, certificate_read, reading_compare
 from portal.integrations.awarding_bodies import CertificateCheck, certificate_check
 from portal.integrations.errors import ExternalServiceRejected, ExternalServiceUnavailable
@@ -69,20 +69,8 @@ def _label(document: ApplicationDocument) -> str:
 
 
 def application_document_submit(*, document_id: int) -> None:
-    """Hand the document to the Prefect task worker (or read it here when ECS_RUN_JOBS_INLINE is set)."""
-    if settings.ECS_RUN_JOBS_INLINE:
-        try:
-            application_document_read(document_id=document_id)
-        except Exception as exc:  # no retries inline: fail at once, as Prefect does after the last retry
-            application_document_read_failed(document_id=document_id, reason=document_failure_reason(exc))
-        return
-    from tasks.documents import read_document
-
-    try:
-        read_document.delay(document_id)
-    except Exception as exc:
-        # Prefect is out of reach: the document stays READING and the sweep (or the worker's start) hands it over.
-        logger.warning("Could not hand document %s to Prefect (%s); it will be handed over again", document_id, exc)
+    """Record the reading in the outbox; after the commit it is handed to Prefect (or run here, inline)."""
+    background_job_enqueue(kind="read_document", ref=str(document_id))
 
 
 def application_documents_stalled(*, older_than: timedelta = STALLED_AFTER) -> list[int]:
