@@ -227,7 +227,8 @@ def test_the_sweep_hands_over_stalled_jobs(client, settings, companies_house, dj
     assert job_services.jobs_stalled(older_than=timedelta(minutes=10)) == []
     Task.objects.filter(pk=job.pk).update(created=timezone.now() - timedelta(minutes=11))
     settings.ECS_RUN_JOBS_INLINE = True
-    assert job_services.jobs_resubmit_stalled(older_than=timedelta(minutes=10)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert job_services.jobs_resubmit_stalled(older_than=timedelta(minutes=10)) == 1
     assert open_task(LicenceFlow.verify)
 
 
