@@ -10,4 +10,3 @@ def home(request):
     portal_user = portal_user_of(request)
     counts = employee_counts(portal_user) if portal_user.has_flag(Flag.VIEW_EMPLOYEES) else None
     return render(request, "core/home.html", {"employee_counts": counts})
-
