@@ -2,14 +2,16 @@
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import connections, transaction
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from portal.core import background
 from portal.core.models import BackgroundJob
-from portal.core.services import Handed, background_job_enqueue, background_jobs_hand
+from portal.core.services import Handed, background_job_enqueue, background_jobs_hand, background_jobs_purge
 from tests.licence_helpers import VALID, membership_records
 from workflows.common.nodes import JOB_KIND
 from workflows.licence.flows import LicenceFlow
@@ -213,3 +215,13 @@ def test_inline_mode_runs_the_work_when_the_transaction_commits(settings, echo):
     assert ran == ["1"]
     background_job_enqueue(kind="echo", ref="boom")  # autocommit: runs at once, and its failure is recorded
     assert failed == ["the work failed"]
+
+
+@pytest.mark.django_db
+def test_handed_jobs_are_purged_after_a_month_and_waiting_ones_never(echo):
+    old, recent, waiting = (background_job_enqueue(kind="echo", ref=ref) for ref in ("old", "recent", "waiting"))
+    BackgroundJob.objects.filter(pk=old.pk).update(handed_at=timezone.now() - timedelta(days=31))
+    BackgroundJob.objects.filter(pk=recent.pk).update(handed_at=timezone.now() - timedelta(days=29))
+    BackgroundJob.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(days=90))
+    assert background_jobs_purge(older_than=timedelta(days=30)) == 1
+    assert set(BackgroundJob.objects.values_list("ref", flat=True)) == {"recent", "waiting"}

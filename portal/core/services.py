@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -77,3 +78,10 @@ def background_jobs_hand(*, hand: Callable[[BackgroundJob], None], limit: int = 
         if handed:
             BackgroundJob.objects.filter(pk__in=handed).update(handed_at=timezone.now())
     return Handed(count=len(handed), error=error)
+
+
+def background_jobs_purge(*, older_than: timedelta = timedelta(days=30)) -> int:
+    """Delete jobs handed over more than `older_than` ago (their work is recorded on the cases); returns how many."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = BackgroundJob.objects.filter(handed_at__lt=cutoff).delete()
+    return deleted

@@ -8,6 +8,7 @@ from viewflow.workflow.fields import import_flow_by_ref
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from portal.core.models import BackgroundJob
 from portal.core.services import background_job_enqueue
 from workflows.common.nodes import JOB_KIND, Job
 
@@ -86,14 +87,18 @@ def job_failure_reason(*, task: Task) -> str:
 
 
 def jobs_stalled(*, older_than: timedelta) -> list[str]:
-    """References of automated steps still waiting for a report after `older_than` (a worker died)."""
+    """References of automated steps handed over and still waiting for a report after `older_than` (a worker died).
+
+    A job still waiting in the outbox (Prefect out of reach) is not stalled: the relay hands it over."""
     cutoff = timezone.now() - older_than
+    queued = set(BackgroundJob.objects.filter(kind=JOB_KIND, handed_at__isnull=True).values_list("ref", flat=True))
     refs = []
     for task in Task.objects.filter(status__in=WAITING, created__lt=cutoff).select_related("process"):
         node = task.flow_task
         if isinstance(node, Job):
-            activation = node.activation_class(task)
-            refs.append(activation.ref())
+            ref = node.activation_class(task).ref()
+            if ref not in queued:
+                refs.append(ref)
     return refs
 
 
