@@ -8,12 +8,14 @@ STAMP := $(VENV)/.installed-$(REQ_HASH)
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng poppler-utils fonts-dejavu-core
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: run test install system-packages browsers migrate demo lint format bench clean
+.PHONY: run test install system-packages browsers node migrate demo lint format bench clean
 
 run: install migrate demo
 	DEBUG=1 $(PY) scripts/run.py
 
-test: install browsers
+# Two test processes (pytest-xdist), each with its own database, Prefect server and task worker.
+PYTEST_ARGS ?= -n 2
+test: install browsers node_modules
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: system-packages $(STAMP)
@@ -29,6 +31,15 @@ system-packages:
 browsers:
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+node:
+	@command -v npm >/dev/null 2>&1 || { echo "Installing Debian's nodejs and npm for bpmnlint"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+
+# bpmnlint (package.json, pinned by package-lock.json) for tests/test_bpmn.py.
+node_modules: package.json package-lock.json | node
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch node_modules
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "ecs.urls"  # the portal and the back office; portal.urls alone has no back office
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

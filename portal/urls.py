@@ -3,17 +3,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from portal.accounts import views as account_views
-from portal.core import views as core_views
-from workflows.site import site as backoffice
 
+# The portal's pages; ecs.urls (the URL root) adds the back office.
 admin.site.site_header = "ECS Online Systems administration"
 urlpatterns = [
     # Admin signs in through the two-factor sign-in, never with a password alone.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:signin", query_string=True)),
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.accounts.urls")),
-    path("backoffice/", backoffice.urls),
-    path("backoffice-dashboard/", core_views.casework_dashboard_view, name="casework_dashboard"),
     path("portal/", include("portal.core.urls")),
     path("portal/organisation/", include("portal.organisations.urls")),
     path("portal/employees/", include("portal.employees.urls")),

@@ -1,8 +1,8 @@
 """Start the whole system on one machine and stop it cleanly on Ctrl-C.
 
-The web app, a local Prefect server on SQLite under var/prefect, the Prefect task worker and the scheduled flows,
-localstripe and the sandbox servers. Each line of output is prefixed with the service's name. When one service
-dies, the others are stopped and the exit code says which.
+The web app, a local Prefect server on SQLite under var/prefect, the relay that hands recorded jobs to Prefect,
+the Prefect task worker and the scheduled flows, localstripe and the sandbox servers. Each line of output is
+prefixed with the service's name. When one service dies, the others are stopped and the exit code says which.
 """
 
 import contextlib
@@ -60,6 +60,7 @@ SERVICES = [
     Service("awarding-bodies", [PY, "-m", "sandboxes.awarding_bodies", "--port", "8102"]),
     Service("localstripe", [str(Path(PY).parent / "localstripe"), "--port", "8420"]),
     Service("worker", [PY, "-m", "tasks.worker"]),
+    Service("relay", [PY, "-m", "tasks.relay"]),
     Service("schedules", [PY, "-m", "tasks.serve"]),
     Service(
         "web",

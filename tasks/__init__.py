@@ -1,5 +1,6 @@
 """Prefect flows and tasks. Each sets Django up once and calls portal services; no ORM logic lives here."""
 
+import contextlib
 import os
 
 
@@ -10,3 +11,17 @@ def setup_django() -> None:
     if not apps.ready:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
         django.setup()
+
+
+@contextlib.contextmanager
+def django_work():
+    """Django set up, and this thread's database connection handled as around a request: a broken or expired one
+    is dropped before the work, and after it (the task worker's threads live long and outlast connections)."""
+    setup_django()
+    from django.db import close_old_connections
+
+    close_old_connections()
+    try:
+        yield
+    finally:
+        close_old_connections()

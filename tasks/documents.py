@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from prefect import flow, task
 
-from tasks import setup_django
+from tasks import django_work, setup_django
 from tasks.jobs import RETRY_DELAYS
 
 RUN_NAME = "read-document-{document_id}"
@@ -17,14 +17,14 @@ def _document_id(task_run) -> int:
 
 def _report_failure(task, task_run, state) -> None:
     """After the last retry: the document goes to the JIB for manual checking, with the reason."""
-    setup_django()
-    from portal.applications.services import application_document_failure_reason, application_document_read_failed
+    with django_work():
+        from portal.applications.services import application_document_failure_reason, application_document_read_failed
 
-    exc = state.result(raise_on_failure=False)
-    application_document_read_failed(
-        document_id=_document_id(task_run),
-        reason=application_document_failure_reason(exc if isinstance(exc, BaseException) else None),
-    )
+        exc = state.result(raise_on_failure=False)
+        application_document_read_failed(
+            document_id=_document_id(task_run),
+            reason=application_document_failure_reason(exc if isinstance(exc, BaseException) else None),
+        )
 
 
 @task(
@@ -35,10 +35,10 @@ def _report_failure(task, task_run, state) -> None:
     on_failure=[_report_failure],
 )
 def read_document(document_id: int) -> bool:
-    setup_django()
-    from portal.applications.services import application_document_read
+    with django_work():
+        from portal.applications.services import application_document_read
 
-    return application_document_read(document_id=document_id)
+        return application_document_read(document_id=document_id)
 
 
 @flow(name="sweep-stalled-documents")

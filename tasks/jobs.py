@@ -1,11 +1,12 @@
-"""The automated steps of every process (workflows.common.nodes.Job) and the sweep for stalled ones."""
+"""The automated steps of every process (workflows.common.nodes.Job), the sweep for stalled ones and the outbox's
+clean-up."""
 
 import os
 from datetime import timedelta
 
 from prefect import flow, task
 
-from tasks import setup_django
+from tasks import django_work, setup_django
 
 # Seconds before each retry (backoff). Overridable for tests. No task time-out: the task worker runs tasks in
 # threads, where Prefect cannot interrupt them; every adapter to an outside party sets its own HTTP time-outs.
@@ -20,12 +21,12 @@ def _ref(task_run) -> str:
 
 def _report_failure(task, task_run, state) -> None:
     """After the last retry: mark the flow step failed, so that its .OnError boundary hands it to a person."""
-    setup_django()
-    from workflows.common.services import job_fail
+    with django_work():
+        from workflows.common.services import job_fail
 
-    exc = state.result(raise_on_failure=False)
-    reason = str(exc) if isinstance(exc, BaseException) else (state.message or "The automated step failed.")
-    job_fail(ref=_ref(task_run), reason=reason)
+        exc = state.result(raise_on_failure=False)
+        reason = str(exc) if isinstance(exc, BaseException) else (state.message or "The automated step failed.")
+        job_fail(ref=_ref(task_run), reason=reason)
 
 
 @task(
@@ -37,10 +38,10 @@ def _report_failure(task, task_run, state) -> None:
     log_prints=True,
 )
 def run_job(ref: str) -> bool:
-    setup_django()
-    from workflows.common.services import job_run
+    with django_work():
+        from workflows.common.services import job_run
 
-    return job_run(ref=ref)
+        return job_run(ref=ref)
 
 
 @flow(name="sweep-stalled-jobs")
@@ -50,3 +51,12 @@ def sweep_stalled_jobs(minutes: int = 10) -> int:
     from workflows.common.services import jobs_resubmit_stalled
 
     return jobs_resubmit_stalled(older_than=timedelta(minutes=minutes))
+
+
+@flow(name="purge-handed-jobs")
+def purge_handed_jobs(days: int = 30) -> int:
+    """Delete outbox rows handed over more than `days` ago."""
+    setup_django()
+    from portal.core.services import background_jobs_purge
+
+    return background_jobs_purge(older_than=timedelta(days=days))

@@ -7,7 +7,7 @@ setup_django()
 from prefect import serve  # noqa: E402
 
 from tasks.documents import sweep_stalled_documents  # noqa: E402
-from tasks.jobs import sweep_stalled_jobs  # noqa: E402
+from tasks.jobs import purge_handed_jobs, sweep_stalled_jobs  # noqa: E402
 from tasks.payments import apply_pending_payment_events, import_bank_statement  # noqa: E402
 
 if __name__ == "__main__":
@@ -15,6 +15,7 @@ if __name__ == "__main__":
         sweep_stalled_jobs.to_deployment(name="every-5-minutes", interval=300, parameters={"minutes": 10}),
         sweep_stalled_documents.to_deployment(name="every-5-minutes", interval=300, parameters={"minutes": 10}),
         apply_pending_payment_events.to_deployment(name="every-5-minutes", interval=300),
+        purge_handed_jobs.to_deployment(name="daily", interval=86400, parameters={"days": 30}),
         # Run on demand (Prefect UI or `prefect deployment run`) with the statement's path.
         import_bank_statement.to_deployment(name="on-demand"),
     )

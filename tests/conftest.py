@@ -1,5 +1,9 @@
 """Shared fixtures. The settings are portal.test_settings (pyproject.toml)."""
 
+import os
+import tempfile
+from pathlib import Path
+
 import pyotp
 import pytest
 
@@ -26,6 +30,20 @@ def pytest_collection_modifyitems(items):
             and "django_db_serialized_rollback" not in item.fixturenames
         ):
             item.fixturenames.append("django_db_serialized_rollback")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, a test database in a file (in memory where /dev/shm exists), one per test process.
+
+    Django's default, a shared-cache in-memory database, refuses a second thread's lock at once ("database table
+    is locked") instead of waiting: the task worker and the relay run in threads beside the test."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+        database.setdefault("TEST", {})["NAME"] = str(folder / f"ecs-test-{os.getpid()}.sqlite3")
 
 
 @pytest.fixture(scope="session")

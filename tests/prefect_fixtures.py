@@ -1,4 +1,8 @@
-"""One Prefect test server per session, and a task worker serving the background tasks in a thread."""
+"""One Prefect test server and one task worker per session; the outbox relay runs during each Prefect test.
+
+The worker runs in a thread of this process, so it shares the test's settings; its tasks open their own database
+connections, which see what transactional tests commit. The relay runs only while a Prefect test runs, so jobs
+that other tests record are never handed over behind their back."""
 
 import asyncio
 import contextlib
@@ -19,14 +23,13 @@ def prefect_server():
         yield
 
 
-@pytest.fixture
-def prefect_worker(prefect_server, django_db_serialized_rollback, transactional_db, settings):
-    """Serves tasks.worker's background tasks for the test in a thread, as `python -m tasks.worker` does."""
+@pytest.fixture(scope="session")
+def prefect_task_worker(prefect_server, django_db_setup):
+    """Serves tasks.worker's background tasks for the whole session in a thread, as `python -m tasks.worker` does."""
     from prefect.task_worker import TaskWorker
 
     from tasks.worker import BACKGROUND_TASKS
 
-    settings.ECS_RUN_JOBS_INLINE = False
     running = {}
     ready = threading.Event()
 
@@ -34,15 +37,38 @@ def prefect_worker(prefect_server, django_db_serialized_rollback, transactional_
         running["loop"] = asyncio.get_running_loop()
         running["task"] = asyncio.current_task()
         ready.set()
-        await TaskWorker(*BACKGROUND_TASKS).start(timeout=180)
+        await TaskWorker(*BACKGROUND_TASKS).astart()
 
     def run():
-        with contextlib.suppress(asyncio.CancelledError):  # how the test stops it
+        with contextlib.suppress(asyncio.CancelledError):  # how the session stops it
             asyncio.run(serve())
 
-    thread = threading.Thread(target=run, daemon=True)
+    thread = threading.Thread(target=run, name="prefect-task-worker", daemon=True)
     thread.start()
-    ready.wait(10)
+    assert ready.wait(10), "the Prefect task worker did not start"
     yield
     running["loop"].call_soon_threadsafe(running["task"].cancel)
+    thread.join(10)
+
+
+@pytest.fixture
+def prefect_worker(prefect_task_worker, django_db_serialized_rollback, transactional_db, settings):
+    """The session's task worker, and the outbox relay handing this test's jobs to it."""
+    from django.db import connections
+
+    from tasks.relay import relay_forever
+
+    settings.ECS_RUN_JOBS_INLINE = False
+    stop = threading.Event()
+
+    def relay():
+        try:
+            relay_forever(stop, poll=0.05)
+        finally:
+            connections.close_all()  # this thread's connection, so that the test's flush is not kept waiting
+
+    thread = threading.Thread(target=relay, name="outbox-relay", daemon=True)
+    thread.start()
+    yield
+    stop.set()
     thread.join(10)

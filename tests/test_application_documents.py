@@ -274,7 +274,9 @@ def test_a_reference_is_kept_for_the_jib(application, primary_user, media):
 
 
 @pytest.mark.django_db
-def test_stalled_readings_are_handed_over_again(application, primary_user, inline, awarding_bodies):
+def test_stalled_readings_are_handed_over_again(
+    application, primary_user, inline, awarding_bodies, django_capture_on_commit_callbacks
+):
     body = AwardingBody.objects.get(code="city-and-guilds")
     stalled = Doc.objects.create(
         application=application, entry=Doc.Entry.MANUAL, awarding_body=body, certificate_number="CG700111",
@@ -285,7 +287,8 @@ def test_stalled_readings_are_handed_over_again(application, primary_user, inlin
         uploaded_by=primary_user.user,
     )  # fmt: skip
     Doc.objects.filter(pk=stalled.pk).update(updated_at=timezone.now() - timedelta(days=1))
-    assert services.application_documents_resubmit_stalled(older_than=timedelta(minutes=10)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.application_documents_resubmit_stalled(older_than=timedelta(minutes=10)) == 1
     stalled.refresh_from_db()
     fresh.refresh_from_db()
     assert stalled.status == Status.VERIFIED and fresh.status == Status.READING
@@ -600,11 +603,18 @@ def test_an_awarding_body_that_stays_down_is_retried_then_left_for_manual_checki
     assert document.status == Status.MANUAL_CHECK
     assert document.problems["check"].startswith("The awarding body could not be reached (LCL Awards")
     assert document.certificate_number == "LCL700925"  # nothing lost
+    # The failure hook ran on the worker before Prefect's server recorded the final state: wait for it.
+    deadline = time.monotonic() + 30
     with get_client(sync_client=True) as prefect:
-        runs = prefect.read_task_runs(
-            task_run_filter=TaskRunFilter(name=TaskRunFilterName(any_=[f"read-document-{document.pk}"])),
-            sort=TaskRunSort.EXPECTED_START_TIME_DESC,
-            limit=5,
-        )
-    run = next(r for r in runs if r.state.is_failed())
-    assert run.run_count == 3  # the first try and two retries (ECS_JOB_RETRY_DELAYS=0,1 in tests)
+        while True:
+            runs = prefect.read_task_runs(
+                task_run_filter=TaskRunFilter(name=TaskRunFilterName(any_=[f"read-document-{document.pk}"])),
+                sort=TaskRunSort.EXPECTED_START_TIME_DESC,
+                limit=5,
+            )
+            failed = [r for r in runs if r.state and r.state.is_failed()]
+            if failed or time.monotonic() > deadline:
+                break
+            time.sleep(0.25)
+    assert failed, f"Prefect recorded no failed run: {[r.state_name for r in runs]}"
+    assert failed[0].run_count == 3  # the first try and two retries (ECS_JOB_RETRY_DELAYS=0,1 in tests)

@@ -18,6 +18,7 @@ from viewflow.workflow.status import STATUS
 
 from portal.accounts import services as account_services
 from portal.accounts.models import SmsMessage, User
+from portal.core.models import BackgroundJob
 from portal.licensing.models import Licence, LicenceApplication
 from portal.organisations.models import Organisation
 from tests.conftest import sign_in
@@ -228,13 +229,15 @@ def test_a_repeated_or_late_report_changes_nothing(client, inline_jobs, django_c
 def test_the_sweep_hands_over_stalled_jobs(client, settings, companies_house, django_capture_on_commit_callbacks):
     settings.ECS_RUN_JOBS_INLINE = False
     membership_records()
-    submit(client)  # on_commit not run: as if the worker died before the job was handed over
+    submit(client)
     job = Task.objects.get(flow_task=LicenceFlow.checks)
     assert job.status == STATUS.SCHEDULED
-    assert job_services.jobs_stalled(older_than=timedelta(minutes=10)) == []
     Task.objects.filter(pk=job.pk).update(created=timezone.now() - timedelta(minutes=11))
+    assert job_services.jobs_stalled(older_than=timedelta(minutes=10)) == []  # still in the outbox: not stalled
+    BackgroundJob.objects.update(handed_at=timezone.now())  # handed over, and the worker died with it
     settings.ECS_RUN_JOBS_INLINE = True
-    assert job_services.jobs_resubmit_stalled(older_than=timedelta(minutes=10)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert job_services.jobs_resubmit_stalled(older_than=timedelta(minutes=10)) == 1
     assert open_task(LicenceFlow.verify)
 
 

@@ -1,6 +1,7 @@
 """The automated step every process uses: a viewflow job whose work runs on Prefect.
 
-When the task's transaction commits, the job's reference goes to the Prefect task worker. The work itself is a
+The task's transaction records the job in the outbox (portal.core.models.BackgroundJob); once it commits, the
+relay hands the job's reference to the Prefect task worker. The work itself is a
 plain service function named by the node; what it returns is stored on the task and the flow moves on. Prefect
 retries with backoff; when the work still fails, the task is marked failed and its `.OnError` boundary hands
 the case to a person. Completion is idempotent: a repeated or late report changes nothing.
@@ -10,7 +11,6 @@ the case to a person. Completion is idempotent: a repeated or late report change
 
 from collections.abc import Callable
 
-from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
@@ -19,15 +19,17 @@ from viewflow.workflow.flow import mixins, views
 from viewflow.workflow.nodes import AbstractJob, AbstractJobActivation
 from viewflow.workflow.status import STATUS
 
+from portal.core.services import background_job_enqueue
+
+# The outbox kind of automated steps (workflows.common.apps registers it; tasks.relay hands it to Prefect).
+JOB_KIND = "job"
+
 
 class JobActivation(AbstractJobActivation):
     @Activation.status.transition(source=STATUS.NEW, target=STATUS.SCHEDULED)
     def activate(self):
-        from workflows.common.services import job_submit
-
         self.task.save()
-        ref = self.ref()
-        transaction.on_commit(lambda: job_submit(ref=ref))
+        background_job_enqueue(kind=JOB_KIND, ref=self.ref())
 
     @Activation.status.transition(
         source=[STATUS.NEW, STATUS.SCHEDULED, STATUS.STARTED, STATUS.ERROR], target=STATUS.CANCELED

@@ -3,13 +3,14 @@
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from viewflow.workflow.fields import import_flow_by_ref
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from workflows.common.nodes import Job
+from portal.core.models import BackgroundJob
+from portal.core.services import background_job_enqueue
+from workflows.common.nodes import JOB_KIND, Job
 
 logger = logging.getLogger(__name__)
 
@@ -22,20 +23,8 @@ def _split(ref: str):
 
 
 def job_submit(*, ref: str) -> None:
-    """Hand the job to the Prefect task worker (or run it here when ECS_RUN_JOBS_INLINE is set)."""
-    if settings.ECS_RUN_JOBS_INLINE:
-        try:
-            job_run(ref=ref)
-        except Exception as exc:  # the inline mode has no retries: fail at once, as Prefect would at the end
-            job_fail(ref=ref, reason=str(exc))
-        return
-    from tasks.jobs import run_job
-
-    try:
-        run_job.delay(ref)
-    except Exception as exc:
-        # Prefect is out of reach: the job stays waiting and the sweep (or the worker's start) hands it over.
-        logger.warning("Could not hand job %s to Prefect (%s); it will be handed over again", ref, exc)
+    """Record the job in the outbox, in the current transaction; the relay hands it to Prefect after the commit."""
+    background_job_enqueue(kind=JOB_KIND, ref=ref)
 
 
 def job_run(*, ref: str) -> bool:
@@ -98,18 +87,23 @@ def job_failure_reason(*, task: Task) -> str:
 
 
 def jobs_stalled(*, older_than: timedelta) -> list[str]:
-    """References of automated steps still waiting for a report after `older_than` (a worker died)."""
+    """References of automated steps handed over and still waiting for a report after `older_than` (a worker died).
+
+    A job still waiting in the outbox (Prefect out of reach) is not stalled: the relay hands it over."""
     cutoff = timezone.now() - older_than
+    queued = set(BackgroundJob.objects.filter(kind=JOB_KIND, handed_at__isnull=True).values_list("ref", flat=True))
     refs = []
     for task in Task.objects.filter(status__in=WAITING, created__lt=cutoff).select_related("process"):
         node = task.flow_task
         if isinstance(node, Job):
-            activation = node.activation_class(task)
-            refs.append(activation.ref())
+            ref = node.activation_class(task).ref()
+            if ref not in queued:
+                refs.append(ref)
     return refs
 
 
 def jobs_resubmit_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Record again every automated step handed over but still unfinished after `older_than` (a worker died)."""
     refs = jobs_stalled(older_than=older_than)
     for ref in refs:
         logger.warning("Job %s has had no report for %s; handing it over again", ref, older_than)

@@ -9,7 +9,6 @@ and handed to Prefect (`tasks.documents.read_document`) when the transaction com
 import logging
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -19,11 +18,9 @@ from portal.applications import selectors
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services.events import ApplicationError, card_application_record_event
 from portal.applications.services.reading import (
-    application_document_failure_reason,
-    application_document_read,
-    application_document_read_failed,
     document_label,
 )
+from portal.core.services import background_job_enqueue
 from portal.registry.models import AwardingBody, HseExemption, QualificationType, ReferenceType
 from portal.registry.selectors import valid_hse_pass
 
@@ -49,28 +46,12 @@ def _locked_editable(application: CardApplication) -> CardApplication:
     return application
 
 
-def _submit_on_commit(document_id: int) -> None:
-    transaction.on_commit(lambda: application_document_submit(document_id=document_id))
-
-
 # --- handing the reading to Prefect --------------------------------------------------------------------------------
 
 
 def application_document_submit(*, document_id: int) -> None:
-    """Hand the document to the Prefect task worker (or read it here when ECS_RUN_JOBS_INLINE is set)."""
-    if settings.ECS_RUN_JOBS_INLINE:
-        try:
-            application_document_read(document_id=document_id)
-        except Exception as exc:  # no retries inline: fail at once, as Prefect does after the last retry
-            application_document_read_failed(document_id=document_id, reason=application_document_failure_reason(exc))
-        return
-    from tasks.documents import read_document  # replaced by the outbox
-
-    try:
-        read_document.delay(document_id)
-    except Exception as exc:
-        # Prefect is out of reach: the document stays READING and the sweep (or the worker's start) hands it over.
-        logger.warning("Could not hand document %s to Prefect (%s); it will be handed over again", document_id, exc)
+    """Record the reading in the outbox; after the commit it is handed to Prefect (or run here, inline)."""
+    background_job_enqueue(kind="read_document", ref=str(document_id))
 
 
 def application_documents_stalled(*, older_than: timedelta = STALLED_AFTER) -> list[int]:
@@ -110,7 +91,7 @@ def application_document_upload(
         card_application_record_event(
             application, actor=actor, what=f"Document {document.pk} uploaded for automatic detection."
         )
-        _submit_on_commit(document.pk)
+        application_document_submit(document_id=document.pk)
     return document
 
 
@@ -148,7 +129,7 @@ def application_document_enter_certificate(
             actor=actor,
             what=f"Certificate {document.certificate_number} ({awarding_body.name}) entered: checking with the body.",
         )
-        _submit_on_commit(document.pk)
+        application_document_submit(document_id=document.pk)
     return document
 
 

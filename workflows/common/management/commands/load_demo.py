@@ -6,7 +6,9 @@ from django.db import transaction
 
 from portal.organisations.demo import ACCOUNTS, DEMO_PASSWORD
 
-# Each module's load(stdout=...) is idempotent; later ones build on earlier ones.
+# Each module's load(stdout=...) is idempotent; later ones build on earlier ones. The portal's loaders make the
+# organisations, records and applications; the processes' loaders move cases along their flows. The command lives
+# here, beside the processes, because it names them; the portal's loaders never do.
 DEMO_MODULES = [
     "portal.organisations.demo",
     "portal.registry.demo",

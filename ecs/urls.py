@@ -1,0 +1,14 @@
+"""The URL root: the portal's pages, and the back office built on the processes.
+
+It lives outside `portal/` because it names the back office: nothing in the portal may depend on the processes."""
+
+from django.urls import include, path
+
+from workflows.dashboard_views import casework_dashboard_view
+from workflows.site import site as backoffice
+
+urlpatterns = [
+    path("backoffice/", backoffice.urls),
+    path("backoffice-dashboard/", casework_dashboard_view, name="casework_dashboard"),
+    path("", include("portal.urls")),
+]

@@ -1,0 +1,87 @@
+"""The transactional outbox for background jobs (see portal.core.models.BackgroundJob)."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal.core.background import background_handler
+from portal.core.models import BackgroundJob
+
+logger = logging.getLogger(__name__)
+
+
+def background_job_enqueue(*, kind: str, ref: str) -> BackgroundJob:
+    """Record a job for the background workers in the current transaction: it exists if, and when, that commits.
+
+    A job of the same kind and reference still waiting is not recorded twice. With ECS_RUN_JOBS_INLINE the work
+    runs in this process once the transaction commits, instead of through the relay."""
+    background_handler(kind)  # an unknown kind fails here, in the request, not in the relay
+    job = BackgroundJob.objects.filter(kind=kind, ref=ref, handed_at__isnull=True).first()
+    if job is None:
+        job = BackgroundJob.objects.create(kind=kind, ref=ref)
+    if settings.ECS_RUN_JOBS_INLINE:
+        job_id = job.pk
+        transaction.on_commit(lambda: background_job_run_inline(job_id=job_id))
+    return job
+
+
+def background_job_run_inline(*, job_id: int) -> bool:
+    """Run a waiting job here and now (ECS_RUN_JOBS_INLINE). Inline mode has no retries: a failure is final.
+
+    Returns False when the job was already handed (run) by someone else."""
+    claimed = BackgroundJob.objects.filter(pk=job_id, handed_at__isnull=True).update(handed_at=timezone.now())
+    if not claimed:
+        return False
+    job = BackgroundJob.objects.get(pk=job_id)
+    handler = background_handler(job.kind)
+    try:
+        handler.run(job.ref)
+    except Exception as exc:
+        handler.fail(job.ref, exc)
+    return True
+
+
+@dataclass(frozen=True)
+class Handed:
+    count: int  # jobs handed over in this batch
+    error: str  # why the hand-off stopped early ("" when it did not)
+
+
+def background_jobs_hand(*, hand: Callable[[BackgroundJob], None], limit: int = 100) -> Handed:
+    """Hand up to `limit` waiting jobs, oldest first, to `hand` and mark them handed.
+
+    The jobs are row-locked for the batch and skipped by any other relay (PostgreSQL), so each is handed once.
+    When `hand` raises (Prefect out of reach) the batch stops: the jobs handed so far are marked, the failing job
+    records the attempt and stays waiting for the next batch. A relay that dies mid-batch marks nothing; its jobs
+    are handed again (the work is idempotent)."""
+    handed: list[int] = []
+    error = ""
+    with transaction.atomic():
+        waiting = BackgroundJob.objects.filter(handed_at__isnull=True).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            waiting = waiting.select_for_update(skip_locked=True)
+        for job in waiting[:limit]:
+            try:
+                hand(job)
+            except Exception as exc:  # anything the hand-off raises leaves the job waiting
+                error = str(exc) or exc.__class__.__name__
+                BackgroundJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, last_error=error[:2000])
+                logger.warning("Could not hand %s %s over (%s); it stays waiting", job.kind, job.ref, error)
+                break
+            handed.append(job.pk)
+        if handed:
+            BackgroundJob.objects.filter(pk__in=handed).update(handed_at=timezone.now())
+    return Handed(count=len(handed), error=error)
+
+
+def background_jobs_purge(*, older_than: timedelta = timedelta(days=30)) -> int:
+    """Delete jobs handed over more than `older_than` ago (their work is recorded on the cases); returns how many."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = BackgroundJob.objects.filter(handed_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,134 @@
+"""`python -m tasks.relay`: hands the jobs waiting in the outbox (portal.core.models.BackgroundJob) to Prefect.
+
+Requests only record jobs; this loop hands them to the task worker in batches, each job exactly once even with
+several relays (the batch is row-locked and skipped by the others). While Prefect is out of reach the jobs wait
+and the relay tries again with a short backoff, so they go as soon as Prefect answers.
+"""
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import threading
+
+from tasks import setup_django
+
+setup_django()
+
+from portal.core.models import BackgroundJob  # noqa: E402
+from portal.core.services import background_jobs_hand  # noqa: E402
+from tasks.documents import read_document  # noqa: E402
+from tasks.jobs import run_job  # noqa: E402
+from workflows.common.nodes import JOB_KIND  # noqa: E402
+
+logger = logging.getLogger("tasks.relay")
+
+# Each outbox kind: its Prefect task and the task's parameters for a job's reference.
+HAND_OFFS = {
+    JOB_KIND: lambda ref: (run_job, {"ref": ref}),
+    "read_document": lambda ref: (read_document, {"document_id": int(ref)}),
+}
+BATCH = int(os.environ.get("ECS_RELAY_BATCH", "100"))
+# How often an idle relay looks for new jobs, and the longest wait between tries while Prefect is down.
+POLL_SECONDS = float(os.environ.get("ECS_RELAY_POLL_SECONDS", "0.1"))
+MAX_BACKOFF_SECONDS = float(os.environ.get("ECS_RELAY_MAX_BACKOFF_SECONDS", "5"))
+HAND_OFF_TIMEOUT_SECONDS = 30
+
+
+class PrefectHandOff:
+    """Creates each job's background task run (what `task.delay()` does) through one Prefect client kept open on
+    its own event loop, instead of a new client, connection and handshake per job. A failure drops the client; the
+    next job opens a new one."""
+
+    def __init__(self):
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.client = None
+
+    def __call__(self, job: BackgroundJob) -> None:
+        task, parameters = HAND_OFFS[job.kind](job.ref)
+        if self.client is None:
+            self._open()
+        created = task.create_run(client=self.client, parameters=parameters, deferred=True)
+        try:
+            asyncio.run_coroutine_threadsafe(created, self.loop).result(timeout=HAND_OFF_TIMEOUT_SECONDS)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> None:
+        from prefect.client.orchestration import get_client
+
+        async def enter():
+            client = get_client()
+            await client.__aenter__()
+            return client
+
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, name="prefect-hand-off", daemon=True).start()
+        try:
+            self.client = asyncio.run_coroutine_threadsafe(enter(), self.loop).result(timeout=HAND_OFF_TIMEOUT_SECONDS)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        loop, client = self.loop, self.client
+        self.loop = self.client = None
+        if loop is None:
+            return
+        if client is not None:
+            with contextlib.suppress(Exception):
+                exit_ = client.__aexit__(None, None, None)
+                asyncio.run_coroutine_threadsafe(exit_, loop).result(timeout=5)
+        loop.call_soon_threadsafe(loop.stop)
+
+
+def relay_once(*, hand, limit: int = BATCH):
+    """One batch: returns portal.core.services.Handed (how many were handed, and why it stopped early)."""
+    return background_jobs_hand(hand=hand, limit=limit)
+
+
+def relay_forever(stop: threading.Event, *, hand=None, poll: float = POLL_SECONDS) -> None:
+    """Hand waiting jobs until `stop` is set: at once while there are more, every `poll` seconds when idle."""
+
+    prefect = None
+    if hand is None:
+        hand = prefect = PrefectHandOff()
+    try:
+        _loop(stop, hand=hand, poll=poll)
+    finally:
+        if prefect is not None:
+            prefect.close()
+
+
+def _loop(stop: threading.Event, *, hand, poll: float) -> None:
+    from django.db import close_old_connections
+
+    backoff = poll
+    while not stop.is_set():
+        try:
+            handed = relay_once(hand=hand)
+        except Exception:  # the database is out of reach: try again, the jobs are safe in it
+            logger.exception("The relay could not read the outbox")
+            handed = None
+            close_old_connections()
+        if handed is not None and not handed.error:
+            backoff = poll
+            if handed.count >= BATCH:
+                continue
+        else:
+            backoff = min(max(backoff * 2, poll), MAX_BACKOFF_SECONDS)
+        stop.wait(backoff)
+
+
+def main() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    logger.warning("Handing background jobs to Prefect (every %s s when idle)", POLL_SECONDS)
+    relay_forever(stop)
+
+
+if __name__ == "__main__":
+    main()
