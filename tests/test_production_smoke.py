@@ -139,9 +139,7 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return cert_path, key_path
 
@@ -161,6 +159,18 @@ def fresh_database(name: str) -> str:
         cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
     return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def query(url: str, sql: str) -> list[tuple]:
+    import psycopg2
+
+    connection = psycopg2.connect(urlunsplit(urlsplit(url)._replace(scheme="postgres")))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+    finally:
+        connection.close()
 
 
 def drop_database(url: str) -> None:
@@ -300,7 +310,8 @@ def test_production_cluster_serves_signed_in_pages_static_files_and_automated_st
         ))  # fmt: skip
 
         cluster.start(
-            "prefect-server", PY, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(prefect_port),
+            "prefect-server",
+            PY, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(prefect_port),
             env={"PREFECT_API_DATABASE_CONNECTION_URL": urlunsplit(prefect_url)},
         )  # fmt: skip
         wait_for(
@@ -358,6 +369,9 @@ def test_production_cluster_serves_signed_in_pages_static_files_and_automated_st
                 return reference in queue.text
 
             wait_for(case_in_queue, "the automated checks did not complete on the workers", 120, cluster)
+        # The step went through the Prefect server, which keeps its runs in PostgreSQL.
+        runs = query(prefect_db, "SELECT state_type FROM task_run WHERE name LIKE 'run-job:%'")
+        assert ("COMPLETED",) in runs, runs
         cluster.assert_running()
     finally:
         cluster.stop()
