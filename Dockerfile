@@ -13,17 +13,9 @@ COPY requirements.txt constraints.txt ./
 RUN pip install -r requirements.txt -c constraints.txt
 
 COPY . .
-# Static files are collected with the production storage (hashed names and the manifest `{% static %}` reads).
-# The production settings refuse to load without their secrets: these placeholders exist only for this command,
-# which reads no secret and opens no connection; every running container gets the real values.
+# Static files collected with the production storage (docker/collectstatic.sh says why it needs placeholders).
 RUN useradd --create-home --uid 1000 ecs && mkdir -p /app/var && chown -R ecs /app/var \
- && env DEBUG=0 SECRET_KEY=collectstatic-only-placeholder-not-used-at-run-time ALLOWED_HOSTS=localhost \
-      DATABASE_URL=postgres://unused@localhost/unused SMS_GATEWAY_URL=https://unused.invalid SMS_GATEWAY_API_KEY=unused \
-      COMPANIES_HOUSE_URL=https://unused.invalid COMPANIES_HOUSE_API_KEY=unused AWARDING_BODIES_URL=https://unused.invalid \
-      STRIPE_API_BASE=https://unused.invalid STRIPE_SECRET_KEY=sk_unused STRIPE_PUBLISHABLE_KEY=pk_unused \
-      STRIPE_WEBHOOK_SECRET=whsec_unused \
-      python manage.py collectstatic --no-input -v 0 \
- && test -s /app/var/staticfiles/staticfiles.json
+ && sh docker/collectstatic.sh
 USER ecs
 
 EXPOSE 8000
