@@ -13,8 +13,9 @@ COPY requirements.txt constraints.txt ./
 RUN pip install -r requirements.txt -c constraints.txt
 
 COPY . .
+# Static files collected with the production storage (docker/collectstatic.sh says why it needs placeholders).
 RUN useradd --create-home --uid 1000 ecs && mkdir -p /app/var && chown -R ecs /app/var \
- && DEBUG=1 python manage.py collectstatic --no-input -v 0
+ && sh docker/collectstatic.sh
 USER ecs
 
 EXPOSE 8000

@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "portal.core.staticfiles.StaticFilesConfig",  # Django's, leaving out an unused viewflow copy
     "django.contrib.humanize",
     "django_filters",
     "viewflow",

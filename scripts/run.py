@@ -209,7 +209,7 @@ def banner() -> None:
         "  Stripe              http://127.0.0.1:8420/ (localstripe)",
         "",
         accounts.rstrip(),
-        "Security codes: .venv/bin/python manage.py sms_outbox  (or /accounts/sms-outbox/ as admin@jib.example)",
+        "Security codes: DEBUG=1 .venv/bin/python manage.py sms_outbox (or /accounts/sms-outbox/ as admin@jib.example)",
         "Ctrl-C stops everything.",
         "",
     ]

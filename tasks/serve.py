@@ -1,5 +1,7 @@
 """`python -m tasks.serve`: the scheduled flows, served as deployments with schedules."""
 
+import os
+
 from tasks import setup_django
 
 setup_django()
@@ -10,12 +12,20 @@ from tasks.documents import sweep_stalled_documents  # noqa: E402
 from tasks.jobs import purge_handed_jobs, sweep_stalled_jobs  # noqa: E402
 from tasks.payments import apply_pending_payment_events, import_bank_statement  # noqa: E402
 
-if __name__ == "__main__":
-    serve(
-        sweep_stalled_jobs.to_deployment(name="every-5-minutes", interval=300, parameters={"minutes": 10}),
-        sweep_stalled_documents.to_deployment(name="every-5-minutes", interval=300, parameters={"minutes": 10}),
-        apply_pending_payment_events.to_deployment(name="every-5-minutes", interval=300),
+# Seconds between two runs of each sweep (shorter in tests).
+SWEEP_INTERVAL = int(os.environ.get("ECS_SWEEP_INTERVAL_SECONDS", "300"))
+
+
+def deployments() -> list:
+    return [
+        sweep_stalled_jobs.to_deployment(name="scheduled", interval=SWEEP_INTERVAL, parameters={"minutes": 10}),
+        sweep_stalled_documents.to_deployment(name="scheduled", interval=SWEEP_INTERVAL, parameters={"minutes": 10}),
+        apply_pending_payment_events.to_deployment(name="scheduled", interval=SWEEP_INTERVAL),
         purge_handed_jobs.to_deployment(name="daily", interval=86400, parameters={"days": 30}),
         # Run on demand (Prefect UI or `prefect deployment run`) with the statement's path.
         import_bank_statement.to_deployment(name="on-demand"),
-    )
+    ]
+
+
+if __name__ == "__main__":
+    serve(*deployments())
