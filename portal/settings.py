@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "portal.core.staticfiles.StaticFilesConfig",  # Django's, leaving out an unused viewflow copy
+    "django.contrib.staticfiles",  # with one more ignore pattern, added in portal.core.apps
     "django.contrib.humanize",
     "django_filters",
     "viewflow",
