@@ -19,7 +19,7 @@ os.environ.setdefault("ECS_JOB_RETRY_DELAYS", "0,1")
 def prefect_server():
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=60):
+    with prefect_test_harness(server_startup_timeout=180):
         yield
 
 
