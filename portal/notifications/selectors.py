@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from portal.applications.models import CardApplication
@@ -46,7 +47,14 @@ def application_recipients(*, application: CardApplication, flag: Flag) -> list[
 def order_recipients(*, order: Order, flag: Flag = Flag.VIEW_PURCHASES) -> list[PortalUser]:
     """The users who may open `order` (and its receipt) with `flag`, through scope()."""
     candidates = _holding_at_or_above(organisation_id=order.organisation_id, office=order.office, flag=flag)
-    return [pu for pu in candidates if scope(Order.objects.filter(pk=order.pk), pu, flag=flag).exists()]
+    return [pu for pu in candidates if _order_in_scope(order, pu, flag)]
+
+
+def _order_in_scope(order: Order, portal_user: PortalUser, flag: Flag) -> bool:
+    try:
+        return scope(Order.objects.filter(pk=order.pk), portal_user, flag=flag).exists()
+    except PermissionDenied:
+        return False
 
 
 def opted_out(*, user_ids: list[int], kind: str) -> set[int]:
