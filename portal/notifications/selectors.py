@@ -117,6 +117,12 @@ class Delivery:
     office: Office
     attention: str  # "for the attention of", or ""
 
+    @property
+    def lines(self) -> list[str]:
+        """The address as lines: office, address, postcode."""
+        address = [line.strip(" ,") for line in self.office.address.splitlines() if line.strip(" ,")]
+        return [self.office.name, *address, *([self.office.postcode] if self.office.postcode else [])]
+
 
 def card_delivery(*, application: CardApplication) -> Delivery | None:
     """Where the card is sent: the paid order's delivery office (else the office that raised it)."""
