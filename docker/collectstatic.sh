@@ -6,7 +6,7 @@
 set -eu
 env DEBUG=0 SECRET_KEY=collectstatic-only-placeholder-not-used-at-run-time ALLOWED_HOSTS=localhost \
     DATABASE_URL=postgres://unused@localhost/unused \
-    SMS_GATEWAY_URL=https://unused.invalid SMS_GATEWAY_API_KEY=unused \
+    SMS_GATEWAY_URL=https://unused.invalid SMS_GATEWAY_API_KEY=unused EMAIL_HOST=unused.invalid \
     COMPANIES_HOUSE_URL=https://unused.invalid COMPANIES_HOUSE_API_KEY=unused \
     AWARDING_BODIES_URL=https://unused.invalid \
     STRIPE_API_BASE=https://unused.invalid STRIPE_SECRET_KEY=sk_unused STRIPE_PUBLISHABLE_KEY=pk_unused \

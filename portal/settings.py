@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "portal.licensing",
     "portal.orders",
     "portal.applications",
+    "portal.notifications",
     "workflows.common",
     "workflows.licence",
     "workflows.card_application",
@@ -199,17 +200,22 @@ CSP_BACKOFFICE_UPDATE = {
 # portal.core.middleware.permissions_policy(camera="self").
 PERMISSIONS_POLICY = {"camera": "", "microphone": "", "geolocation": "", "usb": "", "payment": ""}
 
-# Email: console in development, SMTP from the environment in production.
+# Email (notifications, invitations): in development a file outbox under var/mail that a developer reads with
+# `manage.py mail_outbox`; otherwise SMTP from the environment, and with DEBUG off the SMTP host must be given.
+EMAIL_OUTBOX_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "EMAIL_BACKEND", EMAIL_OUTBOX_BACKEND if DEBUG or TESTING else "django.core.mail.backends.smtp.EmailBackend"
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "" if not DEBUG and not TESTING else "localhost").strip()
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # seconds: a stalled server fails the try, Prefect retries
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ECS Online Systems <no-reply@ecscard.org.uk>")
+if EMAIL_BACKEND.endswith("smtp.EmailBackend") and not EMAIL_HOST:
+    raise ImproperlyConfigured("EMAIL_HOST must be set for the SMTP email backend when DEBUG is off.")
 
 # SMS: the development outbox keeps every message in the database for a person to read.
 SMS_BACKEND = os.environ.get(

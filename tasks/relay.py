@@ -18,8 +18,10 @@ setup_django()
 
 from portal.core.models import BackgroundJob  # noqa: E402
 from portal.core.services import background_jobs_hand  # noqa: E402
+from portal.notifications.services import SEND_KIND  # noqa: E402
 from tasks.documents import read_document  # noqa: E402
 from tasks.jobs import run_job  # noqa: E402
+from tasks.notifications import send_notification  # noqa: E402
 from workflows.common.nodes import JOB_KIND  # noqa: E402
 
 logger = logging.getLogger("tasks.relay")
@@ -28,6 +30,7 @@ logger = logging.getLogger("tasks.relay")
 HAND_OFFS = {
     JOB_KIND: lambda ref: (run_job, {"ref": ref}),
     "read_document": lambda ref: (read_document, {"document_id": int(ref)}),
+    SEND_KIND: lambda ref: (send_notification, {"notification_id": int(ref)}),
 }
 BATCH = int(os.environ.get("ECS_RELAY_BATCH", "100"))
 # How often an idle relay looks for new jobs, and the longest wait between tries while Prefect is down.

@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "sqlite:////tmp/ecs-deploy-check.sqlite3",
     "SMS_GATEWAY_URL": "https://sms.example.org/send",
     "SMS_GATEWAY_API_KEY": "key",
+    "EMAIL_HOST": "smtp.example.org",
     "ECS_VAR_DIR": "/tmp/ecs-deploy-check",
     "COMPANIES_HOUSE_URL": "https://api.company-information.service.gov.uk",
     "COMPANIES_HOUSE_API_KEY": "ch-key",
@@ -49,7 +50,16 @@ def test_production_settings_pass_the_deploy_checks():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SMS_GATEWAY_URL", "SMS_GATEWAY_API_KEY", *THIRD_PARTY]
+    "missing",
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "SMS_GATEWAY_URL",
+        "SMS_GATEWAY_API_KEY",
+        "EMAIL_HOST",
+        *THIRD_PARTY,
+    ],
 )
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}

@@ -16,6 +16,14 @@ receiver that raises undoes the change. Every signal is sent with `sender=CardAp
 - conditional_hold_released(application, actor): an HS&E pass was recorded for an application on conditional
   hold, which takes it and goes back to verifying (actor: who recorded the pass, None when it came in
   automatically).
+- endorsement_awaited(application, which): the process reached the employer's endorsement `which` (a
+  CardApplication.Endorsement value); the portal offers it to the users holding its flag.
+- application_put_on_hold(application, actor): the JIB's case worker `actor` put the application on hold, asking
+  the employer for what is missing (`application.hold_reason`).
+- application_rejected(application, actor): the JIB's case worker `actor` rejected the application
+  (`application.decision_reason`).
+- card_prepared(application, card): the card was prepared (`card`, its number and expiry).
+- card_dispatched(application, actor): the JIB's processing team `actor` sent the prepared card.
 """
 
 from django.dispatch import Signal
@@ -26,3 +34,8 @@ application_withdrawn = Signal()
 endorsement_decided = Signal()
 missing_information_supplied = Signal()
 conditional_hold_released = Signal()
+endorsement_awaited = Signal()
+application_put_on_hold = Signal()
+application_rejected = Signal()
+card_prepared = Signal()
+card_dispatched = Signal()

@@ -25,6 +25,12 @@ def employee_list(request):
     portal_user = portal_user_of(request)
     require_flag(portal_user, Flag.VIEW_EMPLOYEES)
     offices = list(offices_in_scope(portal_user))
+    if request.method == "GET" and "status" in request.GET:
+        # A link (the weekly card expiry reminder) opens the list filtered by card status: kept like a search.
+        form = EmployeeFilterForm({"status": request.GET["status"], "sort": "expiry"}, offices=offices)
+        if form.is_valid():
+            request.session[SESSION_SEARCH] = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        return redirect("employees:list")
     if request.method == "POST":
         form = EmployeeFilterForm(request.POST, offices=offices)
         if "clear" in request.POST:

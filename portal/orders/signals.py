@@ -8,3 +8,7 @@ from django.dispatch import Signal
 # A transfer on an imported bank statement could not be settled automatically (unknown reference, or not the
 # order's total): the finance team must decide. Arguments: `transfer` (BankTransfer).
 bank_transfer_needs_allocation = Signal()
+
+# An order was paid (by card, from funds or by an allocated transfer). Arguments: `order` (Order), `payment`
+# (Payment, whose receipt the payer can open), `actor` (User, None when the payment was matched automatically).
+order_paid = Signal()

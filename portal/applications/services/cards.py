@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from portal.accounts.models import User
+from portal.applications import signals
 from portal.applications.models import CardApplication
 from portal.applications.services.events import (
     ApplicationError,
@@ -100,6 +101,7 @@ def card_application_prepare(*, application: CardApplication) -> CardApplication
             + "".join(extra[s] for s in stamps)
             + ".",
         )
+        signals.card_prepared.send(sender=CardApplication, application=application, card=card)
     return application
 
 
@@ -126,4 +128,5 @@ def card_application_dispatch(*, application: CardApplication, actor: User, note
             + (f": {note.strip()}" if note.strip() else "")
             + ".",
         )
+        signals.card_dispatched.send(sender=CardApplication, application=application, actor=actor)
     return application

@@ -55,8 +55,11 @@ def card_application_await_endorsement(*, application: CardApplication, which: s
     field = _awaiting_field(which)
     with transaction.atomic():
         application = card_application_lock(application)
+        if getattr(application, field):
+            return application
         setattr(application, field, True)
         application.save(update_fields=[field, "updated_at"])
+        signals.endorsement_awaited.send(sender=CardApplication, application=application, which=which)
     return application
 
 
@@ -272,10 +275,12 @@ def card_application_verification_decide(
             card_application_record_event(
                 application, actor=actor, what=f"On hold; asked the employer for: {text}", to_status=Status.ON_HOLD
             )
+            signals.application_put_on_hold.send(sender=CardApplication, application=application, actor=actor)
         else:
             application.decision_reason, application.completed_at = text, now
             application.save(update_fields=["decision_reason", "completed_at", "updated_at"])
             card_application_record_event(application, actor=actor, what=f"Rejected: {text}", to_status=Status.REJECTED)
+            signals.application_rejected.send(sender=CardApplication, application=application, actor=actor)
     return application
 
 

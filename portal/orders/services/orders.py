@@ -24,6 +24,7 @@ from portal.orders.models import (
 )
 from portal.orders.selectors import card_application_price, order_totals, payment_methods_for
 from portal.orders.services.funds import funds_credit, funds_debit
+from portal.orders.signals import order_paid
 from portal.organisations.models import Office, Organisation
 
 Status = Order.Status
@@ -249,7 +250,7 @@ def order_mark_paid(
         totals = order_totals(order=order)
         if amount_pence != totals.total_pence:
             raise OrderError(f"£{amount_pence / 100:,.2f} received does not match the order total.")
-        Payment.objects.create(
+        payment = Payment.objects.create(
             order=order,
             method=method,
             amount_pence=amount_pence,
@@ -279,6 +280,7 @@ def order_mark_paid(
         else:
             for line in order.lines.filter(live=True, application__isnull=False).select_related("application"):
                 card_application_payment_received(application=line.application, actor=actor)
+        order_paid.send(sender=Order, order=order, payment=payment, actor=actor)
         return True
 
 
