@@ -19,6 +19,7 @@ from portal.applications.forms import (
     OccupationsForm,
 )
 from portal.applications.models import CardApplication
+from portal.employees import selection
 from portal.employees.selectors import hse_status
 from portal.organisations.access import access, portal_user_of, require_flag
 from portal.organisations.permissions import Flag
@@ -101,6 +102,7 @@ def start(request):
                     + (f" The other {others} {'are' if others > 1 else 'is'} under Applications Requiring Attention."
                        if others else ""),
                 )  # fmt: skip
+                selection.forget(request)  # the employees ticked on the list are now applied for
                 return redirect("applications:step1", pk=applications[0].pk)
     if request.method == "POST" and not form.errors and not form.choices():
         form.add_error(None, "None of these employees can start an application now.")
