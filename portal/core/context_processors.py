@@ -49,7 +49,11 @@ PORTAL_SECTIONS = [
             ("Administer Users", "organisations:users", (), USER_ADMIN),
         ],
     ),
-    ("ECS Assessments", "Book ECS assessments by remote invigilation.", [("ECS Assessments", "assessments:home", (), ())]),
+    (
+        "ECS Assessments",
+        "Book ECS assessments by remote invigilation.",
+        [("ECS Assessments", "assessments:home", (), ())],
+    ),
     (
         "Orders",
         "Purchase orders, payments and funds.",

@@ -36,13 +36,6 @@ each("[data-count-form]", function (form) {
   var all = form.querySelector("[data-check-all]");
   if (all) all.addEventListener("change", function () { boxes.forEach(function (b) { b.checked = all.checked; }); update(); });
   boxes.forEach(function (b) { b.addEventListener("change", update); });
-  // The orders page is opened by GET: the form's security token is not sent with it.
-  each("button[formmethod=get]", function (button) {
-    button.addEventListener("click", function () {
-      var token = form.querySelector("input[name=csrfmiddlewaretoken]");
-      if (token) { token.disabled = true; setTimeout(function () { token.disabled = false; }, 0); }
-    });
-  }, form);
   update();
 });
 
