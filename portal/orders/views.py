@@ -273,12 +273,10 @@ def cancel(request, pk: int):
                 title=f"Cancel order {order.your_reference}?",
                 consequences=[
                     "The order is cancelled and cannot be paid."
-                    + (
-                        f" Its {len(lines)} application{'s' if len(lines) != 1 else ''} go back to Finalised "
-                        "Applications - Awaiting Ordering, to be added to another order."
-                        if lines
-                        else ""
-                    ),
+                    + (f" Its {len(lines)} applications go back" if len(lines) > 1 else " Its application goes back")
+                    + " to Finalised Applications - Awaiting Ordering, to be added to another order."
+                    if lines
+                    else "The order is cancelled and cannot be paid.",
                     "A card payment started for it and not yet taken is cancelled too.",
                 ],
                 warning="A cancelled order cannot be opened again.",
