@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from portal.applications import selectors, services
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError
+from portal.core.forms import GovukForm
 from portal.documents.validators import validate_document
 from portal.organisations.access import access, portal_user_of
 from portal.organisations.permissions import Flag
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 RELATED = ("operative", "card_type", "office", "main_occupation", "grade")
 
 
-class EndorseForm(forms.Form):
+class EndorseForm(GovukForm):
     decision = forms.ChoiceField(
         label="Your decision",
         widget=forms.RadioSelect,
@@ -69,7 +70,7 @@ def endorse(request, pk: int, which: str):
     )
 
 
-class SupplyForm(forms.Form):
+class SupplyForm(GovukForm):
     answer = forms.CharField(
         label="Your answer",
         required=False,

@@ -28,8 +28,10 @@ def confirm_form(page: str) -> str:
 
 
 def test_close_office_asks_then_closes(portal_client, primary_user):
-    office = org_services.office_create(organisation=primary_user.organisation,
-                                        parent=primary_user.organisation.head_office, name="Cardiff", kind="office")  # fmt: skip
+    organisation = primary_user.organisation
+    office = org_services.office_create(
+        organisation=organisation, parent=organisation.head_office, name="Cardiff", kind="office"
+    )
     groups = portal_client.get("/portal/organisation/groups/").text
     url = f"/portal/organisation/groups/{office.pk}/close/"
     assert f'href="{url}"' in groups
