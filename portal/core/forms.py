@@ -19,7 +19,7 @@ WIDGET_CLASSES = {
 
 
 def _lower_first(text: str) -> str:
-    """"Date of birth" -> "date of birth"; an acronym ("NI number", "HS&E") is left as it is."""
+    """ "Date of birth" -> "date of birth"; an acronym ("NI number", "HS&E") is left as it is."""
     if len(text) > 1 and text[1].isupper():
         return text
     return text[:1].lower() + text[1:]

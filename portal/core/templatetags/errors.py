@@ -7,10 +7,12 @@ register = template.Library()
 
 @register.simple_tag
 def summary_error(field, error) -> str:
-    """An error summary line that names its field: "Postcode: enter a real UK postcode" (the label is not repeated
-    when the message already starts with it)."""
+    """An error summary line that names its field: "Postcode: enter a real UK postcode" (not when the message
+    already names it, as in "Enter postcode")."""
     label = str(field.label or "").strip()
     message = str(error)
-    if not label or message.lower().startswith(label.lower()):
+    said = message.lower()
+    name = label.lower()
+    if not label or any(said.startswith(start + name) for start in ("", "enter ", "choose ", "tick “")):
         return message
     return f"{label}: {_lower_first(message)}"
