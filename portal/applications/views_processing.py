@@ -34,6 +34,10 @@ class EndorseForm(GovukForm):
         help_text="Required if you decline. The application carries on without the change.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required_when = "decline"  # neither required nor optional: the label says neither
+
 
 def endorse(request, pk: int, which: str):
     portal_user = portal_user_of(request)
@@ -59,8 +63,9 @@ def endorse(request, pk: int, which: str):
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
-            said = "endorsed" if form.cleaned_data["decision"] == "endorse" else "declined"
-            messages.success(request, f"Application {application.reference}: you have {said} the endorsement.")
+            said = "endorsed" if form.cleaned_data["decision"] == "endorse" else "declined to endorse"
+            what = "the change in grading" if which == "grading" else "Qualified Supervisor status"
+            messages.success(request, f"Application {application.reference}: you {said} {what}.")
             return redirect("applications:produced")
     card = selectors.reference_card(application=application) if which == "grading" else None
     return render(

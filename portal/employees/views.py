@@ -220,7 +220,7 @@ def employee_add(request):
 def _declaration(request, organisation_name: str) -> str:
     return (
         f"I {request.user.get_full_name()} hereby confirm that the operative shown above started work with "
-        f"{organisation_name} on the date given below and that we have the right to view and modify their details."
+        f"{organisation_name} on the date given above and that we have the right to view and modify their details."
     )
 
 
