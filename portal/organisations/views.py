@@ -60,9 +60,13 @@ def office_add(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         parent = access_office(portal_user, office_id=data.pop("parent"), flag=Flag.CREATE_COMPANY_GROUPS)
-        office = services.office_create(organisation=portal_user.organisation, parent=parent, **data)
-        messages.success(request, f"{office.name} is added below {parent.name}.")
-        return redirect("organisations:groups")
+        try:
+            office = services.office_create(organisation=portal_user.organisation, parent=parent, **data)
+        except services.AdministrationError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, f"{office.name} is added below {parent.name}.")
+            return redirect("organisations:groups")
     return render(request, "organisations/office_form.html", {"form": form, "title": "Add an office or region"})
 
 
@@ -72,9 +76,13 @@ def office_edit(request, pk: int):
     fields = ("name", "address", "postcode", "telephone", "email")
     form = OfficeForm(request.POST or None, initial={f: getattr(office, f) for f in fields})
     if request.method == "POST" and form.is_valid():
-        services.office_update(office=office, **form.cleaned_data)
-        messages.success(request, f"{office.name} is saved.")
-        return redirect("organisations:groups")
+        try:
+            services.office_update(office=office, **form.cleaned_data)
+        except services.AdministrationError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, f"{office.name} is saved.")
+            return redirect("organisations:groups")
     return render(
         request, "organisations/office_form.html", {"form": form, "title": f"Edit {office.name}", "office": office}
     )

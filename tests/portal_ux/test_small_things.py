@@ -22,9 +22,8 @@ def test_the_terms_are_served_and_linked_from_the_licence_form(client):
 
 
 def test_the_declaration_links_the_terms(portal_client, primary_user):
-    from tests.stripe_fixtures import finalised_application
-
     from portal.applications.models import CardApplication
+    from tests.stripe_fixtures import finalised_application
 
     application = finalised_application(portal_user=primary_user)
     CardApplication.objects.filter(pk=application.pk).update(
@@ -84,3 +83,18 @@ def test_a_manual_check_note_is_not_an_automated_finding():
     automated = html[html.index("Automated findings") : html.index("Checked by hand")]
     assert "Rang the director" not in automated and "No other application" in automated
     assert "Rang the director: accounts confirmed." in html[html.index("Checked by hand") :]
+
+
+def test_duplicate_office_names_in_one_parent_are_refused(portal_client, primary_user):
+    from portal.organisations.models import Office
+
+    head = primary_user.organisation.head_office
+    add = {"name": "Leeds Office", "kind": "office", "parent": head.pk, "postcode": "LS1 4AP"}
+    assert portal_client.post("/portal/organisation/groups/add/", add).status_code == 302
+    again = portal_client.post("/portal/organisation/groups/add/", {**add, "name": " leeds office "})
+    assert again.status_code == 200 and "already has an office called leeds office" in again.text
+    portal_client.post("/portal/organisation/groups/add/", {**add, "name": "York Office"})
+    york = Office.objects.get(name="York Office")
+    renamed = portal_client.post(f"/portal/organisation/groups/{york.pk}/", {"name": "Leeds Office", "postcode": ""})
+    assert renamed.status_code == 200 and "already has an office called Leeds Office" in renamed.text
+    assert Office.objects.filter(parent=head, name__iexact="leeds office").count() == 1
