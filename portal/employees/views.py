@@ -145,6 +145,7 @@ def employee_detail(request, pk: int):
             "hse_status": selectors.hse_status(operative),
             "qualifications": operative.qualifications.all(),
             "history": history,
+            "moves": selectors.office_moves(portal_user, operative=operative),
             "can_leave": portal_user.has_flag(Flag.REMOVE_EMPLOYEES) and employment.is_current,
             "can_change": can_change,
             "office_form": OfficeForm(initial={"office": employment.office_id}, offices=offices_in_scope(portal_user))
@@ -183,7 +184,7 @@ def employee_office(request, pk: int):
     if form.is_valid():
         office = access_office(portal_user, office_id=form.cleaned_data["office"], flag=None)
         try:
-            services.employee_allocate_office(employment=employment, office=office)
+            services.employee_allocate_office(employment=employment, office=office, moved_by=request.user)
             messages.success(request, f"{employment.operative.full_name} now works at {office.name}.")
         except services.EmployeeError as exc:
             messages.error(request, str(exc))

@@ -98,3 +98,22 @@ def test_duplicate_office_names_in_one_parent_are_refused(portal_client, primary
     renamed = portal_client.post(f"/portal/organisation/groups/{york.pk}/", {"name": "Leeds Office", "postcode": ""})
     assert renamed.status_code == 200 and "already has an office called Leeds Office" in renamed.text
     assert Office.objects.filter(parent=head, name__iexact="leeds office").count() == 1
+
+
+def test_an_office_move_of_an_employee_is_kept_in_their_history(portal_client, primary_user):
+    from portal.employees.models import Employment, OfficeMove
+    from portal.organisations import services as org_services
+    from tests.factories_registry import EmploymentFactory
+
+    head = primary_user.organisation.head_office
+    leeds = org_services.office_create(organisation=primary_user.organisation, parent=head, name="Leeds Office")
+    employment = EmploymentFactory(organisation=primary_user.organisation, office=head)
+    portal_client.post(f"/portal/employees/{employment.pk}/office/", {"office": leeds.pk})
+    assert Employment.objects.get(pk=employment.pk).office == leeds
+    move = OfficeMove.objects.get(employment=employment)
+    assert (move.from_office, move.to_office, move.moved_by) == (head, leeds, primary_user.user)
+    page = portal_client.get(f"/portal/employees/{employment.pk}/").text
+    assert "Moves between offices" in page and move.moved_at.strftime("%d/%m/%Y") in page
+    # Moving to the office they are at records nothing.
+    portal_client.post(f"/portal/employees/{employment.pk}/office/", {"office": leeds.pk})
+    assert OfficeMove.objects.filter(employment=employment).count() == 1
