@@ -117,3 +117,42 @@ def test_an_office_move_of_an_employee_is_kept_in_their_history(portal_client, p
     # Moving to the office they are at records nothing.
     portal_client.post(f"/portal/employees/{employment.pk}/office/", {"office": leeds.pk})
     assert OfficeMove.objects.filter(employment=employment).count() == 1
+
+
+def test_bacs_instructions_give_the_bank_details_from_the_settings(portal_client, primary_user, settings):
+    from tests.test_bacs import advance
+
+    order = advance(primary_user)
+    settings.BACS_ACCOUNT_NAME, settings.BACS_SORT_CODE, settings.BACS_ACCOUNT_NUMBER = (
+        "JIB ECS",
+        "40-11-62",
+        "71234567",
+    )
+    page = portal_client.get(f"/portal/orders/{order.pk}/").text
+    assert "Marked for BACS allocation" in page
+    for shown in ("JIB ECS", "40-11-62", "71234567", order.reference):
+        assert shown in page
+    settings.BACS_ACCOUNT_NUMBER = ""
+    page = portal_client.get(f"/portal/orders/{order.pk}/").text
+    assert "40-11-62" not in page and "ask the JIB's finance department" in page
+
+
+def test_a_receipt_has_column_headings_the_jib_address_and_vat_number(primary_user, settings):
+    from pypdf import PdfReader
+
+    from portal.orders import services
+    from portal.orders.models import Payment
+    from portal.orders.receipts import receipt_pdf
+    from tests.stripe_fixtures import finalised_application
+    from tests.test_orders import make_order
+
+    settings.JIB_VAT_NUMBER = "GB 123 4567 89"
+    services.funds_credit(organisation=primary_user.organisation, amount_pence=25_000, kind="advance_payment",
+                          reference="A")  # fmt: skip
+    order = make_order(primary_user, [finalised_application(portal_user=primary_user)])
+    services.order_pay_from_funds(order=order, portal_user=primary_user)
+    import io
+
+    text = PdfReader(io.BytesIO(receipt_pdf(payment=Payment.objects.get(order=order)))).pages[0].extract_text()
+    for shown in ("Qty", "Item", "Each", "Total", "Kingswood House", "VAT registration number: GB 123 4567 89"):
+        assert shown in text
