@@ -105,3 +105,26 @@ def test_ticks_are_kept_across_pages(page):
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(3)
     expect(rows.last).to_contain_text(staff[-1].operative.last_name)
+
+
+def test_the_employees_list_fits_a_phone(browser, live_server, transactional_db):
+    primary = PortalUserFactory(all_flags=True)
+    for n in range(3):
+        EmploymentFactory(
+            organisation=primary.organisation,
+            office=primary.office,
+            operative__first_name="Sam",
+            operative__last_name=f"Longsurname-Doublebarrelled{n}",
+        )
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    try:
+        browser_sign_in(page, primary.user)
+        page.goto("/portal/employees/")
+        expect(page.get_by_label("Select Longsurname-Doublebarrelled0, Sam")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert page.evaluate("document.querySelector('.ecs-table-wrap').scrollWidth <= window.innerWidth")
+        axe_check(page)
+    finally:
+        context.close()
