@@ -327,3 +327,12 @@ if not DEBUG and not TESTING:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
     if os.environ.get("DATABASE_URL") is None:
         raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off.")
+
+# The JIB's details on BACS instructions and receipts (production sets them in the environment).
+JIB_POSTAL_ADDRESS = os.environ.get(
+    "JIB_POSTAL_ADDRESS", "The Joint Industry Board, Kingswood House, 47/51 Sidcup Hill, Sidcup, Kent DA14 6HP"
+)
+JIB_VAT_NUMBER = os.environ.get("JIB_VAT_NUMBER", "")
+BACS_ACCOUNT_NAME = os.environ.get("BACS_ACCOUNT_NAME", "")
+BACS_SORT_CODE = os.environ.get("BACS_SORT_CODE", "")
+BACS_ACCOUNT_NUMBER = os.environ.get("BACS_ACCOUNT_NUMBER", "")

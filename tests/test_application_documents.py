@@ -331,7 +331,7 @@ def test_hse_choices_without_a_valid_result(application, primary_user, portal_cl
     page = portal_client.post(url, {"hse-route": "will_sit"})
     assert "Say how the applicant will sit the HS&amp;E assessment." in page.text
     page = portal_client.post(url, {"hse-route": "valid_result"})  # not offered: no valid result
-    assert "Select a valid choice" in page.text
+    assert "from the options given" in page.text
     application.refresh_from_db()
     assert application.hse_route == ""
 

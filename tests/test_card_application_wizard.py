@@ -191,7 +191,7 @@ def test_employees_list_has_the_start_button_and_counts_applications(client, pri
     assert "START APPLICATIONS FOR EMPLOYEES" in page and f'name="employment" value="{employment.pk}"' in page
     assert "Apps In Progress" in page
     row = page.split(f'id="employment-{employment.pk}"')[1].split("</tr>")[0]
-    assert '<td class="govuk-table__cell">1</td>' in row
+    assert '<td class="govuk-table__cell" data-label="Apps In Progress">1</td>' in row
     client.logout()
     viewer = PortalUserFactory(organisation=primary_user.organisation, flags=BUNDLES["Full Employee Access"])
     sign_in(client, viewer.user)

@@ -120,7 +120,7 @@ def test_bad_new_order_details_are_shown_and_nothing_is_saved(portal_client, pri
     application = finalised_application(portal_user=primary_user)
     response = post_new_order(portal_client, [application], primary_user.office, **{"new-your_reference": ""})
     assert response.status_code == 200
-    assert "govuk-error-message" in response.text and "This field is required." in response.text
+    assert "govuk-error-message" in response.text and "Enter your reference / P.O. number" in response.text
     assert not Order.objects.exists()
     application.refresh_from_db()
     assert application.status == Status.FINALISED
@@ -189,7 +189,7 @@ def test_offices_are_limited_to_the_users_scope(client, organisation):
         {"your_reference": "X", "office": elsewhere.pk, "billing_office": region.pk, "deliver_to": region.pk,
          "accounts_contact": "A"},
     )  # fmt: skip
-    assert response.status_code == 200 and "Select a valid choice" in response.text
+    assert response.status_code == 200 and "from the options given" in response.text
     assert not Order.objects.exists()
 
 
@@ -267,7 +267,7 @@ def test_pay_from_funds_completes_the_wait_step(portal_client, primary_user):
 def test_bacs_only_for_250_pounds_or_more(portal_client, primary_user):
     order = make_order(primary_user, [finalised_application(portal_user=primary_user)])
     response = portal_client.post(f"/portal/orders/{order.pk}/pay/", {"method": "bacs"})
-    assert response.status_code == 200 and "Select a valid choice" in response.text
+    assert response.status_code == 200 and "from the options given" in response.text
     assert (
         "BACS bank transfer is available for orders of £250.00 or more."
         in portal_client.get(f"/portal/orders/{order.pk}/pay/").text
@@ -405,7 +405,7 @@ def test_missing_flag_is_403(client, primary_user, flags, method, url, status):
     else:
         response = client.post(url, {"method": "funds"})
         if status == 403:  # the choice is not even offered without Can Use Funds
-            assert response.status_code == 200 and "Select a valid choice" in response.text
+            assert response.status_code == 200 and "from the options given" in response.text
             order.refresh_from_db()
             assert order.status == Order.Status.AWAITING_PAYMENT
             return

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.applications import selectors, services
 from portal.applications.document_forms import (
@@ -19,6 +19,7 @@ from portal.applications.document_forms import (
 )
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError
+from portal.core.confirm import Confirmation, confirmation_page
 from portal.organisations.access import access, portal_user_of
 from portal.organisations.permissions import Flag
 from portal.registry.models import AwardingBody, ReferenceType
@@ -261,9 +262,25 @@ def document_manual_check(request, pk: int, document_pk: int):
     return redirect(reverse("applications:step2", args=[pk]) + "#documents")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_remove(request, pk: int, document_pk: int):
     document = _document(request, pk, document_pk, flag=Flag.FILL_IN_APPLICATIONS)
+    if request.method == "GET":
+        named = document.qualification_type or document.awarding_body or document.reference_type
+        what = document.get_kind_display().lower() + (f" ({named})" if named else "")
+        return confirmation_page(
+            request,
+            Confirmation(
+                title="Remove this document?",
+                consequences=[
+                    f"The {what} is removed from application {document.application.reference}, with its file.",
+                    "If it was what a qualification or the HS&E requirement rested on, that step will need "
+                    "another document before the application can be finalised.",
+                ],
+                button="Remove the document",
+                cancel_url=reverse("applications:step2", args=[pk]) + "#documents",
+            ),
+        )
     try:
         services.application_document_remove(document=document, actor=request.user)
         messages.success(request, "The document is removed.")

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from portal.applications import selectors, services
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError
+from portal.core.forms import GovukForm
 from portal.documents.validators import validate_document
 from portal.organisations.access import access, portal_user_of
 from portal.organisations.permissions import Flag
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 RELATED = ("operative", "card_type", "office", "main_occupation", "grade")
 
 
-class EndorseForm(forms.Form):
+class EndorseForm(GovukForm):
     decision = forms.ChoiceField(
         label="Your decision",
         widget=forms.RadioSelect,
@@ -32,6 +33,10 @@ class EndorseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
         help_text="Required if you decline. The application carries on without the change.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required_when = "decline"  # neither required nor optional: the label says neither
 
 
 def endorse(request, pk: int, which: str):
@@ -58,8 +63,9 @@ def endorse(request, pk: int, which: str):
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
-            said = "endorsed" if form.cleaned_data["decision"] == "endorse" else "declined"
-            messages.success(request, f"Application {application.reference}: you have {said} the endorsement.")
+            said = "endorsed" if form.cleaned_data["decision"] == "endorse" else "declined to endorse"
+            what = "the change in grading" if which == "grading" else "Qualified Supervisor status"
+            messages.success(request, f"Application {application.reference}: you {said} {what}.")
             return redirect("applications:produced")
     card = selectors.reference_card(application=application) if which == "grading" else None
     return render(
@@ -69,7 +75,7 @@ def endorse(request, pk: int, which: str):
     )
 
 
-class SupplyForm(forms.Form):
+class SupplyForm(GovukForm):
     answer = forms.CharField(
         label="Your answer",
         required=False,

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from portal.applications import selectors, services
 from portal.applications.forms import (
@@ -19,6 +19,8 @@ from portal.applications.forms import (
     OccupationsForm,
 )
 from portal.applications.models import CardApplication
+from portal.core.confirm import Confirmation, confirmation_page
+from portal.employees import selection
 from portal.employees.selectors import hse_status
 from portal.organisations.access import access, portal_user_of, require_flag
 from portal.organisations.permissions import Flag
@@ -101,6 +103,7 @@ def start(request):
                     + (f" The other {others} {'are' if others > 1 else 'is'} under Applications Requiring Attention."
                        if others else ""),
                 )  # fmt: skip
+                selection.forget(request)  # the employees ticked on the list are now applied for
                 return redirect("applications:step1", pk=applications[0].pk)
     if request.method == "POST" and not form.errors and not form.choices():
         form.add_error(None, "None of these employees can start an application now.")
@@ -299,15 +302,41 @@ def attention(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def unfinalise(request):
-    """UNFINALISE n APPLICATIONS: the ticked finalised applications go back to in progress."""
+    """UNFINALISE n APPLICATIONS: the ticked finalised applications go back to in progress (asked first by GET)."""
     portal_user = portal_user_of(request)
     require_flag(portal_user, Flag.VIEW_APPLICATIONS, Flag.FILL_IN_APPLICATIONS)
-    ids = [int(v) for v in request.POST.getlist("application") if v.isdigit()]
+    data = request.POST if request.method == "POST" else request.GET
+    ids = [int(v) for v in data.getlist("application") if v.isdigit()]
     if not ids:
         messages.error(request, "Tick the applications to unfinalise.")
         return redirect("applications:attention")
+    if request.method == "GET":
+        chosen = list(
+            selectors.applications_in_scope(portal_user)
+            .filter(pk__in=ids, status=CardApplication.Status.FINALISED)
+            .select_related("operative")
+            .order_by("reference")
+        )
+        if not chosen:
+            messages.error(request, "None of the ticked applications is finalised.")
+            return redirect("applications:attention")
+        n = len(chosen)
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=f"Unfinalise {n} application{'s' if n != 1 else ''}?",
+                items=[f"{a.reference}: {a.operative.sort_name}" for a in chosen],
+                consequences=[
+                    f"{'They go' if n != 1 else 'It goes'} back to Applications In Progress, to be changed, and "
+                    f"must be finalised again before {'they are' if n != 1 else 'it is'} added to an order.",
+                ],
+                button=f"Unfinalise {n} application{'s' if n != 1 else ''}",
+                cancel_url=reverse("applications:attention") + "#finalised",
+                hidden=[("application", a.pk) for a in chosen],
+            ),
+        )
     done, refused = [], []
     for application in selectors.applications_in_scope(portal_user).filter(pk__in=ids):
         try:
@@ -322,9 +351,25 @@ def unfinalise(request):
     return redirect("applications:attention")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, pk: int):
     portal_user, application, _ = _application(request, pk)
+    require_flag(portal_user, Flag.FILL_IN_APPLICATIONS)
+    if request.method == "GET":
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=f"Withdraw application {application.reference}?",
+                consequences=[
+                    f"The application for {application.operative.full_name} ({application.card_type.name}) stops "
+                    "and will not be ordered or sent to the JIB.",
+                    "To apply for them again, start a new application from the employees list.",
+                ],
+                warning="A withdrawn application cannot be taken up again.",
+                button="Withdraw the application",
+                cancel_url=reverse("applications:detail", args=[application.pk]),
+            ),
+        )
     try:
         services.card_application_withdraw(application=application, actor=request.user)
         messages.success(request, f"Application {application.reference} is withdrawn.")

@@ -1,12 +1,17 @@
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
-from portal.employees.selectors import employee_counts
+from portal.core.selectors import dashboard
 from portal.organisations.access import portal_user_of
-from portal.organisations.permissions import Flag
 
 
 def home(request):
-    """The dashboard: the portal sections the user's flags allow, with what needs attention."""
+    """The dashboard: what needs the user's attention in the portal sections the user's flags allow."""
     portal_user = portal_user_of(request)
-    counts = employee_counts(portal_user) if portal_user.has_flag(Flag.VIEW_EMPLOYEES) else None
-    return render(request, "core/home.html", {"employee_counts": counts})
+    return render(request, "core/home.html", {"dashboard": dashboard(portal_user)})
+
+
+@login_not_required
+def terms(request):
+    """The terms and conditions of the ECS Online Systems, served by the product (linked from the declarations)."""
+    return render(request, "core/terms.html")

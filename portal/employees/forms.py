@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from portal.core.forms import GovukForm
+from portal.core.forms import GovukForm, clear_error_messages
 from portal.registry.models import Operative
 from portal.registry.validators import ni_number_normalise, validate_ni_number, validate_worker_date_of_birth
 
@@ -129,5 +129,6 @@ class EmployeeFilterForm(forms.Form):
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].choices = [("", "All offices")] + _office_choices(offices)
+        clear_error_messages(self)
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "govuk-input govuk-input--width-20" if name == "q" else "govuk-select"

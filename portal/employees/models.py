@@ -43,6 +43,22 @@ class Employment(models.Model):
         return self.left_on is None
 
 
+class OfficeMove(models.Model):
+    """An employee moved from one office to another of the same employer: who moved them and when."""
+
+    employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="office_moves")
+    from_office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    to_office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    moved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-moved_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.employment}: {self.from_office} to {self.to_office}"
+
+
 class EmployeeLookup(models.Model):
     """Audit of every search of the national record by NI number: who, for which organisation, which number, when
     and what came of it. For JIB administrators only; never shown to employers."""

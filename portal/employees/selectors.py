@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from portal.applications.selectors import applications_in_progress_count
-from portal.employees.models import Employment
+from portal.employees.models import Employment, OfficeMove
 from portal.organisations.access import scope
 from portal.organisations.models import Office, PortalUser
 from portal.organisations.permissions import Flag
@@ -124,6 +124,13 @@ def expiring_cards(portal_user: PortalUser, *, expired: bool, today: date | None
 def employment_history(portal_user: PortalUser, *, operative) -> QuerySet:
     """The operative's employments, past and present, that the user may see."""
     return employees_in_scope(portal_user, current=False).filter(operative=operative).select_related("office")
+
+
+def office_moves(portal_user: PortalUser, *, operative) -> QuerySet:
+    """The moves between offices of the operative's employments that the user may see, newest first."""
+    return OfficeMove.objects.filter(
+        employment__in=employment_history(portal_user, operative=operative).values("pk")
+    ).select_related("from_office", "to_office", "moved_by")
 
 
 def employee_counts(portal_user: PortalUser, *, today: date | None = None) -> dict[str, int]:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from portal.accounts import throttle
 from portal.accounts.models import User
-from portal.employees.models import EmployeeLookup, Employment
+from portal.employees.models import EmployeeLookup, Employment, OfficeMove
 from portal.organisations.models import Office, Organisation
 from portal.registry.models import Operative
 from portal.registry.validators import ni_number_normalise
@@ -170,10 +170,20 @@ def employee_create(
         )
 
 
-def employee_allocate_office(*, employment: Employment, office: Office) -> Employment:
+def employee_allocate_office(*, employment: Employment, office: Office, moved_by: User) -> Employment:
+    """Move a current employee to another open office of the employer; the move is kept in their history."""
     if office.organisation_id != employment.organisation_id or not office.is_open:
         raise EmployeeError("Choose an open office of your organisation.")
-    Employment.objects.filter(pk=employment.pk).update(office=office)
+    with transaction.atomic():
+        locked = Employment.objects.select_for_update().get(pk=employment.pk)
+        if locked.left_on is not None:
+            raise EmployeeError("This employee has left: their office cannot change.")
+        if locked.office_id == office.pk:
+            raise EmployeeError(f"They already work at {office.name}.")
+        OfficeMove.objects.create(
+            employment=locked, from_office_id=locked.office_id, to_office=office, moved_by=moved_by
+        )
+        Employment.objects.filter(pk=employment.pk).update(office=office)
     employment.office = office
     return employment
 

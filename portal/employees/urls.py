@@ -5,6 +5,7 @@ from portal.employees import views
 app_name = "employees"
 urlpatterns = [
     path("", views.employee_list, name="list"),
+    path("selection/", views.employee_selection, name="selection"),
     path("cards/<str:which>/", views.expiring, name="expiring"),
     path("add/", views.employee_add, name="add"),
     path("add/confirm/", views.employee_add_confirm, name="add_confirm"),

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from portal.core.exports import csv_response
-from portal.employees import selectors, services
+from portal.employees import selection, selectors, services
 from portal.employees.forms import ConfirmForm, EmployeeFilterForm, LeaveForm, LookupForm, NewOperativeForm, OfficeForm
 from portal.employees.models import Employment
 from portal.organisations.access import access, access_office, offices_in_scope, portal_user_of, require_flag
@@ -21,26 +22,10 @@ SESSION_PREFILL = "add_employee_prefill"
 SESSION_SEARCH = "employee_search"
 
 
-def employee_list(request):
-    portal_user = portal_user_of(request)
-    require_flag(portal_user, Flag.VIEW_EMPLOYEES)
+def _listed_employments(request, portal_user):
+    """The filter form (from the session's search) and the employments it selects, in its order."""
     offices = list(offices_in_scope(portal_user))
-    if request.method == "GET" and "status" in request.GET:
-        # A link (the weekly card expiry reminder) opens the list filtered by card status: kept like a search.
-        form = EmployeeFilterForm({"status": request.GET["status"], "sort": "expiry"}, offices=offices)
-        if form.is_valid():
-            request.session[SESSION_SEARCH] = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        return redirect("employees:list")
-    if request.method == "POST":
-        form = EmployeeFilterForm(request.POST, offices=offices)
-        if "clear" in request.POST:
-            request.session.pop(SESSION_SEARCH, None)
-            return redirect("employees:list")
-        if form.is_valid():
-            request.session[SESSION_SEARCH] = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-            return redirect("employees:list")
-    else:
-        form = EmployeeFilterForm(request.session.get(SESSION_SEARCH) or None, offices=offices)
+    form = EmployeeFilterForm(request.session.get(SESSION_SEARCH) or None, offices=offices)
     filters = form.cleaned_data if form.is_valid() else {}
     office = access_office(portal_user, office_id=filters["office"], flag=None) if filters.get("office") else None
     employments = selectors.employee_list(
@@ -50,6 +35,31 @@ def employee_list(request):
         card_status=filters.get("status") or "",
         sort=filters.get("sort") or "name",
     )
+    return form, filters, employments
+
+
+def employee_list(request):
+    portal_user = portal_user_of(request)
+    require_flag(portal_user, Flag.VIEW_EMPLOYEES)
+    if request.method == "GET" and "status" in request.GET:
+        # A link (the weekly card expiry reminder) opens the list filtered by card status: kept like a search.
+        form = EmployeeFilterForm(
+            {"status": request.GET["status"], "sort": "expiry"}, offices=list(offices_in_scope(portal_user))
+        )
+        if form.is_valid():
+            request.session[SESSION_SEARCH] = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        return redirect("employees:list")
+    if request.method == "POST":
+        form = EmployeeFilterForm(request.POST, offices=list(offices_in_scope(portal_user)))
+        if "clear" in request.POST:
+            request.session.pop(SESSION_SEARCH, None)
+            return redirect("employees:list")
+        if form.is_valid():
+            request.session[SESSION_SEARCH] = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+            return redirect("employees:list")
+        filters, employments = {}, selectors.employee_list(portal_user)
+    else:
+        form, filters, employments = _listed_employments(request, portal_user)
     if request.GET.get("format") == "csv":
         rows = (
             [e.operative.sort_name, e.operative.ni_number, e.office.name, e.started_on.isoformat(),
@@ -60,8 +70,10 @@ def employee_list(request):
         header = ["Name", "NI number", "Office", "Started", "Card numbers", "Newest card expires", "H&S status"]
         return csv_response("employees.csv", header, rows)
     page = Paginator(employments, PAGE_SIZE).get_page(request.GET.get("page"))
+    chosen = selection.chosen(request)
     for employment in page:
         employment.hse_status = selectors.hse_status(employment.operative)
+        employment.chosen = employment.pk in chosen
     return render(
         request,
         "employees/list.html",
@@ -71,8 +83,36 @@ def employee_list(request):
             "searching": bool(filters),
             "can_add": portal_user.has_flag(Flag.ADD_EMPLOYEES),
             "can_start": portal_user.has_flag(Flag.FILL_IN_APPLICATIONS),
+            "chosen_count": len(chosen),
+            "chosen_elsewhere": len(chosen - {e.pk for e in page}),
         },
     )
+
+
+def _ids(values) -> set[int]:
+    return {int(v) for v in values if v.isdigit()}
+
+
+@require_POST
+def employee_selection(request):
+    """The ticks of one page of the list, kept in the session: then another page, all matching, or start."""
+    portal_user = portal_user_of(request)
+    require_flag(portal_user, Flag.FILL_IN_APPLICATIONS)
+    _, _, employments = _listed_employments(request, portal_user)
+    if "select_all" in request.POST:
+        chosen = set(employments.values_list("pk", flat=True))
+    elif "clear_selection" in request.POST:
+        chosen = set()
+    else:
+        ticked = _ids(request.POST.getlist("employment"))
+        chosen = (selection.chosen(request) - _ids(request.POST.getlist("on_page"))) | ticked
+        chosen = set(selectors.employees_in_scope(portal_user).filter(pk__in=chosen).values_list("pk", flat=True))
+    selection.keep(request, chosen)
+    if "start" in request.POST:
+        return redirect(selection.start_url(chosen, order=employments))
+    page = request.POST.get("go") or request.POST.get("page") or "1"
+    url = reverse("employees:list")
+    return redirect(f"{url}?page={page}" if page.isdigit() and page != "1" else url)
 
 
 def expiring(request, which: str = "expiring"):
@@ -113,6 +153,7 @@ def employee_detail(request, pk: int):
             "hse_status": selectors.hse_status(operative),
             "qualifications": operative.qualifications.all(),
             "history": history,
+            "moves": selectors.office_moves(portal_user, operative=operative),
             "can_leave": portal_user.has_flag(Flag.REMOVE_EMPLOYEES) and employment.is_current,
             "can_change": can_change,
             "office_form": OfficeForm(initial={"office": employment.office_id}, offices=offices_in_scope(portal_user))
@@ -151,7 +192,7 @@ def employee_office(request, pk: int):
     if form.is_valid():
         office = access_office(portal_user, office_id=form.cleaned_data["office"], flag=None)
         try:
-            services.employee_allocate_office(employment=employment, office=office)
+            services.employee_allocate_office(employment=employment, office=office, moved_by=request.user)
             messages.success(request, f"{employment.operative.full_name} now works at {office.name}.")
         except services.EmployeeError as exc:
             messages.error(request, str(exc))
@@ -188,7 +229,7 @@ def employee_add(request):
 def _declaration(request, organisation_name: str) -> str:
     return (
         f"I {request.user.get_full_name()} hereby confirm that the operative shown above started work with "
-        f"{organisation_name} on the date given below and that we have the right to view and modify their details."
+        f"{organisation_name} on the date given above and that we have the right to view and modify their details."
     )
 
 

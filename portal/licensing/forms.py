@@ -96,6 +96,10 @@ class LicenceApplicationForm(GovukForm):
         ),
     )
 
+    def __init__(self, *args, held_accounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.held_accounts = held_accounts  # a HeldFile: the accounts PDF chosen on an earlier try
+
     def clean_postcode(self):
         return postcode_normalise(self.cleaned_data["postcode"])
 
@@ -123,6 +127,8 @@ class LicenceApplicationForm(GovukForm):
         accounts = self.cleaned_data.get("accounts")
         if accounts:
             validate_pdf(accounts, what="The accounts file")
+        elif self.held_accounts is not None:
+            return self.held_accounts.open()  # chosen on an earlier try, checked then
         return accounts
 
     def clean_signed_on(self):

@@ -3,7 +3,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from portal.accounts.access import jib_licence_application
-from portal.licensing import selectors, services
+from portal.licensing import held, selectors, services
 from portal.licensing.forms import InformationResponseForm, LicenceApplicationForm
 from portal.licensing.models import LicenceApplication
 
@@ -11,14 +11,22 @@ from portal.licensing.models import LicenceApplication
 @login_not_required
 def apply(request):
     """The public licence application form (no sign-in)."""
-    form = LicenceApplicationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        application = services.licence_application_submit(
-            data=form.application_data(), accounts=form.cleaned_data.get("accounts")
-        )
-        request.session["licence_application_submitted"] = application.pk
-        return redirect("licensing:submitted")
-    return render(request, "licensing/apply.html", {"form": form})
+    kept = held.held(request) if request.method == "POST" else None
+    form = LicenceApplicationForm(request.POST or None, request.FILES or None, held_accounts=kept)
+    if request.method == "POST":
+        if form.is_valid():
+            application = services.licence_application_submit(
+                data=form.application_data(), accounts=form.cleaned_data.get("accounts")
+            )
+            held.forget(request)
+            request.session["licence_application_submitted"] = application.pk
+            return redirect("licensing:submitted")
+        upload = request.FILES.get("accounts")
+        if upload is not None and "accounts" not in form.errors:
+            kept = held.hold(request, upload)  # checked: kept for the next try
+    else:
+        held.forget(request)
+    return render(request, "licensing/apply.html", {"form": form, "held_accounts": kept})
 
 
 @login_not_required

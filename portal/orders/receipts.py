@@ -2,6 +2,7 @@
 
 from io import BytesIO
 
+from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -36,10 +37,20 @@ def receipt_pdf(*, payment: Payment) -> bytes:
     line(f"Billing office: {order.billing_office.name}")
     line(f"Order: {order.reference} (your reference {order.your_reference})")
     line(f"Accounts contact: {order.accounts_contact}", gap=12)
-    line("Items", bold=True)
+    columns = (20 * mm, 35 * mm, 150 * mm, 190 * mm)  # quantity, item, each, total (the last two right-aligned)
+
+    def row(quantity: str, item: str, each: str, total: str, *, bold: bool = False) -> None:
+        nonlocal y
+        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", 10)
+        pdf.drawString(columns[0], y, quantity)
+        pdf.drawString(columns[1], y, item)
+        pdf.drawRightString(columns[2], y, each)
+        pdf.drawRightString(columns[3], y, total)
+        y -= 6 * mm
+
+    row("Qty", "Item", "Each", "Total", bold=True)
     for item in order.lines.filter(live=True):
-        each, total = _pounds(item.unit_price_pence), _pounds(item.total_pence)
-        line(f"{item.quantity} x {item.description[:70]}   {each}   {total}")
+        row(str(item.quantity), item.description[:60], _pounds(item.unit_price_pence), _pounds(item.total_pence))
     y -= 5 * mm
     line(f"Total paid: {_pounds(payment.amount_pence)}", bold=True)
     if payment.vat_pence:
@@ -47,7 +58,10 @@ def receipt_pdf(*, payment: Payment) -> bytes:
     else:
         line("No VAT: an advance payment held on account (VAT is charged when cards are bought).")
     line(f"Paid by: {payment.get_method_display()}", gap=14)
-    line("Joint Industry Board for the Electrical Contracting Industry - ECS card scheme", size=9)
+    line("Joint Industry Board for the Electrical Contracting Industry - ECS card scheme", size=9, gap=5)
+    line(settings.JIB_POSTAL_ADDRESS, size=9, gap=5)
+    if settings.JIB_VAT_NUMBER:
+        line(f"VAT registration number: {settings.JIB_VAT_NUMBER}", size=9, gap=5)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -12,8 +12,9 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.core.confirm import Confirmation, confirmation_page
 from portal.core.middleware import permissions_policy
 from portal.integrations import stripe_payments
 from portal.integrations.errors import ExternalServiceRejected, ExternalServiceUnavailable
@@ -261,9 +262,28 @@ def close(request, pk: int):
     return redirect("orders:detail", pk=pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, pk: int):
     order = _change_order(request, pk)
+    if request.method == "GET":
+        lines = order.lines.all()  # prefetched: the live lines
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=f"Cancel order {order.your_reference}?",
+                consequences=[
+                    "The order is cancelled and cannot be paid."
+                    + (f" Its {len(lines)} applications go back" if len(lines) > 1 else " Its application goes back")
+                    + " to Finalised Applications - Awaiting Ordering, to be added to another order."
+                    if lines
+                    else "The order is cancelled and cannot be paid.",
+                    "A card payment started for it and not yet taken is cancelled too.",
+                ],
+                warning="A cancelled order cannot be opened again.",
+                button="Cancel the order",
+                cancel_url=reverse("orders:detail", args=[order.pk]),
+            ),
+        )
     try:
         services.order_cancel(order=order, actor=request.user)
         messages.success(request, f"Order {order.your_reference} is cancelled; its applications await ordering again.")

@@ -31,12 +31,26 @@ def organisation_create(*, name: str, head_office_name: str | None = None, **det
     return organisation
 
 
+def _refuse_duplicate_name(*, parent: Office | None, name: str, office: Office | None = None) -> None:
+    """Two open offices below one parent may not share a name (compared without case or outer spaces)."""
+    if parent is None:
+        return
+    siblings = Office.objects.filter(parent=parent, closed_at__isnull=True, name__iexact=name.strip())
+    if office is not None:
+        siblings = siblings.exclude(pk=office.pk)
+    if siblings.exists():
+        raise AdministrationError(f"{parent.name} already has an office called {name.strip()}: choose another name.")
+
+
 def office_create(
     *, organisation: Organisation, parent: Office | None, name: str, kind: str = Office.Kind.OFFICE, **contact
 ) -> Office:
     if parent is not None and parent.organisation_id != organisation.pk:
         raise ValueError("An office's parent must belong to the same organisation.")
     with transaction.atomic():
+        if parent is not None:
+            Office.objects.select_for_update().filter(pk=parent.pk).first()  # one new name at a time per parent
+        _refuse_duplicate_name(parent=parent, name=name)
         office = Office.objects.create(
             organisation=organisation,
             parent=parent,
@@ -59,6 +73,10 @@ def office_move(*, office: Office, new_parent: Office) -> Office:
         raise ValueError("An office cannot move below itself.")
     if office.parent_id is None:
         raise ValueError("The head office cannot move.")
+    try:
+        _refuse_duplicate_name(parent=new_parent, name=office.name, office=office)
+    except AdministrationError as exc:
+        raise ValueError(str(exc)) from None
     with transaction.atomic():
         old_path = office.path
         new_path = new_parent.path + _path_segment(office.pk)
@@ -119,6 +137,7 @@ def _flag_names(flags) -> str:
 
 
 def office_update(*, office: Office, name: str, address: str, postcode: str, telephone: str, email: str) -> Office:
+    _refuse_duplicate_name(parent=office.parent, name=name, office=office)
     Office.objects.filter(pk=office.pk).update(
         name=name, address=address, postcode=postcode, telephone=telephone, email=email
     )

@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.core.confirm import Confirmation, confirmation_page
 from portal.organisations import services
 from portal.organisations.access import (
     AnyOf,
@@ -58,9 +60,13 @@ def office_add(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         parent = access_office(portal_user, office_id=data.pop("parent"), flag=Flag.CREATE_COMPANY_GROUPS)
-        office = services.office_create(organisation=portal_user.organisation, parent=parent, **data)
-        messages.success(request, f"{office.name} is added below {parent.name}.")
-        return redirect("organisations:groups")
+        try:
+            office = services.office_create(organisation=portal_user.organisation, parent=parent, **data)
+        except services.AdministrationError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, f"{office.name} is added below {parent.name}.")
+            return redirect("organisations:groups")
     return render(request, "organisations/office_form.html", {"form": form, "title": "Add an office or region"})
 
 
@@ -70,9 +76,13 @@ def office_edit(request, pk: int):
     fields = ("name", "address", "postcode", "telephone", "email")
     form = OfficeForm(request.POST or None, initial={f: getattr(office, f) for f in fields})
     if request.method == "POST" and form.is_valid():
-        services.office_update(office=office, **form.cleaned_data)
-        messages.success(request, f"{office.name} is saved.")
-        return redirect("organisations:groups")
+        try:
+            services.office_update(office=office, **form.cleaned_data)
+        except services.AdministrationError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, f"{office.name} is saved.")
+            return redirect("organisations:groups")
     return render(
         request, "organisations/office_form.html", {"form": form, "title": f"Edit {office.name}", "office": office}
     )
@@ -97,10 +107,25 @@ def office_move(request, pk: int):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def office_close(request, pk: int):
     portal_user = portal_user_of(request)
     office = access_office(portal_user, office_id=pk, flag=Flag.CREATE_COMPANY_GROUPS)
+    if request.method == "GET":
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=f"Close {office.name}?",
+                consequences=[
+                    f"{office.name} will no longer be offered for employees, users or orders.",
+                    "An office can only be closed once nobody works at it: its employees and users must be moved "
+                    "to another office first, and the offices below it closed or moved.",
+                ],
+                warning="A closed office cannot be opened again.",
+                button="Close the office",
+                cancel_url=reverse("organisations:groups"),
+            ),
+        )
     try:
         services.office_close_checked(actor=portal_user, office=office)
         messages.success(request, f"{office.name} is closed.")
@@ -193,10 +218,25 @@ def user_edit(request, pk: int):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def user_remove(request, pk: int):
     portal_user = portal_user_of(request)
     target = access(PortalUser.objects.select_related("user"), portal_user, flag=Flag.REMOVE_USERS, pk=pk)
+    if request.method == "GET":
+        name = target.user.get_full_name()
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=f"Remove {name}?",
+                consequences=[
+                    f"{name} will no longer be able to sign in to the Employer Portal for "
+                    f"{target.organisation.name}, and any invitation they have not yet accepted stops working.",
+                    "What they did in the portal stays on record.",
+                ],
+                button="Remove the user",
+                cancel_url=reverse("organisations:users"),
+            ),
+        )
     try:
         services.portal_user_remove(actor=portal_user, target=target)
         messages.success(request, f"{target.user.get_full_name()} can no longer use the portal.")

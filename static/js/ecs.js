@@ -36,13 +36,6 @@ each("[data-count-form]", function (form) {
   var all = form.querySelector("[data-check-all]");
   if (all) all.addEventListener("change", function () { boxes.forEach(function (b) { b.checked = all.checked; }); update(); });
   boxes.forEach(function (b) { b.addEventListener("change", update); });
-  // The orders page is opened by GET: the form's security token is not sent with it.
-  each("button[formmethod=get]", function (button) {
-    button.addEventListener("click", function () {
-      var token = form.querySelector("input[name=csrfmiddlewaretoken]");
-      if (token) { token.disabled = true; setTimeout(function () { token.disabled = false; }, 0); }
-    });
-  }, form);
   update();
 });
 
@@ -88,4 +81,53 @@ each("[data-order-status-url]", function (element) {
       .then(function (data) { if (data && data.status !== status) { clearInterval(poll); window.location.reload(); } })
       .catch(function () {});
   }, 2000);
+});
+
+/* Toolbar drop-downs (<details> menus, usable without script): one open at a time; Escape or a click elsewhere
+   closes them, Escape returning the focus to the menu's button. */
+(function () {
+  var menus = document.querySelectorAll("[data-nav-menu]");
+  if (!menus.length) return;
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (!menu.open) return;
+      menus.forEach(function (other) { if (other !== menu) other.open = false; });
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    menus.forEach(function (menu) {
+      if (!menu.open) return;
+      var inside = menu.contains(document.activeElement);
+      menu.open = false;
+      if (inside) menu.querySelector("summary").focus();
+    });
+  });
+  document.addEventListener("click", function (event) {
+    menus.forEach(function (menu) { if (menu.open && !menu.contains(event.target)) menu.open = false; });
+  });
+})();
+
+/* Employees: the ticks are kept in the session. The count on START APPLICATIONS follows the ticks, and moving to
+   another page sends this page's ticks first (without script, "Keep these ticks" does it). */
+each("[data-selection-form]", function (form) {
+  var elsewhere = Number(form.getAttribute("data-chosen-elsewhere")) || 0;
+  function update() {
+    var ticked = form.querySelectorAll("input[name=employment]:checked").length;
+    each("[data-chosen-count]", function (c) { c.textContent = elsewhere + ticked; }, form);
+  }
+  form.addEventListener("change", function () { setTimeout(update, 0); });
+  each("[data-select-all]", function (all) { all.addEventListener("change", update); }, form);
+  each("[data-selection-go]", function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var go = document.createElement("input");
+      go.type = "hidden";
+      go.name = "go";
+      go.value = link.getAttribute("data-selection-go");
+      form.appendChild(go);
+      form.submit();
+    });
+  });
+  update();
 });

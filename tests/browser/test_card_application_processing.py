@@ -71,7 +71,7 @@ def test_case_worker_puts_on_hold_and_the_employer_supplies(page, settings, tmp_
     expect(page.get_by_role("heading", name="Supply what is missing")).to_be_visible()
     axe_check(page)
     page.get_by_role("button", name="Send to the JIB").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Write an answer or upload a document")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Your answer: write an answer or upload a document")
     axe_check(page)
     page.get_by_label("Your answer").fill("The AM2 certificate, passed in 2019.")
     upload = tmp_path / "am2.png"
@@ -115,7 +115,7 @@ def test_employer_endorses_a_change_in_grading(page, settings, tmp_path):
     axe_check(page)
     page.get_by_role("radio", name="Endorse").check()
     page.get_by_role("button", name="Save my decision").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("you have endorsed")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("you endorsed the change in grading.")
     application.refresh_from_db()
     assert application.grading_endorsed_by == endorser.user
     assert application.status == Status.VERIFIED

@@ -129,10 +129,14 @@ class OfficeSetupView(CaseContextMixin, generic.FormView):
 
     def form_valid(self, form):
         organisation = self.request.activation.process.application.organisation
-        org_services.office_create(
-            organisation=organisation,
-            parent=form.cleaned_data["parent"],
-            name=form.cleaned_data["name"],
-            kind=form.cleaned_data["kind"],
-        )
+        try:
+            org_services.office_create(
+                organisation=organisation,
+                parent=form.cleaned_data["parent"],
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+            )
+        except org_services.AdministrationError as exc:
+            form.add_error("name", str(exc))
+            return self.form_invalid(form)
         return HttpResponseRedirect(self.request.path)

@@ -1,0 +1,11 @@
+import re
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def one_full_stop(text) -> str:
+    """A history line ends with one full stop, even when the reason it quotes ended with its own ("x.." -> "x.")."""
+    return re.sub(r"\.(\s*\.)+", ".", str(text))
