@@ -30,7 +30,7 @@ from portal.documents.validators import MAX_IMAGE_PIXELS, bomb_guard, pdf_page_p
 # tesseract's OpenMP threads fight each other on a small machine: one thread reads a page about five times faster.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-SHORT_SIDE = int(os.environ.get("OCR_SHORT_SIDE", 2480))  # an A4 page's short side at 300 dpi
+SHORT_SIDE = int(os.environ.get("OCR_SHORT_SIDE", 2000))  # pixels: an A4 page at about 240 dpi
 DPI = 300
 PDF_PAGES = 2
 FIRST_PSM = int(os.environ.get("OCR_PSM1", 6))
@@ -104,19 +104,27 @@ class CertificateReading:
 # Rasterising and preparing pages.
 
 
-def _pdf_dpi(data: bytes) -> int:
-    """300 dpi, or less so that the first page stays within MAX_IMAGE_PIXELS (a page measured, not drawn)."""
+def _pdf_shape(data: bytes) -> tuple[int, float, int]:
+    """(the highest dpi that keeps the first page within MAX_IMAGE_PIXELS, its short side in points, page count),
+    measured from the PDF's structure: nothing is drawn."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        width, height = pdf_page_points(PdfReader(io.BytesIO(data)).pages[0])
+        reader = PdfReader(io.BytesIO(data))
+        width, height = pdf_page_points(reader.pages[0])
+        count = len(reader.pages)
     except (PdfReadError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise OSError(f"unreadable PDF: {exc}") from None
     fitting = int((MAX_IMAGE_PIXELS / max(1.0, width * height)) ** 0.5 * 72)
     if fitting < 72:  # under 72 dpi nothing printed is legible: the page is not a certificate
         raise TooLarge(f"page of {width:.0f} × {height:.0f} points")
-    return min(DPI, fitting)
+    return fitting, min(width, height), count
+
+
+def _pdf_dpi(data: bytes) -> int:
+    """300 dpi, or less so that the first page stays within MAX_IMAGE_PIXELS."""
+    return min(DPI, _pdf_shape(data)[0])
 
 
 def _opened(image: Image.Image) -> Image.Image:
@@ -125,18 +133,21 @@ def _opened(image: Image.Image) -> Image.Image:
     return image
 
 
-def _pages(data: bytes, content_type: str) -> list[Image.Image]:
-    with bomb_guard():
-        if content_type == "application/pdf" or data[:5] == b"%PDF-":
-            dpi = _pdf_dpi(data)
-            with tempfile.TemporaryDirectory() as folder:
-                pdf = Path(folder) / "in.pdf"
-                pdf.write_bytes(data)
-                # Uncompressed greyscale (PGM): writing a PNG of an A4 page at 300 dpi costs about a second.
-                subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", "1", "-l", str(PDF_PAGES), str(pdf),
-                                f"{folder}/p"], check=True, capture_output=True, timeout=60)  # fmt: skip
-                return [_opened(Image.open(p)).copy() for p in sorted(Path(folder).glob("p*.pgm"))]
-        return [_opened(Image.open(io.BytesIO(data)))]
+def _pdf_page(pdf: Path, dpi: int, number: int) -> Image.Image | None:
+    """Page `number` of a PDF drawn in grey (None when there is no such page)."""
+    # Uncompressed greyscale (PGM): writing a PNG of an A4 page at 300 dpi costs about a second.
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(number), "-l", str(number), str(pdf),
+                    str(pdf.parent / f"p{number}")], check=True, capture_output=True, timeout=60)  # fmt: skip
+    drawn = sorted(pdf.parent.glob(f"p{number}*.pgm"))
+    return _opened(Image.open(drawn[0])).copy() if drawn else None
+
+
+def _image(data: bytes) -> Image.Image:
+    image = _opened(Image.open(io.BytesIO(data)))
+    # A JPEG much larger than needed is decoded at a reduced scale, straight to grey.
+    factor = SHORT_SIDE / max(1, min(image.size))
+    image.draft("L", (int(image.width * factor), int(image.height * factor)))
+    return image
 
 
 def _skew_angle(grey: Image.Image) -> float:
@@ -154,14 +165,14 @@ def _skew_angle(grey: Image.Image) -> float:
 
 
 def _prepare(image: Image.Image) -> Image.Image:
-    grey = ImageOps.grayscale(image.convert("RGB"))
+    grey = image if image.mode == "L" else ImageOps.grayscale(image.convert("RGB"))
     short = min(grey.size)
-    if short < SHORT_SIDE * 0.9 or short > SHORT_SIDE * 1.3:
+    if short < SHORT_SIDE * 0.9 or short > SHORT_SIDE * 1.2:
         factor = min(2.0, SHORT_SIDE / short)
-        grey = grey.resize((int(grey.width * factor), int(grey.height * factor)), Image.LANCZOS)
+        grey = grey.resize((int(grey.width * factor), int(grey.height * factor)), Image.BILINEAR, reducing_gap=2.0)
     angle = _skew_angle(grey)
     if angle:
-        grey = grey.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
+        grey = grey.rotate(angle, resample=Image.BILINEAR, expand=True, fillcolor=255)
     return ImageOps.autocontrast(grey, cutoff=(0.1, 1))
 
 
@@ -346,6 +357,12 @@ def _numbers(lines: list[Line], bodies: tuple[BodyHint, ...]) -> list[tuple[str,
             for span in (1, 2):
                 if i + span > len(words):
                     continue
+                if span == 2 and not (
+                    re.fullmatch(r"[A-Za-z]{2,4}", words[i].text)
+                    and words[i + 1].text[:1].isdigit()
+                    and words[i].text.upper() not in {"NO", "REF", "REF.", "NUM"}
+                ):
+                    continue  # two words are one number only as a letter prefix and its digits ("CG 700037")
                 value = _as_number("".join(w.text for w in words[i : i + span]))
                 if not value:
                     continue
@@ -428,6 +445,9 @@ def _qualification(lines: list[Line], catalogue: list[QualificationHint]) -> Qua
     return by_title if not by_code else None
 
 
+CODE = re.compile(
+    r"(?:Qualification No|Qualification Ref|Unit Code|QAN|Course Code)\s*[:;.]\s*([A-Z0-9][A-Z0-9/.-]+)", re.I
+)
 DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4})(?!\d)")
 DAY_NAME_YEAR = re.compile(r"(?<!\d)(\d{1,2})\s?(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,10})\.?,?\s+(\d{4})(?!\d)")
 NAME_YEAR = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{3,10})\.?,?\s+(\d{4})(?!\d)")
@@ -550,6 +570,8 @@ def _read_lines(lines: list[Line], hints: ReadingHints) -> CertificateReading:
     if qualification:
         reading.qualification_code, reading.qualification_title = qualification.code, qualification.title
         body = body or qualification.body_code
+    elif not hints.qualifications and (match := CODE.search(text)):  # no catalogue to go by: the labelled code
+        reading.qualification_code = match.group(1).strip(".,;")
     reading.awarding_body = body
     name, _ = _expected_name(lines, hints)
     reading.candidate_name = name or _printed_name(lines)
@@ -571,22 +593,42 @@ def _merge(first: CertificateReading, second: CertificateReading) -> Certificate
     return merged
 
 
+def _read_page(page: Image.Image, hints: ReadingHints) -> CertificateReading:
+    grey = _prepare(page)
+    reading = _read_lines(_ocr_lines(grey, FIRST_PSM), hints)
+    if reading.missing():  # a second reading only for what the first missed
+        reading = _merge(reading, _read_lines(_ocr_lines(_evened(grey), SECOND_PSM), hints))
+    return reading
+
+
 def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | None = None) -> CertificateReading:
+    """What a certificate says; a PDF's second page is read too when the first lacks the body or the number."""
     hints = hints or ReadingHints()
-    try:
-        pages = _pages(data, content_type)
-    except (OSError, subprocess.SubprocessError, TooLarge, *BOMB_ERRORS):
-        return CertificateReading(readable=False)
     best = CertificateReading(readable=False)
-    for page in pages:
-        grey = _prepare(page)
-        reading = _read_lines(_ocr_lines(grey, FIRST_PSM), hints)
-        if reading.missing():
-            reading = _merge(reading, _read_lines(_ocr_lines(_evened(grey), SECOND_PSM), hints))
-        if not best.readable or len(reading.missing()) < len(best.missing()):
-            best = reading
-        if best.awarding_body and best.certificate_number:
-            break
+    try:
+        with bomb_guard(), tempfile.TemporaryDirectory() as folder:
+            is_pdf = content_type == "application/pdf" or data[:5] == b"%PDF-"
+            if is_pdf:
+                fitting, short, count = _pdf_shape(data)
+                # Drawn at the resolution that is read (its short side SHORT_SIDE pixels), never above 300 dpi.
+                dpi = min(DPI, fitting, max(72, int(SHORT_SIDE / max(1.0, short) * 72) + 1))
+                pdf = Path(folder) / "in.pdf"
+                pdf.write_bytes(data)
+                count = min(count, PDF_PAGES)
+            else:
+                image = _image(data)
+                count = 1
+            for number in range(1, count + 1):
+                page = _pdf_page(pdf, dpi, number) if is_pdf else image
+                if page is None:
+                    break
+                reading = _read_page(page, hints)
+                if not best.readable or len(reading.missing()) < len(best.missing()):
+                    best = reading
+                if best.awarding_body and best.certificate_number:
+                    break
+    except (OSError, subprocess.SubprocessError, TooLarge, *BOMB_ERRORS):
+        return best
     return best
 
 
