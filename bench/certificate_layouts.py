@@ -371,14 +371,16 @@ def _phone_photo(image: Image.Image, rng: random.Random) -> Image.Image:
     return photo.resize((int(tw * 0.55), int(th * 0.55)), Image.LANCZOS).filter(ImageFilter.GaussianBlur(0.6))
 
 
-def render_case(record: dict, layout: str, rng: random.Random, *, condition: str | None = None):
-    """One certificate as uploaded: (bytes, content type, truth: the fields a perfect reading gives)."""
+def render_case(record: dict, layout: str, rng: random.Random, *, condition: str | None = None, **chosen):
+    """One certificate as uploaded: (bytes, content type, truth: the fields a perfect reading gives, what was
+    chosen). `chosen` fixes any of the style's choices (family, date_style, name_style, body_name)."""
     style = Style(
         family=rng.choice(list(FAMILIES)),
         date_style=rng.choice(FULL_DATES),
         name_style=rng.choice(["plain", "plain", "caps", "surname-first", "title"]),
         body_name=rng.choice(BODY_NAMES[record["awarding_body"]]),
     )
+    style = Style(**{**style.__dict__, **chosen})
     pages = [p.image for p in LAYOUTS[layout](record, style, rng, COLOURS[record["awarding_body"]])]
     condition = condition or rng.choice(CONDITIONS)
     if condition == "cover-pdf" or len(pages) > 1:

@@ -30,11 +30,12 @@ from portal.documents.validators import MAX_IMAGE_PIXELS, bomb_guard, pdf_page_p
 # tesseract's OpenMP threads fight each other on a small machine: one thread reads a page about five times faster.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-SHORT_SIDE = int(os.environ.get("OCR_SHORT_SIDE", 2000))  # pixels: an A4 page at about 240 dpi
+SHORT_SIDE = 2000  # pixels: an A4 page at about 240 dpi
 DPI = 300
 PDF_PAGES = 2
-FIRST_PSM = int(os.environ.get("OCR_PSM1", 6))
-SECOND_PSM = int(os.environ.get("OCR_PSM2", 11))
+FIRST_PSM = 6  # one block of text: columns and tables come out row by row, which the fields are found in
+SECOND_PSM = 11  # sparse text, for the second reading
+
 BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december"]  # fmt: skip
@@ -378,7 +379,7 @@ def _body_mentions(lines: list[Line], bodies: tuple[BodyHint, ...]) -> dict[str,
     counts: dict[str, int] = {}
     for line in lines:
         upper = re.sub(r"\s+", " ", line.text.upper().replace(" AND ", " & "))
-        tokens = re.findall(r"[A-Z&]+", line.text)
+        tokens = [t.strip(",.:;()|") for t in line.text.split()]
         for body in bodies:
             for name in body.names:
                 wanted = name.upper().replace(" AND ", " & ")
