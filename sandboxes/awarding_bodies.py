@@ -1,5 +1,6 @@
 """Local certificate-checking services of the awarding bodies, each with its own request and answer shape,
-seeded from data/certificates.json (and NET's AM2 results from data/am2_results.json). Trouble for tests: certificate TIMEOUT-1 answers after 30 seconds,
+seeded from data/certificates.json (and NET's AM2 results from data/am2_results.json). Trouble for tests:
+certificate TIMEOUT-1 answers after 30 seconds,
 ERROR-503 answers 503. A look-up whose name or date of birth does not match answers as if nothing were found.
 """
 

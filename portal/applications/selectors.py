@@ -223,8 +223,10 @@ def occupation_options(*, application: CardApplication) -> OccupationOptions:
     )
     main, additional = [], []
     for occupation, allowed, missing in offered:
-        needs = [(r.description, [f"{q.awarding_body.name} {q.code} {q.title}".replace("  ", " ") for q in r.any_of.all()])
-                 for r in missing]  # fmt: skip
+        needs = [
+            (r.description, [" ".join(filter(None, [q.awarding_body.name, q.code, q.title])) for q in r.any_of.all()])
+            for r in missing
+        ]
         option = OccupationOption(occupation, allowed, [r.description for r in missing], needs)
         if occupation.can_be_main:
             main.append(option)

@@ -29,7 +29,15 @@ def read(*rows: str, first="Jeff", last="Jones", born=date(1985, 6, 15), conf=95
 
 @pytest.mark.parametrize(
     "printed",
-    ["12/03/2020", "12-03-2020", "12.03.2020", "12 March 2020", "12th March 2020", "12 Mar 2020", "12th of March, 2020"],
+    [
+        "12/03/2020",
+        "12-03-2020",
+        "12.03.2020",
+        "12 March 2020",
+        "12th March 2020",
+        "12 Mar 2020",
+        "12th of March, 2020",
+    ],  # fmt: skip
 )
 def test_every_common_uk_date_format_is_read(printed):
     assert read("EAL", f"Date of award: {printed}").date_awarded == date(2020, 3, 12)
