@@ -60,7 +60,9 @@ def photo_check(file) -> PhotoCheck:
     elif brightness > 225:
         check.reasons.append("The photo is too bright: the face must be clearly visible.")
     # The background is judged above the shoulders: shoulders reaching the frame's edges are normal.
-    strips = [grey.crop((0, 0, 140, 18)), grey.crop((0, 0, 8, 72)), grey.crop((132, 0, 140, 72))]
+    # The top corners and the sides down to the shoulders (a large head may reach the top's middle).
+    strips = [grey.crop((0, 0, 30, 18)), grey.crop((110, 0, 140, 18)), grey.crop((0, 0, 8, 72)),
+              grey.crop((132, 0, 140, 72))]  # fmt: skip
     border = [ImageStat.Stat(strip) for strip in strips]
     if any(s.mean[0] < 150 for s in border) or any(s.stddev[0] > 28 for s in border):
         check.reasons.append("The background must be plain and light, with nothing behind the person.")
