@@ -303,7 +303,8 @@ def _tidy_name(value: str) -> str:
         last, _, first = value.partition(",")
         value = f"{first.strip()} {last.strip()}"
     words = value.split()
-    if not 2 <= len(words) <= 4 or not all(re.fullmatch(r"[A-Za-z][A-Za-z'-]*", w) for w in words):
+    # Whole words only: an initial may be a first name half read ("J Jones" for "Jeff Jones").
+    if not 2 <= len(words) <= 4 or not all(re.fullmatch(r"[A-Za-z][A-Za-z'-]+", w) for w in words):
         return ""
     return " ".join(w if not w.isupper() and not w.islower() else w.capitalize() for w in words)
 

@@ -72,6 +72,8 @@ def test_someone_elses_certificate_is_not_read_as_the_expected_name():
     reading = read("City & Guilds", "This is to certify that", "Dylan Davies")
     assert reading.candidate_name == "Dylan Davies"
     assert read("City & Guilds", "Learner: DAVIES, Dylan").candidate_name == "Dylan Davies"
+    # A first name half read is not given as someone else's name.
+    assert read("City & Guilds", "Learner: J Jones").candidate_name == ""
     # A surname alone is not the operative.
     assert read("EAL", "Mrs Ann Jones", first="Jeff").candidate_name != "Jeff Jones"
 
