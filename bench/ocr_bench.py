@@ -1,16 +1,24 @@
-"""OCR of generated certificates: share of fields read exactly, and seconds a page.
+"""OCR of certificates in many layouts: the share of fields read exactly, fields read wrongly, seconds a page.
 
-    .venv/bin/python bench/ocr_bench.py [pages]
+    .venv/bin/python bench/ocr_bench.py [pages] [--held-out | --dev] [--layout NAME]
 
-Five awarding-body layouts; each page rotated up to 5°, blurred, at 150, 200 or 300 dpi, as JPEG quality 40, PNG or
-PDF. Targets: at least 95% of fields exact; under 2 seconds a page.
+Pages are made by bench/certificate_layouts.py from the awarding-body sandbox's records: 13 layouts (4 of them held
+out of development and reported apart), six font families, all the common UK date formats, names in several styles,
+scanned, photographed, compressed or as PDFs. One page in six is read with another person's record as the expected
+name (an employer uploading the wrong person's certificate): reading the expected name there is a wrong field.
+
+A field is exact, missing or wrong; the reader gives a field only when it is confident, so every wrong field counts
+as wrong with confidence. Targets: at least 97% of fields exact on the development layouts, at least 95% on the
+held-out layouts, under 1% of fields wrong, p95 under 1.5 seconds a page.
 """
 
+import importlib
 import os
 import random
 import statistics
 import sys
 import time
+from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
@@ -22,51 +30,115 @@ FIELDS = ["awarding_body", "candidate_name", "qualification_code", "qualificatio
           "date_awarded"]  # fmt: skip
 
 
-def main(pages: int) -> int:
+def seeded_hints():
+    """The reading hints the seeded reference data gives (read from the migrations: no database needed)."""
+    from portal.documents.ocr import BodyHint, QualificationHint, ReadingHints
+
+    catalogue = importlib.import_module("portal.registry.migrations.0004_seed_catalogue")
+    shapes = importlib.import_module("portal.registry.migrations.0006_awarding_body_certificate_shapes").SHAPES
+    bodies = tuple(
+        BodyHint(code, (name, *shapes[code][0]), shapes[code][1]) for code, name, _, _ in catalogue.AWARDING_BODIES
+    )
+    qualifications = tuple(QualificationHint(*row) for row in catalogue.QUALIFICATIONS)
+    return ReadingHints(bodies=bodies, qualifications=qualifications)
+
+
+def outcome(value, expected) -> str:
+    if value == expected:
+        return "exact"
+    return "missing" if value in ("", None) else "wrong"
+
+
+def main(pages: int, *, only: str = "", layout: str = "") -> int:
     import django
 
     django.setup()
-    from portal.documents.ocr import certificate_read
-    from sandboxes.certificates import CERTIFICATES, as_bytes, degrade, render
+    from dataclasses import replace
 
+    from bench.certificate_layouts import HELD_OUT, LAYOUTS, render_case
+    from portal.documents.ocr import certificate_read
+    from sandboxes.certificates import CERTIFICATES
+
+    base = seeded_hints()
     rng = random.Random(2026)
-    exact = dict.fromkeys(FIELDS, 0)
-    seconds, failures = [], []
+    names = [n for n in LAYOUTS if (not layout or n == layout)]
+    if only == "dev":
+        names = [n for n in names if n not in HELD_OUT]
+    elif only == "held-out":
+        names = [n for n in names if n in HELD_OUT]
+    tally = {group: Counter() for group in ("dev", "held-out")}
+    by_field = {group: defaultdict(Counter) for group in ("dev", "held-out")}
+    by_layout, by_condition = defaultdict(Counter), defaultdict(Counter)
+    seconds, cpu_seconds, wrongs = [], [], []
     for n in range(pages):
-        record = CERTIFICATES[n % len(CERTIFICATES)]
-        dpi = rng.choice([150, 200, 300])
-        kind = rng.choice(["jpeg", "jpeg", "png", "pdf"])
-        image = degrade(render(record, dpi=dpi), angle=rng.uniform(-5, 5), blur=rng.uniform(0, 1.2))
-        data = as_bytes(image, kind=kind, quality=40, dpi=dpi)
-        started = time.perf_counter()
-        reading = certificate_read(data=data, content_type="application/pdf" if kind == "pdf" else f"image/{kind}")
+        name = names[n % len(names)]
+        group = "held-out" if name in HELD_OUT else "dev"
+        record = rng.choice(CERTIFICATES)
+        data, content_type, truth, meta = render_case(record, name, rng)
+        person = record
+        if rng.random() < 1 / 6:
+            person = next(c for c in CERTIFICATES if c["candidate_last_name"] != record["candidate_last_name"])
+        hints = replace(base, first_name=person["candidate_first_name"], last_name=person["candidate_last_name"],
+                        date_of_birth=date.fromisoformat(person["date_of_birth"]))  # fmt: skip
+        started, cpu = time.perf_counter(), sum(os.times()[:4])
+        reading = certificate_read(data=data, content_type=content_type, hints=hints)
         seconds.append(time.perf_counter() - started)
-        expected = {
-            "awarding_body": record["awarding_body"],
-            "candidate_name": f"{record['candidate_first_name']} {record['candidate_last_name']}",
-            "qualification_code": record["qualification_code"],
-            "qualification_title": record["qualification_title"],
-            "certificate_number": record["certificate_number"],
-            "date_awarded": date.fromisoformat(record["date_awarded"]),
-        }
-        for name in FIELDS:
-            if getattr(reading, name) == expected[name]:
-                exact[name] += 1
-            else:
-                failures.append((n, kind, dpi, name, getattr(reading, name), expected[name]))
-    total = pages * len(FIELDS)
-    share = sum(exact.values()) / total * 100
+        cpu_seconds.append(sum(os.times()[:4]) - cpu)
+        for field in FIELDS:
+            value, expected = getattr(reading, field), truth[field]
+            if field == "date_awarded" and expected is None:
+                value, expected = reading.month_awarded or reading.date_awarded, truth["month_awarded"]
+            result = outcome(value, expected)
+            tally[group][result] += 1
+            by_field[group][field][result] += 1
+            by_layout[name][result] += 1
+            by_condition[meta["condition"]][result] += 1
+            if result != "exact":
+                wrongs.append((result, name, meta["condition"], meta["family"], field, value, expected))
     seconds.sort()
-    print(f"pages {pages}, fields {total}")
-    for name in FIELDS:
-        print(f"  {name:22} {exact[name] / pages * 100:6.1f}% exact")
-    print(f"fields read exactly: {share:.1f}% (target >= 95%)")
-    print(f"seconds a page: p50 {statistics.median(seconds):.2f}, p95 {seconds[int(len(seconds) * 0.95) - 1]:.2f}, "
-          f"max {seconds[-1]:.2f} (target < 2)")  # fmt: skip
-    for failure in failures[:15]:
-        print("  miss:", failure)
-    return 0 if share >= 95 and seconds[int(len(seconds) * 0.95) - 1] < 2 else 1
+    cpu_seconds.sort()
+    p95 = seconds[max(0, int(len(seconds) * 0.95) - 1)]
+    cpu_p95 = cpu_seconds[max(0, int(len(cpu_seconds) * 0.95) - 1)]
+
+    def share(counter, key="exact"):
+        total = sum(counter.values())
+        return counter[key] / total * 100 if total else float("nan")
+
+    print(f"pages {pages}, layouts {len(names)} ({len([n for n in names if n in HELD_OUT])} held out)")
+    for group in ("dev", "held-out"):
+        if not tally[group]:
+            continue
+        print(f"{group}: {share(tally[group]):.1f}% of fields exact, {share(tally[group], 'wrong'):.2f}% wrong, "
+              f"{share(tally[group], 'missing'):.1f}% missing ({sum(tally[group].values())} fields)")  # fmt: skip
+        for field in FIELDS:
+            c = by_field[group][field]
+            print(f"    {field:22} {share(c):6.1f}% exact  {c['wrong']:3} wrong  {c['missing']:3} missing")
+    print("by layout:")
+    for name, c in sorted(by_layout.items()):
+        print(f"    {name:24}{' (held out)' if name in HELD_OUT else '           '} {share(c):6.1f}% exact  "
+              f"{c['wrong']:3} wrong")  # fmt: skip
+    print("by condition:")
+    for name, c in sorted(by_condition.items()):
+        print(f"    {name:24} {share(c):6.1f}% exact  {c['wrong']:3} wrong")
+    all_fields = tally["dev"] + tally["held-out"]
+    wrong_share = share(all_fields, "wrong")
+    print(f"fields read wrongly (with confidence): {all_fields['wrong']} of {sum(all_fields.values())} "
+          f"({wrong_share:.2f}%, target < 1%)")  # fmt: skip
+    print(f"seconds a page: p50 {statistics.median(seconds):.2f}, p95 {p95:.2f}, max {seconds[-1]:.2f} "
+          "(target p95 < 1.5)")  # fmt: skip
+    print(f"CPU seconds a page (this process and tesseract, whatever else the machine is doing): "
+          f"p50 {statistics.median(cpu_seconds):.2f}, p95 {cpu_p95:.2f}, max {cpu_seconds[-1]:.2f}; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
+    for miss in sorted(wrongs, key=lambda w: w[0] != "wrong")[:30]:
+        print("  ", miss)
+    dev_ok = not tally["dev"] or share(tally["dev"]) >= 97
+    held_ok = not tally["held-out"] or share(tally["held-out"]) >= 95
+    return 0 if dev_ok and held_ok and wrong_share < 1 and p95 < 1.5 else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 120))
+    args = sys.argv[1:]
+    only = "held-out" if "--held-out" in args else "dev" if "--dev" in args else ""
+    chosen = args[args.index("--layout") + 1] if "--layout" in args else ""
+    count = next((int(a) for a in args if a.isdigit()), 130)
+    sys.exit(main(count, only=only, layout=chosen))

@@ -1,5 +1,6 @@
 """Local certificate-checking services of the awarding bodies, each with its own request and answer shape,
-seeded from data/certificates.json. Trouble for tests: certificate TIMEOUT-1 answers after 30 seconds,
+seeded from data/certificates.json (and NET's AM2 results from data/am2_results.json). Trouble for tests:
+certificate TIMEOUT-1 answers after 30 seconds,
 ERROR-503 answers 503. A look-up whose name or date of birth does not match answers as if nothing were found.
 """
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from sandboxes._server import JsonHandler, serve_from_command_line
 
 CERTIFICATES = json.loads((Path(__file__).parent / "data" / "certificates.json").read_text())
+AM2_RESULTS = json.loads((Path(__file__).parent / "data" / "am2_results.json").read_text())
 
 
 def _find(body: str, number: str) -> dict | None:
@@ -27,6 +29,7 @@ class AwardingBodiesHandler(JsonHandler):
         ("GET", r"/lcl-awards/certificates", "lcl"),
         ("GET", r"/nocn/learners/(?P<uln>[^/]+)/achievements", "nocn"),
         ("GET", r"/bpec/check/(?P<number>[^/]+)/(?P<surname>[^/]+)", "bpec"),
+        ("POST", r"/net/am2/results", "net"),
     ]
 
     def _trouble(self, number: str) -> bool:
@@ -118,6 +121,28 @@ class AwardingBodiesHandler(JsonHandler):
             "holder": f"{cert['candidate_last_name']}, {cert['candidate_first_name']}",
             "dob": cert["date_of_birth"], "course_code": cert["qualification_code"],
             "course": cert["qualification_title"], "passed": cert["date_awarded"],
+        })  # fmt: skip
+
+    def net(self):
+        """NET's AM2 results: the latest result for a candidate number, surname and date of birth."""
+        body = self.body()
+        number = body.get("candidate_number", "")
+        if self._trouble(number):
+            return None
+        found = next((r for r in AM2_RESULTS if r["candidate_number"].upper() == number.upper()), None)
+        if (
+            not found
+            or found["candidate_last_name"].lower() != body.get("surname", "").lower()
+            or found["date_of_birth"] != body.get("date_of_birth")
+        ):
+            return self.send_json(404, {"error": "NO_MATCHING_CANDIDATE"})
+        return self.send_json(200, {
+            "candidateNumber": found["candidate_number"],
+            "candidate": {"firstName": found["candidate_first_name"], "surname": found["candidate_last_name"],
+                          "dateOfBirth": date.fromisoformat(found["date_of_birth"]).strftime("%d/%m/%Y")},
+            "assessment": found["assessment"],
+            "result": found["result"].upper(),
+            "assessmentDate": date.fromisoformat(found["assessed_on"]).strftime("%d/%m/%Y"),
         })  # fmt: skip
 
 

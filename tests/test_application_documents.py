@@ -235,11 +235,11 @@ def test_manual_details_are_checked_with_the_awarding_body(
 def test_a_body_with_no_checking_service_leaves_it_for_the_user_to_send_for_manual_checking(
     application, primary_user, inline, awarding_bodies, django_capture_on_commit_callbacks
 ):
-    net = AwardingBody.objects.get(code="net")
+    other = AwardingBody.objects.create(code="other-body", name="Other body")
     with django_capture_on_commit_callbacks(execute=True):
         document = services.application_document_enter_certificate(
-            application=application, actor=primary_user.user, awarding_body=net, certificate_number="AM2-1234",
-            qualification_type=QualificationType.objects.get(code="AM2"), awarded_on=date(2019, 5, 1),
+            application=application, actor=primary_user.user, awarding_body=other, certificate_number="AM2-1234",
+            qualification_type=None, awarded_on=date(2019, 5, 1),
         )  # fmt: skip
     document.refresh_from_db()
     assert document.status == Status.NOT_MATCHED

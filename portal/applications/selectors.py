@@ -172,6 +172,8 @@ class OccupationOption:
     occupation: Occupation
     allowed: bool
     missing: list[str]
+    # Each requirement not met, with the recognised qualifications any one of which would meet it.
+    needs: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @dataclass
@@ -221,7 +223,11 @@ def occupation_options(*, application: CardApplication) -> OccupationOptions:
     )
     main, additional = [], []
     for occupation, allowed, missing in offered:
-        option = OccupationOption(occupation, allowed, [r.description for r in missing])
+        needs = [
+            (r.description, [" ".join(filter(None, [q.awarding_body.name, q.code, q.title])) for q in r.any_of.all()])
+            for r in missing
+        ]
+        option = OccupationOption(occupation, allowed, [r.description for r in missing], needs)
         if occupation.can_be_main:
             main.append(option)
         if occupation.can_be_additional:

@@ -1,8 +1,15 @@
 """Reading qualification certificates with tesseract: which body, whose, what, which number, when.
 
-Pages are rasterised (PDF through pdftoppm at 300 dpi, less for a page that would exceed MAX_IMAGE_PIXELS), turned
-grey, brought to about 300 dpi, straightened (a projection-profile search over ±5°) and read; fields are found by
-the labels the awarding bodies print. A page or image too big to decode within MAX_IMAGE_PIXELS is not read.
+The reading does not depend on one layout: it looks for what the system already knows (`ReadingHints`): the
+operative's name anywhere in the text (any case, "Surname, First", common OCR confusions), the awarding bodies by the
+names they print, each body's certificate-number shape, the recognised qualifications by code or by a fuzzy match of
+the title, and dates in every common UK format, preferring the one beside an award label and never the date of
+birth. A field is given only when it is read with confidence: a wrong field is worse than a missing one.
+
+Pages are rasterised (PDF through pdftoppm at 300 dpi or less, the first two pages: a cover letter may come first),
+turned grey, scaled, straightened (a projection-profile search over ±5°) and read with word confidences and boxes. A
+second reading (the page with its shading evened out and binarised, another page segmentation mode) is made only
+when the first misses a field. A page or image too big to decode within MAX_IMAGE_PIXELS is not read.
 """
 
 import difflib
@@ -11,29 +18,64 @@ import os
 import re
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 import pytesseract
-from PIL import Image, ImageOps, ImageStat
+from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
 from portal.documents.validators import MAX_IMAGE_PIXELS, bomb_guard, pdf_page_points
 
 # tesseract's OpenMP threads fight each other on a small machine: one thread reads a page about five times faster.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-BODIES = {"CITY & GUILDS": "city-and-guilds", "EAL": "eal", "LCL AWARDS": "lcl-awards", "NOCN": "nocn", "BPEC": "bpec"}
-NUMBER = re.compile(r"Certificate(?: No| Number| Ref| Serial)?\s*[:;.]\s*([A-Z0-9][A-Z0-9/-]{3,})", re.I)
-DATE = re.compile(
-    r"(?:Date of Award|Date Achieved|Issue Date|Award Date|Date Passed)\s*[:;.]?\s*(\d{1,2} [A-Za-z]+ \d{4})"
-)
-CODE = re.compile(
-    r"(?:Qualification No|Qualification Ref|Unit Code|QAN|Course Code)\s*[:;.]\s*([A-Z0-9][A-Z0-9/.-]+)", re.I
-)
-TARGET_WIDTH = 2480  # A4 at 300 dpi
+SHORT_SIDE = 2000  # pixels: an A4 page at about 240 dpi
 DPI = 300
+PDF_PAGES = 2
+FIRST_PSM = 6  # one block of text: columns and tables come out row by row, which the fields are found in
+SECOND_PSM = 11  # sparse text, for the second reading
+
 BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"]  # fmt: skip
+DATE_CONFIDENCE = 60  # a date read less surely is not given: digits are easily misread
+MIN_CONFIDENCE = 45  # tesseract's word confidence (0-100) under which a word is not trusted on its own
+
+
+@dataclass(frozen=True)
+class BodyHint:
+    code: str
+    names: tuple[str, ...]
+    number_pattern: str = ""  # a regular expression a whole certificate number of this body matches
+
+
+@dataclass(frozen=True)
+class QualificationHint:
+    body_code: str
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ReadingHints:
+    """What the system knows before reading: the operative's record and the reference data."""
+
+    first_name: str = ""
+    last_name: str = ""
+    date_of_birth: date | None = None
+    bodies: tuple[BodyHint, ...] = ()
+    qualifications: tuple[QualificationHint, ...] = ()
+
+
+GENERIC_NUMBER = r"[A-Z]{2,4}\d{5,8}"
+DEFAULT_BODIES = (
+    BodyHint("city-and-guilds", ("City & Guilds", "City and Guilds"), GENERIC_NUMBER),
+    BodyHint("eal", ("EAL",), GENERIC_NUMBER),
+    BodyHint("lcl-awards", ("LCL Awards",), GENERIC_NUMBER),
+    BodyHint("nocn", ("NOCN",), GENERIC_NUMBER),
+    BodyHint("bpec", ("BPEC",), GENERIC_NUMBER),
+)
 
 
 class TooLarge(Exception):
@@ -49,22 +91,41 @@ class CertificateReading:
     qualification_title: str = ""
     certificate_number: str = ""
     date_awarded: date | None = None
+    month_awarded: str = ""  # "2020-03" when the certificate prints only the month and year
     text: str = field(default="", repr=False)
 
+    def missing(self) -> list[str]:
+        wanted = ["awarding_body", "candidate_name", "qualification_code", "certificate_number"]
+        gaps = [name for name in wanted if not getattr(self, name)]
+        if self.date_awarded is None and not self.month_awarded:
+            gaps.append("date_awarded")
+        return gaps
 
-def _pdf_dpi(data: bytes) -> int:
-    """300 dpi, or less so that the first page stays within MAX_IMAGE_PIXELS (a page measured, not drawn)."""
+
+# Rasterising and preparing pages.
+
+
+def _pdf_shape(data: bytes) -> tuple[int, float, int]:
+    """(the highest dpi that keeps the first page within MAX_IMAGE_PIXELS, its short side in points, page count),
+    measured from the PDF's structure: nothing is drawn."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        width, height = pdf_page_points(PdfReader(io.BytesIO(data)).pages[0])
+        reader = PdfReader(io.BytesIO(data))
+        width, height = pdf_page_points(reader.pages[0])
+        count = len(reader.pages)
     except (PdfReadError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise OSError(f"unreadable PDF: {exc}") from None
     fitting = int((MAX_IMAGE_PIXELS / max(1.0, width * height)) ** 0.5 * 72)
     if fitting < 72:  # under 72 dpi nothing printed is legible: the page is not a certificate
         raise TooLarge(f"page of {width:.0f} × {height:.0f} points")
-    return min(DPI, fitting)
+    return fitting, min(width, height), count
+
+
+def _pdf_dpi(data: bytes) -> int:
+    """300 dpi, or less so that the first page stays within MAX_IMAGE_PIXELS."""
+    return min(DPI, _pdf_shape(data)[0])
 
 
 def _opened(image: Image.Image) -> Image.Image:
@@ -73,18 +134,21 @@ def _opened(image: Image.Image) -> Image.Image:
     return image
 
 
-def _pages(data: bytes, content_type: str) -> list[Image.Image]:
-    with bomb_guard():
-        if content_type == "application/pdf" or data[:5] == b"%PDF-":
-            dpi = _pdf_dpi(data)
-            with tempfile.TemporaryDirectory() as folder:
-                pdf = Path(folder) / "in.pdf"
-                pdf.write_bytes(data)
-                # Uncompressed greyscale (PGM): writing a PNG of an A4 page at 300 dpi costs about a second.
-                subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", "1", "-l", "1", str(pdf), f"{folder}/p"],
-                               check=True, capture_output=True, timeout=60)  # fmt: skip
-                return [_opened(Image.open(p)).copy() for p in sorted(Path(folder).glob("p*.pgm"))]
-        return [_opened(Image.open(io.BytesIO(data)))]
+def _pdf_page(pdf: Path, dpi: int, number: int) -> Image.Image | None:
+    """Page `number` of a PDF drawn in grey (None when there is no such page)."""
+    # Uncompressed greyscale (PGM): writing a PNG of an A4 page at 300 dpi costs about a second.
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(number), "-l", str(number), str(pdf),
+                    str(pdf.parent / f"p{number}")], check=True, capture_output=True, timeout=60)  # fmt: skip
+    drawn = sorted(pdf.parent.glob(f"p{number}*.pgm"))
+    return _opened(Image.open(drawn[0])).copy() if drawn else None
+
+
+def _image(data: bytes) -> Image.Image:
+    image = _opened(Image.open(io.BytesIO(data)))
+    # A JPEG much larger than needed is decoded at a reduced scale, straight to grey.
+    factor = SHORT_SIDE / max(1, min(image.size))
+    image.draft("L", (int(image.width * factor), int(image.height * factor)))
+    return image
 
 
 def _skew_angle(grey: Image.Image) -> float:
@@ -102,64 +166,472 @@ def _skew_angle(grey: Image.Image) -> float:
 
 
 def _prepare(image: Image.Image) -> Image.Image:
-    grey = ImageOps.grayscale(image.convert("RGB"))
-    if grey.width < TARGET_WIDTH * 0.9 or grey.width > TARGET_WIDTH * 1.3:
-        grey = grey.resize((TARGET_WIDTH, int(TARGET_WIDTH * grey.height / grey.width)), Image.LANCZOS)
+    grey = image if image.mode == "L" else ImageOps.grayscale(image.convert("RGB"))
+    short = min(grey.size)
+    if short < SHORT_SIDE * 0.9 or short > SHORT_SIDE * 1.2:
+        factor = min(2.0, SHORT_SIDE / short)
+        grey = grey.resize((int(grey.width * factor), int(grey.height * factor)), Image.BILINEAR, reducing_gap=2.0)
     angle = _skew_angle(grey)
     if angle:
-        grey = grey.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
-    return ImageOps.autocontrast(grey)
+        grey = grey.rotate(angle, resample=Image.BILINEAR, expand=True, fillcolor=255)
+    return ImageOps.autocontrast(grey, cutoff=(0.1, 1))
 
 
-def _fix_number(value: str) -> str:
-    """OCR confuses O/0 and I/1 among digits: digits follow the letter prefix of a certificate number."""
-    value = value.upper().strip(".,;:")
-    match = re.match(r"^([A-Z]*)(.*)$", value)
-    prefix, rest = match.group(1), match.group(2)
-    if prefix and len(prefix) > 4:  # all letters read: the digits were read as letters
-        prefix, rest = prefix[:3], prefix[3:] + rest
-    return prefix + rest.translate(str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5", "B": "8"}))
+def _evened(grey: Image.Image) -> Image.Image:
+    """Shadows and coloured paper evened out (the ink's darkness against the local paper), then binarised."""
+    small = grey.resize((max(1, grey.width // 8), max(1, grey.height // 8)), Image.BOX)
+    paper = small.filter(ImageFilter.MaxFilter(7)).filter(ImageFilter.GaussianBlur(4)).resize(grey.size)
+    ink = ImageChops.subtract(paper, grey)
+    return ink.point(lambda v: 0 if v > 40 else 255)
 
 
-def _body(lines: list[str]) -> str:
-    for line in lines[:12]:
-        candidate = line.upper().strip()
-        close = difflib.get_close_matches(candidate, BODIES, n=1, cutoff=0.75)
-        if close:
-            return BODIES[close[0]]
+# tesseract's words, grouped into lines.
+
+
+@dataclass
+class Word:
+    text: str
+    conf: float
+    left: int
+    top: int
+    width: int
+    height: int
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+
+@dataclass
+class Line:
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def top(self) -> int:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> int:
+        return max(w.top + w.height for w in self.words)
+
+    @property
+    def left(self) -> int:
+        return min(w.left for w in self.words)
+
+    @property
+    def right(self) -> int:
+        return max(w.right for w in self.words)
+
+    @property
+    def height(self) -> int:
+        return max(1, self.bottom - self.top)
+
+    def conf(self, start: int = 0, end: int | None = None) -> float:
+        chosen = self.words[start:end] or self.words
+        return min(w.conf for w in chosen)
+
+
+def _ocr_lines(image: Image.Image, psm: int) -> list[Line]:
+    data = pytesseract.image_to_data(
+        image, config=f"--psm {psm} --oem 1", output_type=pytesseract.Output.DICT, timeout=30
+    )
+    grouped: dict[tuple, list[Word]] = {}
+    for i, text in enumerate(data["text"]):
+        text = text.strip()
+        if not text:
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        word = Word(text, float(data["conf"][i]), data["left"][i], data["top"][i], data["width"][i], data["height"][i])
+        grouped.setdefault(key, []).append(word)
+    return [Line(words) for words in grouped.values()]
+
+
+# Finding each field.
+
+
+def _fold_letters(value: str) -> str:
+    """Letters only, upper case, with the digits OCR gives for letters turned back."""
+    value = value.upper().translate(str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "|": "I", "$": "S"}))
+    return re.sub(r"[^A-Z]", "", value)
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _name_matches(token: str, name: str) -> bool:
+    token, name = _fold_letters(token), _fold_letters(name)
+    if not token or not name:
+        return False
+    if token == name:
+        return True
+    return len(name) >= 5 and abs(len(token) - len(name)) <= 1 and _similar(token, name) >= 0.85
+
+
+def _expected_name(lines: list[Line], hints: ReadingHints) -> tuple[str, float]:
+    """The operative's name as the record spells it, when a line holds both names (in either order)."""
+    if not hints.last_name or not hints.first_name:
+        return "", 0.0
+    firsts = hints.first_name.split()
+    lasts = hints.last_name.split()
+    for line in lines:
+        tokens = [w.text.strip(",.:;") for w in line.words]
+        for i in range(len(tokens)):
+            if not _name_matches(tokens[i], lasts[-1]):
+                continue
+            near = tokens[max(0, i - 3) : i] + tokens[i + 1 : i + 4]
+            if any(_name_matches(t, firsts[0]) for t in near):
+                return f"{hints.first_name} {hints.last_name}", line.words[i].conf
+    return "", 0.0
+
+
+NAME_LABEL = re.compile(
+    r"(?:learner(?: name)?|candidate(?: name)?|name|awarded to|certify that|certifies that|certified that|"
+    r"confirm that|presented to)\s*[:;.]?\s*",
+    re.I,
+)
+HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|mx)\.?\s+", re.I)
+
+
+def _tidy_name(value: str) -> str:
+    value = HONORIFIC.sub("", value.strip(" ,.:;"))
+    if "," in value:
+        last, _, first = value.partition(",")
+        value = f"{first.strip()} {last.strip()}"
+    words = value.split()
+    # Whole words only: an initial may be a first name half read ("J Jones" for "Jeff Jones").
+    if not 2 <= len(words) <= 4 or not all(re.fullmatch(r"[A-Za-z][A-Za-z'-]+", w) for w in words):
+        return ""
+    return " ".join(w if not w.isupper() and not w.islower() else w.capitalize() for w in words)
+
+
+def _printed_name(lines: list[Line]) -> str:
+    """Someone else's name, from beside a label ("Learner:", "certify that" …); only when it reads cleanly."""
+    for index, line in enumerate(lines):
+        match = NAME_LABEL.search(line.text)
+        if not match or match.start() > 2 and "that" not in match.group(0).lower():
+            continue
+        rest = line.text[match.end() :]
+        source = line
+        if not rest.strip() and index + 1 < len(lines):
+            source = lines[index + 1]
+            rest = source.text
+        run = []
+        for word in re.split(r"\s+", rest.strip()):
+            bare = word.strip(",.:;")
+            if (bare[:1].isupper() and bare.isalpha()) or bare.lower() in {"mr", "mrs", "ms", "miss", "dr"}:
+                run.append(word)
+                if word.endswith(".") and bare.lower() not in {"mr", "mrs", "ms", "dr"}:
+                    break
+            else:
+                break
+        name = _tidy_name(" ".join(run[:5]))
+        if name and source.conf() >= 70:
+            return name
     return ""
 
 
-def certificate_read(*, data: bytes, content_type: str) -> CertificateReading:
-    try:
-        pages = _pages(data, content_type)
-    except (OSError, subprocess.SubprocessError, TooLarge, *BOMB_ERRORS):
-        return CertificateReading(readable=False)
-    text = pytesseract.image_to_string(_prepare(pages[0]), config="--psm 4 --oem 1", timeout=30)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    reading = CertificateReading(readable=bool(lines), text=text, awarding_body=_body(lines))
-    lowered = [line.lower() for line in lines]
-    start = next((i for i, line in enumerate(lowered) if "certify that" in line), None)
-    if start is not None and start + 1 < len(lines):
-        reading.candidate_name = lines[start + 1]
-    awarded = next((i for i, line in enumerate(lowered) if "has been awarded" in line), None)
-    if awarded is not None:
-        title = []
-        for line in lines[awarded + 1 :]:
-            if ":" in line:
+def _compact(value: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", value.upper())
+
+
+def _as_number(value: str) -> str:
+    """A certificate number as printed: letters first, then digits (O/0, I/1, S/5 and B/8 confusions undone)."""
+    value = _compact(value)
+    match = re.match(r"^([A-Z]*)(.*)$", value)
+    prefix, rest = match.group(1), match.group(2)
+    return prefix + rest.translate(str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"}))
+
+
+NUMBER_LABEL = re.compile(r"cert|serial|\bno\b|number|\bref", re.I)
+
+
+def _numbers(lines: list[Line], bodies: tuple[BodyHint, ...]) -> list[tuple[str, str, float, bool]]:
+    """(body code, number, confidence, labelled) for each token (or two joined) shaped like a body's number."""
+    found = []
+    for line in lines:
+        words = line.words
+        for i in range(len(words)):
+            for span in (1, 2):
+                if i + span > len(words):
+                    continue
+                if span == 2 and not (
+                    re.fullmatch(r"[A-Za-z]{2,4}", words[i].text)
+                    and words[i + 1].text[:1].isdigit()
+                    and words[i].text.upper() not in {"NO", "REF", "REF.", "NUM"}
+                ):
+                    continue  # two words are one number only as a letter prefix and its digits ("CG 700037")
+                value = _as_number("".join(w.text for w in words[i : i + span]))
+                if not value:
+                    continue
+                for body in bodies:
+                    if body.number_pattern and re.fullmatch(body.number_pattern, value):
+                        before = " ".join(w.text for w in words[max(0, i - 3) : i])
+                        found.append((body.code, value, line.conf(i, i + span), bool(NUMBER_LABEL.search(before))))
+    return found
+
+
+def _body_mentions(lines: list[Line], bodies: tuple[BodyHint, ...]) -> dict[str, int]:
+    """How often each body's printed names occur (short acronyms in capitals only, longer names fuzzily)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        upper = re.sub(r"\s+", " ", line.text.upper().replace(" AND ", " & "))
+        tokens = [t.strip(",.:;()|") for t in line.text.split()]
+        for body in bodies:
+            for name in body.names:
+                wanted = name.upper().replace(" AND ", " & ")
+                if len(_compact(wanted)) <= 5 and " " not in wanted:
+                    hit = wanted in tokens
+                else:
+                    hit = wanted in upper or _partial_ratio(wanted, upper) >= 0.85
+                if hit:
+                    counts[body.code] = counts.get(body.code, 0) + 1
+                    break
+    return counts
+
+
+def _partial_ratio(short: str, long: str) -> float:
+    """The best match of `short` against any stretch of `long` starting at a word."""
+    if len(long) <= len(short) * 1.2:
+        return _similar(short, long)
+    starts = [0] + [m.end() for m in re.finditer(r"\s+", long)]
+    return max(_similar(short, long[s : s + len(short)]) for s in starts)
+
+
+def _code_pattern(code: str) -> re.Pattern:
+    digit = {"0": "[0OoD]", "1": "[1lI|]", "5": "[5S]", "8": "[8B]", "2": "[2Z]"}
+    parts = []
+    for char in code:
+        if char.isdigit():
+            parts.append(digit.get(char, char))
+        elif char.isalpha():
+            parts.append(re.escape(char))
+        else:
+            parts.append(r"\s?[/\-.,1lI|]?\s?")
+    return re.compile(r"(?<![A-Za-z0-9/])" + "".join(parts) + r"(?![A-Za-z0-9]|[/-][A-Za-z0-9])")
+
+
+def _qualification(lines: list[Line], catalogue: list[QualificationHint]) -> QualificationHint | None:
+    """The catalogue entry whose code is printed, or else whose title is (fuzzily); None when unsure."""
+    text = "\n".join(line.text for line in lines)
+    by_code = [q for q in catalogue if q.code and _code_pattern(q.code).search(text)]
+    longest = max((len(q.code) for q in by_code), default=0)
+    by_code = [q for q in by_code if len(q.code) == longest]
+    scored = []
+    for q in catalogue:
+        wanted = re.sub(r"\s+", " ", q.title.lower())
+        best = 0.0
+        for start in range(len(lines)):
+            window = " ".join(line.text for line in lines[start : start + 3]).lower()
+            best = max(best, _partial_ratio(wanted, window))
+            if best > 0.97:
                 break
-            title.append(line)
-        reading.qualification_title = " ".join(title)
-    if match := CODE.search(text):
-        reading.qualification_code = match.group(1).strip(".,;")
-    if match := NUMBER.search(text):
-        reading.certificate_number = _fix_number(match.group(1))
-    if match := DATE.search(text):
+        scored.append((best, q))
+    scored.sort(key=lambda s: -s[0])
+    by_title = None
+    if scored and scored[0][0] >= 0.85:
+        runner_up = next((s for s, q in scored[1:] if q.title != scored[0][1].title), 0.0)
+        if scored[0][0] - runner_up >= 0.04:
+            by_title = scored[0][1]
+    if len({(q.body_code, q.code) for q in by_code}) == 1:
+        code_match = by_code[0]
+        if by_title is None or by_title == code_match:
+            return code_match
+        return None  # the code and the title point to different qualifications
+    if by_code and by_title in by_code:
+        return by_title
+    return by_title if not by_code else None
+
+
+CODE = re.compile(
+    r"(?:Qualification No|Qualification Ref|Unit Code|QAN|Course Code)\s*[:;.]\s*([A-Z0-9][A-Z0-9/.-]+)", re.I
+)
+DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4})(?!\d)")
+DAY_NAME_YEAR = re.compile(r"(?<!\d)(\d{1,2})\s?(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,10})\.?,?\s+(\d{4})(?!\d)")
+NAME_YEAR = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{3,10})\.?,?\s+(\d{4})(?!\d)")
+AWARD_LABEL = re.compile(r"award|achiev|issue|certificat|complet|passed|\bdate\b|dated", re.I)
+OTHER_LABEL = re.compile(r"birth|\bdob\b|regist|enrol|expir|print|valid until|review|start", re.I)
+
+
+MONTH_WORDS = {**{m: i + 1 for i, m in enumerate(MONTHS)}, **{m[:3]: i + 1 for i, m in enumerate(MONTHS)}, "sept": 9}
+
+
+def _month(word: str) -> int | None:
+    close = difflib.get_close_matches(word.lower(), MONTH_WORDS, n=1, cutoff=0.75)
+    return MONTH_WORDS[close[0]] if close else None
+
+
+def _span_conf(line: Line, start: int, end: int) -> float:
+    """The lowest word confidence among the words of `line.text[start:end]`."""
+    confs, offset = [], 0
+    for word in line.words:
+        if offset < end and start < offset + len(word.text):
+            confs.append(word.conf)
+        offset += len(word.text) + 1
+    return min(confs, default=0.0)
+
+
+def _date_candidates(line: Line) -> list[tuple[date | tuple[int, int], int, float]]:
+    """Dates on a line (a tuple (year, month) where only the month is printed): where each starts, how sure."""
+    text = line.text.replace("O", "0") if re.search(r"\d", line.text) else line.text
+    found, taken = [], []
+    for match in DAY_MONTH_YEAR.finditer(text):
         try:
-            reading.date_awarded = datetime.strptime(match.group(1), "%d %B %Y").date()
+            found.append((date(int(match[3]), int(match[2]), int(match[1])), match.start(),
+                          _span_conf(line, *match.span())))  # fmt: skip
+            taken.append(match.span())
         except ValueError:
-            reading.date_awarded = None
+            continue
+    for match in DAY_NAME_YEAR.finditer(line.text):
+        month = _month(match[2])
+        if month:
+            try:
+                found.append((date(int(match[3]), month, int(match[1])), match.start(),
+                              _span_conf(line, *match.span())))  # fmt: skip
+                taken.append(match.span())
+            except ValueError:
+                continue
+    for match in NAME_YEAR.finditer(line.text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        month = _month(match[1])
+        if month and 1900 < int(match[2]) < 2100:
+            found.append(((int(match[2]), month), match.start(), _span_conf(line, *match.span())))
+    return found
+
+
+def _label_near(lines: list[Line], index: int, start: int) -> tuple[bool, bool]:
+    """(an award label, another date's label) before the date on its line, or above or below it in its column."""
+    line = lines[index]
+    before = line.text[:start]
+    if OTHER_LABEL.search(before):
+        return False, True
+    if AWARD_LABEL.search(before):
+        return True, False
+    for other in lines:
+        if other is line:
+            continue
+        overlaps = other.left < line.right and line.left < other.right
+        above = 0 <= line.top - other.bottom <= 4 * line.height
+        below = 0 <= other.top - line.bottom <= 1.5 * line.height
+        if overlaps and (above or below) and len(other.text) < 40:
+            if OTHER_LABEL.search(other.text):
+                return False, True
+            if AWARD_LABEL.search(other.text):
+                return True, False
+    return False, False
+
+
+def _date_awarded(lines: list[Line], hints: ReadingHints) -> tuple[date | None, str]:
+    labelled, unlabelled, months = set(), set(), set()
+    for index, line in enumerate(lines):
+        for value, start, conf in _date_candidates(line):
+            if value == hints.date_of_birth or conf < DATE_CONFIDENCE:
+                continue
+            award, other = _label_near(lines, index, start)
+            if other:
+                continue
+            if isinstance(value, tuple):
+                if award:
+                    months.add(value)
+            elif award:
+                labelled.add(value)
+            else:
+                unlabelled.add(value)
+    chosen = labelled or unlabelled
+    if len(chosen) == 1:
+        return next(iter(chosen)), ""
+    if not chosen and len(months) == 1:
+        year, month = next(iter(months))
+        return None, f"{year:04d}-{month:02d}"
+    return None, ""
+
+
+def _read_lines(lines: list[Line], hints: ReadingHints) -> CertificateReading:
+    text = "\n".join(line.text for line in lines)
+    reading = CertificateReading(readable=bool(lines), text=text)
+    bodies = hints.bodies or DEFAULT_BODIES
+    mentions = _body_mentions(lines, bodies)
+    numbers = [n for n in _numbers(lines, bodies) if n[2] >= MIN_CONFIDENCE or n[3]]
+    top = max(mentions.values(), default=0)
+    leaders = [code for code, count in mentions.items() if count == top]
+    body = leaders[0] if len(leaders) == 1 else ""
+    candidates = {(code, value) for code, value, _, _ in numbers if not body or code == body}
+    if len({v for _, v in candidates}) > 1:
+        candidates = {(code, value) for code, value, _, labelled in numbers if labelled and (not body or code == body)}
+    if len({v for _, v in candidates}) == 1:
+        code, reading.certificate_number = next(iter(candidates))
+        if not body and len({c for c, _ in candidates}) == 1:
+            body = code
+    catalogue = [q for q in hints.qualifications if not body or q.body_code == body]
+    qualification = _qualification(lines, catalogue) if catalogue else None
+    if qualification:
+        reading.qualification_code, reading.qualification_title = qualification.code, qualification.title
+        body = body or qualification.body_code
+    elif not hints.qualifications and (match := CODE.search(text)):  # no catalogue to go by: the labelled code
+        reading.qualification_code = match.group(1).strip(".,;")
+    reading.awarding_body = body
+    name, _ = _expected_name(lines, hints)
+    reading.candidate_name = name or _printed_name(lines)
+    reading.date_awarded, reading.month_awarded = _date_awarded(lines, hints)
     return reading
+
+
+def _merge(first: CertificateReading, second: CertificateReading) -> CertificateReading:
+    """The first reading, with what it missed taken from the second where the two do not disagree."""
+    merged = replace(first, text=first.text + "\n" + second.text)
+    if not first.awarding_body or first.awarding_body == second.awarding_body:
+        for name in ("awarding_body", "certificate_number", "qualification_code", "qualification_title"):
+            if not getattr(first, name):
+                setattr(merged, name, getattr(second, name))
+    if not first.candidate_name:
+        merged.candidate_name = second.candidate_name
+    if first.date_awarded is None and not first.month_awarded:
+        merged.date_awarded, merged.month_awarded = second.date_awarded, second.month_awarded
+    return merged
+
+
+def _read_page(page: Image.Image, hints: ReadingHints) -> CertificateReading:
+    grey = _prepare(page)
+    reading = _read_lines(_ocr_lines(grey, FIRST_PSM), hints)
+    if reading.missing():  # a second reading only for what the first missed
+        reading = _merge(reading, _read_lines(_ocr_lines(_evened(grey), SECOND_PSM), hints))
+    return reading
+
+
+def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | None = None) -> CertificateReading:
+    """What a certificate says; a PDF's second page is read too when the first lacks the body or the number."""
+    hints = hints or ReadingHints()
+    best = CertificateReading(readable=False)
+    try:
+        with bomb_guard(), tempfile.TemporaryDirectory() as folder:
+            is_pdf = content_type == "application/pdf" or data[:5] == b"%PDF-"
+            if is_pdf:
+                fitting, short, count = _pdf_shape(data)
+                # Drawn at the resolution that is read (its short side SHORT_SIDE pixels), never above 300 dpi.
+                dpi = min(DPI, fitting, max(72, int(SHORT_SIDE / max(1.0, short) * 72) + 1))
+                pdf = Path(folder) / "in.pdf"
+                pdf.write_bytes(data)
+                count = min(count, PDF_PAGES)
+            else:
+                image = _image(data)
+                count = 1
+            for number in range(1, count + 1):
+                page = _pdf_page(pdf, dpi, number) if is_pdf else image
+                if page is None:
+                    break
+                reading = _read_page(page, hints)
+                if not best.readable or len(reading.missing()) < len(best.missing()):
+                    best = reading
+                if best.awarding_body and best.certificate_number:
+                    break
+    except (OSError, subprocess.SubprocessError, TooLarge, *BOMB_ERRORS):
+        return best
+    return best
 
 
 def _norm(value: str) -> str:

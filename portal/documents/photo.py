@@ -1,10 +1,10 @@
 """The ECS photo guidance, as far as it can be judged without a face-recognition model.
 
 Checks: a JPEG or PNG; at least 600 × 750 pixels; portrait proportions near 7:9 (passport style); a plain, light
-background (the borders are light and even); a face-sized region of skin tones near the centre; neither too dark nor
-burnt out; in focus. Limits, honestly: skin is found by colour (YCbCr ranges), so an unusual light or a
-skin-coloured background can fool it, and a second face is not detected. A person checks every photo again at the JIB.
-"""
+background (the top and the sides above the shoulders are light and even); a face-sized region of skin tones near
+the centre; neither too dark nor burnt out; in focus. Limits, honestly: skin is found by colour (YCbCr ranges), so
+an unusual light or a skin-coloured background can fool it, and a second face is not detected. A person checks every
+photo again at the JIB."""
 
 from dataclasses import dataclass, field
 
@@ -45,6 +45,8 @@ def photo_check(file) -> PhotoCheck:
         check.reasons.append(f"The photo is too small: it must be at least {MIN_WIDTH} × {MIN_HEIGHT} pixels.")
     if abs(width / height - RATIO) > RATIO_TOLERANCE:
         check.reasons.append("The photo must be portrait, in passport proportions (about 7 wide to 9 high).")
+    if check.reasons and (width < MIN_WIDTH / 2 or height < MIN_HEIGHT / 2):
+        return check  # too small to judge what it shows: the size is the one reason given
     with bomb_guard(), Image.open(file) as opened:
         # The checks look at the photo at most 420 × 540: a JPEG is decoded at a reduced scale (PNG cannot be).
         opened.draft("RGB", (2 * MIN_WIDTH, 2 * MIN_HEIGHT))
@@ -57,11 +59,17 @@ def photo_check(file) -> PhotoCheck:
         check.reasons.append("The photo is too dark.")
     elif brightness > 225:
         check.reasons.append("The photo is too bright: the face must be clearly visible.")
-    strips = [grey.crop((0, 0, 140, 18)), grey.crop((0, 0, 14, 180)), grey.crop((126, 0, 140, 180))]
+    # The background is judged above the shoulders: shoulders reaching the frame's edges are normal.
+    # The top corners and the sides down to the shoulders (a large head may reach the top's middle).
+    strips = [grey.crop((0, 0, 30, 18)), grey.crop((110, 0, 140, 18)), grey.crop((0, 0, 8, 72)),
+              grey.crop((132, 0, 140, 72))]  # fmt: skip
     border = [ImageStat.Stat(strip) for strip in strips]
     if any(s.mean[0] < 150 for s in border) or any(s.stddev[0] > 28 for s in border):
         check.reasons.append("The background must be plain and light, with nothing behind the person.")
     centre = small.crop((35, 30, 105, 130))
+    burnt = sum(grey.crop((35, 30, 105, 130)).histogram()[250:]) / (70 * 100)
+    if burnt > 0.25 and not any("too bright" in r for r in check.reasons):
+        check.reasons.append("The photo is too bright: the face must be clearly visible.")
     if _skin_fraction(centre) < 0.2:
         check.reasons.append(
             "We could not find a face in the middle of the photo: it must show the head and shoulders."

@@ -139,12 +139,41 @@ def _bpec(number, last_name, date_of_birth, learner_reference):
     )
 
 
+AM2_TITLES = {"AM2": "AM2 Achievement Measurement", "AM2S": "AM2S Achievement Measurement"}
+
+
+def _net(number, last_name, date_of_birth, learner_reference):
+    """NET's AM2 and AM2S results; a result other than a pass is not a valid achievement."""
+    r = _request(
+        "NET",
+        "POST",
+        "/net/am2/results",
+        json={"candidate_number": number, "surname": last_name, "date_of_birth": date_of_birth.isoformat()},
+    )
+    if r is None:
+        return None
+    d = r.json()
+    assessment = d["assessment"].upper()
+    return CertificateCheck(
+        "net",
+        d["candidateNumber"],
+        d["candidate"]["firstName"],
+        d["candidate"]["surname"],
+        _uk(d["candidate"]["dateOfBirth"]),
+        assessment,
+        AM2_TITLES.get(assessment, assessment),
+        _uk(d["assessmentDate"]),
+        d["result"] == "PASS",
+    )
+
+
 CLIENTS: dict[str, Callable] = {
     "city-and-guilds": _city_and_guilds,
     "eal": _eal,
     "lcl-awards": _lcl,
     "nocn": _nocn,
     "bpec": _bpec,
+    "net": _net,
 }
 
 

@@ -167,6 +167,14 @@ class AwardingBody(models.Model):
     asks_learner_reference = models.BooleanField(
         default=False, help_text="The body identifies learners by a reference (e.g. ULN) instead of date of birth."
     )
+    printed_names = models.TextField(
+        blank=True, help_text="Other names the body prints on its certificates, one a line (read by the OCR)."
+    )
+    number_pattern = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="A regular expression every certificate number of this body matches in full (read by the OCR).",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

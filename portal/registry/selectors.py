@@ -13,13 +13,15 @@ def card_check(*, number: str, today: date | None = None) -> tuple[CardStatus, C
 
 def occupations_offered(*, card_type, held_qualification_ids: set[int]) -> list[tuple]:
     """Each occupation of a card type with whether the held qualifications meet all of its requirements
-    (a requirement is met by any one of its qualifications). Two queries whatever the catalogue's size."""
+    (a requirement is met by any one of its qualifications), and the requirements not met. Four queries whatever
+    the catalogue's size."""
     from django.db.models import Prefetch
 
-    from portal.registry.models import Occupation, OccupationRequirement
+    from portal.registry.models import Occupation, OccupationRequirement, QualificationType
 
+    any_of = Prefetch("any_of", queryset=QualificationType.objects.select_related("awarding_body"))
     occupations = Occupation.objects.filter(card_type=card_type).prefetch_related(
-        "grades", Prefetch("requirements", queryset=OccupationRequirement.objects.prefetch_related("any_of"))
+        "grades", Prefetch("requirements", queryset=OccupationRequirement.objects.prefetch_related(any_of))
     )
     offered = []
     for occupation in occupations:

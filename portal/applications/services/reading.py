@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from portal.applications.models import ApplicationDocument
 from portal.applications.services.events import card_application_record_event
+from portal.documents.hints import reading_hints
 from portal.documents.ocr import CertificateReading, certificate_read, reading_compare
 from portal.integrations.awarding_bodies import CertificateCheck, certificate_check
 from portal.integrations.errors import ExternalServiceRejected, ExternalServiceUnavailable
@@ -54,6 +55,7 @@ def _reading_dict(reading: CertificateReading) -> dict:
         "qualification_title": reading.qualification_title,
         "certificate_number": reading.certificate_number,
         "date_awarded": reading.date_awarded.isoformat() if reading.date_awarded else "",
+        "month_awarded": reading.month_awarded,
     }
 
 
@@ -100,7 +102,11 @@ def _first_read(document: ApplicationDocument) -> dict:
         return document.reading
     with document.file.open("rb") as handle:
         data = handle.read()
-    reading = certificate_read(data=data, content_type=document.content_type)
+    operative = document.application.operative
+    hints = reading_hints(
+        first_name=operative.first_name, last_name=operative.last_name, date_of_birth=operative.date_of_birth
+    )
+    reading = certificate_read(data=data, content_type=document.content_type, hints=hints)
     stored = _reading_dict(reading)
     # Kept at once, still READING, so that a retry does not read the file again.
     Doc.objects.filter(pk=document.pk, status=DocStatus.READING).update(reading=stored, updated_at=timezone.now())
@@ -179,8 +185,9 @@ def application_document_read(*, document_id: int) -> bool:
         awarded_on=awarded_on,
         problems=problems,
     )  # ExternalServiceUnavailable propagates: Prefect tries again later, then hands the document to the JIB.
+    # The date stays as entered or read (the body's own is kept in its answer); the body's fills one not read.
     fields = {"awarding_body": body, "certificate_number": number, "qualification_type": verdict.qualification,
-              "awarded_on": verdict.awarded_on}  # fmt: skip
+              "awarded_on": awarded_on or verdict.awarded_on}  # fmt: skip
     return _finish(
         document_id,
         status=DocStatus.VERIFIED if verdict.verified else DocStatus.NOT_MATCHED,

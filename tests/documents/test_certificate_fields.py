@@ -1,0 +1,116 @@
+"""Finding each field of a certificate in tesseract's words, whatever the layout (no OCR run here)."""
+
+from datetime import date
+
+import pytest
+
+from bench.ocr_bench import seeded_hints
+from portal.documents.ocr import Line, QualificationHint, ReadingHints, Word, _read_lines
+
+HINTS = seeded_hints()
+
+
+def lines(*rows: str, conf: float = 95.0) -> list[Line]:
+    """One Line per row, the rows 60 pixels apart, each word 20 pixels wide per character."""
+    result = []
+    for index, row in enumerate(rows):
+        words, left = [], 100
+        for text in row.split():
+            words.append(Word(text, conf, left, 100 + index * 60, 20 * len(text), 40))
+            left += 20 * len(text) + 20
+        result.append(Line(words))
+    return result
+
+
+def read(*rows: str, first="Jeff", last="Jones", born=date(1985, 6, 15), conf=95.0):
+    hints = ReadingHints(first, last, born, HINTS.bodies, HINTS.qualifications)
+    return _read_lines(lines(*rows, conf=conf), hints)
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "12/03/2020",
+        "12-03-2020",
+        "12.03.2020",
+        "12 March 2020",
+        "12th March 2020",
+        "12 Mar 2020",
+        "12th of March, 2020",
+    ],  # fmt: skip
+)
+def test_every_common_uk_date_format_is_read(printed):
+    assert read("EAL", f"Date of award: {printed}").date_awarded == date(2020, 3, 12)
+
+
+def test_only_month_and_year_gives_the_month_not_a_made_up_day():
+    reading = read("NOCN", "Month of award: March 2020")
+    assert reading.date_awarded is None and reading.month_awarded == "2020-03"
+
+
+def test_the_award_date_is_the_labelled_one_never_the_date_of_birth():
+    reading = read("EAL", "Date of birth: 15/06/1985", "Registered 01/09/2017", "Issued on 12/03/2020")
+    assert reading.date_awarded == date(2020, 3, 12)
+    # The date of birth on the record is never the award date, labelled or not.
+    assert read("EAL", "15/06/1985", "12/03/2020").date_awarded == date(2020, 3, 12)
+    # Two unlabelled dates: which is the award is not known, so none is given.
+    assert read("EAL", "12/03/2020", "14/05/2021").date_awarded is None
+    # A label below the value (labels after values) counts.
+    assert read("EAL", "12 March 2020", "Date of certification").date_awarded == date(2020, 3, 12)
+
+
+def test_a_date_read_without_confidence_is_not_given():
+    assert read("EAL", "Date of award: 12/03/2020", conf=30).date_awarded is None
+
+
+def test_the_expected_name_is_found_in_any_case_order_and_with_ocr_confusions():
+    for printed in ["Learner: JONES, Jeff", "JEFF J0NES", "Mr Jeff Jones", "hereby certifies that jeff jones has"]:
+        assert read("EAL", printed).candidate_name == "Jeff Jones", printed
+
+
+def test_someone_elses_certificate_is_not_read_as_the_expected_name():
+    reading = read("City & Guilds", "This is to certify that", "Dylan Davies")
+    assert reading.candidate_name == "Dylan Davies"
+    assert read("City & Guilds", "Learner: DAVIES, Dylan").candidate_name == "Dylan Davies"
+    # A first name half read is not given as someone else's name.
+    assert read("City & Guilds", "Learner: J Jones").candidate_name == ""
+    # A surname alone is not the operative.
+    assert read("EAL", "Mrs Ann Jones", first="Jeff").candidate_name != "Jeff Jones"
+
+
+def test_certificate_numbers_by_each_bodys_shape_with_ocr_confusions_undone():
+    assert read("City & Guilds", "Certificate serial: CG7OO037").certificate_number == "CG700037"
+    assert read("City & Guilds", "No. CG 700037").certificate_number == "CG700037"
+    # Another body's shape is not taken for this body's number.
+    reading = read("City & Guilds", "Ref EAL700555")
+    assert reading.awarding_body == "city-and-guilds" and reading.certificate_number == ""
+    # The number names the body when its name is not printed.
+    assert read("Certificate LCL701073").awarding_body == "lcl-awards"
+    # Two different numbers and no label to choose by: none is given.
+    assert read("EAL", "EAL700555 EAL700814").certificate_number == ""
+
+
+def test_the_qualification_by_code_or_fuzzy_title_from_the_catalogue():
+    reading = read("EAL", "Qualification: 603/3417/5")
+    assert reading.qualification_code == "603/3417/5"
+    assert reading.qualification_title == "Level 3 Award in BS 7671 Requirements for Electrical Installations"
+    reading = read("City & Guilds", "Level 3 NVQ Dipl0ma in Installing Electrotechnical", "Systems and Equipmenl")
+    assert reading.qualification_code == "2357-13"
+    # The catalogue of the body read: the same title at another body is not taken.
+    assert read("City & Guilds", "Level 2 Diploma in Electrical Installation").qualification_code == ""
+    # 5357-M is not 5357.
+    assert read("City & Guilds", "Qualification 5357-M").qualification_code == "5357-M"
+
+
+def test_a_code_and_a_title_that_disagree_give_neither():
+    reading = read("City & Guilds", "Qualification 2382-22", "Level 3 NVQ Diploma in Installing Electrotechnical "
+                   "Systems and Equipment")  # fmt: skip
+    assert reading.qualification_code == "" and reading.qualification_title == ""
+
+
+def test_the_body_by_the_names_it_prints():
+    assert read("City and Guilds of London Institute").awarding_body == "city-and-guilds"
+    assert read("Excellence, Achievement & Learning").awarding_body == "eal"
+    assert read("the deal was eal").awarding_body == ""  # an acronym only in capitals
+    hints = ReadingHints(qualifications=(QualificationHint("eal", "603/3417/5", "x"),))
+    assert _read_lines(lines("EAL"), hints).awarding_body == "eal"  # default bodies without reference data
