@@ -1,4 +1,5 @@
-"""Browser tests: Playwright driving Debian's Chromium, headless, against pytest-django's live server.
+"""Browser tests (`tests/<area>/browser/`): Playwright driving Debian's Chromium, headless, against pytest-django's
+live server. A plugin of `tests/conftest.py`, so these fixtures reach every area's browser tests.
 
 `axe_check(page)` runs axe-core in the page and fails on serious or critical accessibility violations.
 """
@@ -28,7 +29,7 @@ CHROMIUM_ARGS = [
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "tests/browser/" in str(item.fspath):
+        if item.path.parent.name == "browser":
             item.add_marker(pytest.mark.browser)
 
 
@@ -95,3 +96,21 @@ def browser_sign_in(page, user, password="correct horse battery") -> None:
     page.get_by_label("Security code").fill(latest_code(user))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/sign-in" not in url)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, serving static files from the source tree as `runserver` does.
+
+    pytest-django looks for "django.contrib.staticfiles" by name in INSTALLED_APPS; this project lists the app by its
+    config class (`portal.core.staticfiles.StaticFilesConfig`), so pytest-django would serve STATIC_ROOT instead,
+    which only `collectstatic` fills: every page would load without its styles and scripts."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = StaticFilesHandler
+    server.start()
+    yield server
+    server.stop()

@@ -2,7 +2,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_check, browser_sign_in, latest_code
+from tests.browser_fixtures import axe_check, browser_sign_in, latest_code
 from tests.factories import OrganisationFactory, PortalUserFactory
 
 

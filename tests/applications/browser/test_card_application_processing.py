@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from portal.accounts import services as account_services
 from portal.applications.models import ApplicationDocument, CardApplication
-from tests.browser.conftest import axe_check, browser_sign_in
+from tests.applications.flows.test_card_application_processing import png_bytes, prepare_application
+from tests.browser_fixtures import axe_check, browser_sign_in
 from tests.factories import PortalUserFactory
-from tests.test_card_application_processing import png_bytes, prepare_application
 from workflows.card_application.flows import CardApplicationFlow
 
 Status = CardApplication.Status
@@ -92,7 +92,7 @@ def test_case_worker_puts_on_hold_and_the_employer_supplies(page, settings, tmp_
 def test_employer_endorses_a_change_in_grading(page, settings, tmp_path):
     from portal.applications import services as application_services
     from portal.organisations.permissions import Flag
-    from tests.test_card_application_processing import _graded_application
+    from tests.applications.flows.test_card_application_processing import _graded_application
 
     settings.ECS_RUN_JOBS_INLINE = True
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -12,10 +12,10 @@ from playwright.sync_api import expect
 
 from portal.applications.models import ApplicationDocument, CardApplication
 from sandboxes.certificates import CERTIFICATES, as_bytes, render
-from tests.browser.conftest import axe_check, browser_sign_in
+from tests.browser_fixtures import axe_check, browser_sign_in
+from tests.documents.services.test_photo_and_uploads import passport_photo
 from tests.factories import PortalUserFactory
 from tests.factories_registry import EmploymentFactory, HseResultFactory
-from tests.test_photo_and_uploads import passport_photo
 
 
 def jpeg(image) -> bytes:

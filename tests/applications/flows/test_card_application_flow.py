@@ -18,10 +18,7 @@ from portal.applications.models import ApplicationDocument, CardApplication
 from portal.organisations.permissions import Flag
 from portal.registry import services as registry_services
 from portal.registry.models import HseResult
-from tests.factories import OfficeFactory, PortalUserFactory
-from tests.factories_applications import start_application
-from tests.factories_registry import HseResultFactory
-from tests.test_card_application_processing import (
+from tests.applications.flows.test_card_application_processing import (
     _graded_application,
     jib_client,
     open_tasks,
@@ -29,6 +26,9 @@ from tests.test_card_application_processing import (
     prepare_application,
     work,
 )
+from tests.factories import OfficeFactory, PortalUserFactory
+from tests.factories_applications import start_application
+from tests.factories_registry import HseResultFactory
 from workflows.card_application.flows import CardApplicationFlow as Flow
 from workflows.card_application.receivers import ProcessOutOfStep
 from workflows.card_application.selectors import application_process, open_task

@@ -16,10 +16,10 @@ from portal.organisations import services as org_services
 from portal.organisations.permissions import BUNDLES, Flag
 from portal.registry.models import CardType, Grade, Occupation, QualificationType
 from tests.conftest import sign_in
+from tests.documents.services.test_photo_and_uploads import passport_photo, upload
 from tests.factories import OrganisationFactory, PortalUserFactory
 from tests.factories_applications import start_application
 from tests.factories_registry import CardFactory, EmploymentFactory, HseResultFactory
-from tests.test_photo_and_uploads import passport_photo, upload
 from workflows.card_application.flows import CardApplicationFlow
 
 Status = CardApplication.Status

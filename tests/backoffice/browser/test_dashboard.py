@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from portal.accounts import services as account_services
 from portal.applications.models import ApplicationDocument, CardApplication
-from tests.browser.conftest import axe_check, browser_sign_in
+from tests.applications.flows.test_card_application_processing import prepare_application
+from tests.browser_fixtures import axe_check, browser_sign_in
 from tests.factories import PortalUserFactory
-from tests.test_card_application_processing import prepare_application
 from workflows.card_application.flows import CardApplicationFlow
 
 

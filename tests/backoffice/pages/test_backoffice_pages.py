@@ -12,8 +12,8 @@ from django.urls import URLResolver, reverse
 from viewflow.workflow.models import Process, Task
 
 from portal.accounts.models import JibTeam
+from tests.backoffice.pages.test_backoffice_access import casework, team_client  # noqa: F401  (the cases, and a team's client)
 from tests.conftest import sign_in
-from tests.test_backoffice_access import casework, team_client  # noqa: F401  (the cases, and a team's client)
 from workflows.site import FLOW_VIEWSETS, site
 
 # What a page must not show: Python's own representation of a value, or a timestamp as a machine writes it.

@@ -9,9 +9,15 @@ from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from portal.applications.models import ApplicationDocument, ApplicationEvent, CardApplication
+from tests.applications.flows.test_card_application_processing import (
+    jib_client,
+    open_task,
+    pay,
+    prepare_application,
+    task_url,
+)
 from tests.conftest import sign_in
 from tests.factories_applications import start_application
-from tests.test_card_application_processing import jib_client, open_task, pay, prepare_application, task_url
 from workflows.card_application.flows import CardApplicationFlow
 from workflows.dashboard import SERVICE_LEVEL_DAYS, casework_dashboard
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from viewflow.workflow.fields import get_flow_ref
 from viewflow.workflow.flow import Flow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 BPMNLINT = ROOT / "node_modules" / ".bin" / "bpmnlint"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 PRODUCTION_ENV = {
     "PATH": os.environ.get("PATH", ""),
     "DJANGO_SETTINGS_MODULE": "portal.settings",

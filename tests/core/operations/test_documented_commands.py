@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 # `[VAR=value ...] .venv/bin/python manage.py <command> [arguments]` inside backticks.
 COMMAND = re.compile(r"`((?:[A-Z_]+=\S+ )*\.venv/bin/python manage\.py [^`]+)`")

@@ -36,7 +36,7 @@ import pytest
 
 from tests.licence_helpers import VALID
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 PY = sys.executable
 BASE_URL = os.environ.get("DATABASE_URL", "")
 STAFF = {"email": "smoke.caseworker@jib.example", "password": "Smoke-password-2026", "mobile": "+447700900999"}

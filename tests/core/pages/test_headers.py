@@ -17,13 +17,13 @@ from django.test import RequestFactory
 from portal.accounts import services as account_services
 from portal.core.middleware import SecurityHeadersMiddleware, permissions_policy
 from tests.conftest import sign_in
+from tests.core.operations.test_deploy_settings import PRODUCTION_ENV
 from tests.factories_registry import EmploymentFactory
+from tests.orders.pages.test_orders import make_order
 from tests.stripe_fixtures import finalised_application
-from tests.test_deploy_settings import PRODUCTION_ENV
-from tests.test_orders import make_order
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 PORTAL_PAGES = [
     "/portal/",

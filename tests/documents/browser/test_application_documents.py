@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import documents as document_services
 from sandboxes.certificates import CERTIFICATES, as_bytes, render
-from tests.browser.conftest import axe_check, browser_sign_in
+from tests.browser_fixtures import axe_check, browser_sign_in
 from tests.factories import PortalUserFactory
 from tests.factories_applications import start_application
 from tests.factories_registry import EmploymentFactory, OperativeFactory
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="make 
 def held_readings(monkeypatch, settings, tmp_path):
     """Documents handed over for reading are held here; the test then reads them as the task worker would.
 
-    (The real Prefect path is tested in tests/test_application_documents.py; holding them makes the page's
-    progress observable without a race.)"""
+    (The real Prefect path is tested in tests/documents/flows/test_application_documents.py; holding them
+    makes the page's progress observable without a race.)"""
     settings.MEDIA_ROOT = tmp_path
     held: list[int] = []
     monkeypatch.setattr(

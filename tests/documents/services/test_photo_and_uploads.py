@@ -63,7 +63,7 @@ def test_photos_against_the_guidance_are_refused_with_the_reason(image, reason):
 
 
 def test_a_pdf_named_jpg_is_not_a_photo():
-    from tests.test_licence_flow import make_pdf
+    from tests.licensing.flows.test_licence_flow import make_pdf
 
     pdf = SimpleUploadedFile("photo.jpg", make_pdf(), content_type="image/jpeg")
     assert "must be a JPEG or PNG" in photo_check(pdf).reasons[0]

@@ -18,7 +18,7 @@ from portal.documents import ocr
 from portal.documents.photo import photo_check
 from portal.documents.validators import MAX_IMAGE_PIXELS, validate_document, validate_image, validate_pdf
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def png(size, mode="RGB") -> bytes:

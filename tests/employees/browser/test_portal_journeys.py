@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from portal.employees.models import Employment
 from portal.organisations.permissions import BUNDLES, Flag
-from tests.browser.conftest import axe_check, browser_sign_in
+from tests.browser_fixtures import axe_check, browser_sign_in
 from tests.factories import PortalUserFactory
 from tests.factories_registry import CardFactory, OperativeFactory
 

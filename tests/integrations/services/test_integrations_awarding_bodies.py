@@ -9,7 +9,7 @@ import pytest
 from portal.integrations.awarding_bodies import certificate_check
 from portal.integrations.errors import ExternalServiceRejected, ExternalServiceUnavailable
 
-RECORDS = json.loads((Path(__file__).parent.parent / "sandboxes" / "data" / "certificates.json").read_text())
+RECORDS = json.loads((Path(__file__).resolve().parents[3] / "sandboxes" / "data" / "certificates.json").read_text())
 
 
 @pytest.mark.parametrize("body", ["city-and-guilds", "eal", "lcl-awards", "nocn", "bpec"])

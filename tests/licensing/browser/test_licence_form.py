@@ -6,7 +6,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from portal.licensing.models import LicenceApplication
-from tests.browser.conftest import axe_check
+from tests.browser_fixtures import axe_check
 
 
 def test_public_licence_form_with_mistakes_then_corrected(page, settings):
@@ -61,6 +61,6 @@ def test_public_licence_form_with_mistakes_then_corrected(page, settings):
 
 
 def _pdf() -> bytes:
-    from tests.test_licence_flow import make_pdf
+    from tests.licensing.flows.test_licence_flow import make_pdf
 
     return make_pdf("Volt Masters accounts")

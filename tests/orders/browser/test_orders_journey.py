@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from portal.applications.models import CardApplication
 from portal.integrations import stripe_payments
 from portal.orders.models import Order
-from tests.browser.conftest import axe_check, browser_sign_in
+from tests.browser_fixtures import axe_check, browser_sign_in
 from tests.factories import PortalUserFactory
 from tests.stripe_fixtures import finalised_application
 
