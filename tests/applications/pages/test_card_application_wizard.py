@@ -490,6 +490,24 @@ def test_attention_sections(client, primary_user):
     assert "1 Needing Your Action" in page and "A clearer certificate" in page
 
 
+@pytest.mark.parametrize(
+    ("order_flags", "offered"),
+    [((Flag.CREATE_PURCHASES,), True), ((Flag.ADD_TO_PURCHASES,), True), ((Flag.VIEW_PURCHASES,), False)],
+)
+def test_adding_to_a_purchase_is_offered_with_either_order_flag(client, primary_user, order_flags, offered):
+    finalised = ready_application(primary_user)
+    services.card_application_finalise(application=finalised, actor=primary_user.user, declaration=True)
+    viewer = PortalUserFactory(
+        organisation=primary_user.organisation,
+        office=primary_user.office,
+        flags={Flag.VIEW_APPLICATIONS, Flag.FILL_IN_APPLICATIONS, *order_flags},
+    )
+    sign_in(client, viewer.user)
+    page = client.get("/portal/applications/").text
+    assert finalised.reference in page
+    assert ("APPLICATIONS TO A PURCHASE" in page) is offered
+
+
 def test_detail_shows_stage_documents_and_history(client, primary_user):
     application = ready_application(primary_user)
     CardApplication.objects.filter(pk=application.pk).update(status=Status.VERIFYING)
