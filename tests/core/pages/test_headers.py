@@ -18,8 +18,8 @@ from portal.accounts import services as account_services
 from portal.core.middleware import SecurityHeadersMiddleware, permissions_policy
 from tests.conftest import sign_in
 from tests.core.operations.test_deploy_settings import PRODUCTION_ENV
+from tests.factories_orders import make_order
 from tests.factories_registry import EmploymentFactory
-from tests.orders.pages.test_orders import make_order
 from tests.stripe_fixtures import finalised_application
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from portal.applications.models import CardApplication
 from portal.orders import selectors, services
 from portal.orders.models import BankTransfer, FundsLedgerEntry, Order, Payment
 from tests.conftest import sign_in
-from tests.orders.pages.test_orders import make_order
+from tests.factories_orders import make_order
 from tests.stripe_fixtures import finalised_application
 from workflows.bacs_allocation.flows import BacsAllocationFlow
 

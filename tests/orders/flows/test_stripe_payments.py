@@ -15,7 +15,7 @@ from portal.integrations import stripe_payments
 from portal.integrations.errors import ExternalServiceUnavailable
 from portal.orders import selectors, services
 from portal.orders.models import FundsLedgerEntry, Order, Payment, StripeEvent
-from tests.orders.pages.test_orders import make_order
+from tests.factories_orders import make_order
 from tests.stripe_fixtures import (
     finalised_application,
     own_card_type,

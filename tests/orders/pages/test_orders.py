@@ -1,19 +1,16 @@
-"""Orders: adding finalised applications, each order action, prices on the lines, paying from funds and by BACS,
-the lists, receipts, and who may do what."""
-
-import threading
+"""The order pages: adding finalised applications, each order action, prices on the lines, paying from funds and
+by BACS, the lists, receipts, and who may do what."""
 
 import pytest
-from django.db import connections
-from django.db.models import Sum
 
 from portal.applications.models import CardApplication
 from portal.orders import selectors, services
-from portal.orders.models import FundsLedgerEntry, Order, OrderLine, Payment
+from portal.orders.models import Order, OrderLine, Payment
 from portal.orders.selectors import order_totals
 from tests.conftest import sign_in
-from tests.factories import OfficeFactory, OrganisationFactory, PortalUserFactory
-from tests.stripe_fixtures import finalised_application, own_card_type, requires_postgresql
+from tests.factories import OfficeFactory, PortalUserFactory
+from tests.factories_orders import make_order
+from tests.stripe_fixtures import finalised_application
 
 pytestmark = pytest.mark.django_db
 Status = CardApplication.Status
@@ -43,19 +40,6 @@ def post_new_order(client, applications, office, **kwargs):
     data = new_order_data(office, **kwargs)
     data["application"] = [a.pk for a in applications]
     return client.post(ADD, data)
-
-
-def make_order(portal_user, applications, *, close=True) -> Order:
-    office = portal_user.office
-    return services.order_place_applications(
-        actor=portal_user.user,
-        organisation=portal_user.organisation,
-        applications=applications,
-        order=None,
-        new_order={"your_reference": "PO-1", "office": office, "billing_office": office, "deliver_to": office,
-                   "accounts_contact": "Mr Accounts"},
-        close=close,
-    )  # fmt: skip
 
 
 # --- Adding applications -----------------------------------------------------------------------------------------
@@ -128,18 +112,6 @@ def test_bad_new_order_details_are_shown_and_nothing_is_saved(portal_client, pri
     assert "Select the order to add the applications to, or create a new order." in response.text
 
 
-def test_an_application_is_in_one_live_order_only(primary_user):
-    application = finalised_application(portal_user=primary_user)
-    order = make_order(primary_user, [application], close=False)
-    other = services.order_create(
-        actor=primary_user.user, organisation=primary_user.organisation, your_reference="PO-2",
-        office=primary_user.office, billing_office=primary_user.office, deliver_to=None, accounts_contact="A",
-    )  # fmt: skip
-    with pytest.raises(services.OrderError, match="not finalised"):
-        services.order_add_applications(order=other, applications=[application], actor=primary_user.user)
-    assert order.lines.count() == 1 and other.lines.count() == 0
-
-
 def test_cancel_releases_the_applications_to_be_ordered_again(portal_client, primary_user):
     applications = [finalised_application(portal_user=primary_user) for _ in range(2)]
     order = make_order(primary_user, applications)
@@ -194,24 +166,6 @@ def test_offices_are_limited_to_the_users_scope(client, organisation):
 
 
 # --- Prices --------------------------------------------------------------------------------------------------------
-
-
-def test_prices_are_frozen_on_the_lines_with_member_discount_and_vat(primary_user):
-    from portal.orders.models import CardPrice
-
-    member_app = finalised_application(portal_user=primary_user)
-    order = make_order(primary_user, [member_app])
-    line = order.lines.get()
-    assert (line.unit_price_pence, line.discount_pence, line.vat_pence, line.total_pence) == (3_000, 600, 500, 3_000)
-    CardPrice.objects.filter(card_type=member_app.card_type).update(price_pence=9_900)
-    line.refresh_from_db()
-    assert line.total_pence == 3_000  # frozen when added
-    non_member = OrganisationFactory(jib_membership_number="")
-    user = PortalUserFactory(organisation=non_member, all_flags=True)
-    other = finalised_application(portal_user=user)
-    CardPrice.objects.filter(card_type=other.card_type).update(price_pence=3_600)
-    totals = order_totals(order=make_order(user, [other]))
-    assert (totals.total_pence, totals.vat_pence, totals.net_pence, totals.discount_pence) == (3_600, 600, 3_000, 0)
 
 
 def test_advance_order_is_credits_of_250_pounds_with_no_vat(portal_client, primary_user):
@@ -342,23 +296,6 @@ def test_payment_methods_offered_and_refused_with_their_reasons(portal_client, p
     assert set(_offered(open_order, primary_user).values()) == {f"Order {open_order.your_reference} is open."}
 
 
-def test_every_change_to_an_order_is_recorded_with_who_made_it(primary_user):
-    order = make_order(primary_user, [finalised_application(portal_user=primary_user)])
-    services.funds_credit(
-        organisation=primary_user.organisation, amount_pence=25_000, kind="advance_payment", reference="A"
-    )
-    services.order_pay_from_funds(order=order, portal_user=primary_user)
-    events = list(order.events.values_list("actor", "from_status", "to_status"))
-    user = primary_user.user.pk
-    assert events == [
-        (user, "", "open"),
-        (user, "open", "open"),
-        (user, "open", "awaiting_payment"),
-        (user, "awaiting_payment", "paid"),
-    ]
-    assert order.events.last().what == "Paid: £30.00 by funds held on account."
-
-
 # --- Who may do what ----------------------------------------------------------------------------------------------
 
 
@@ -463,43 +400,3 @@ def test_financial_history_and_receipt(portal_client, primary_user):
     portal_client.logout()
     sign_in(portal_client, outsider.user)
     assert portal_client.get(f"/portal/orders/receipts/{payment.pk}/").status_code == 404
-
-
-# --- Fifty payments from one £250 balance at once (PostgreSQL) --------------------------------------------------
-
-
-@pytest.mark.postgres
-@requires_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_fifty_concurrent_order_payments_from_one_credit():
-    organisation = OrganisationFactory(jib_membership_number="")  # £36.00 a card
-    user = PortalUserFactory(organisation=organisation, all_flags=True)
-    card_type = own_card_type()  # £36.00 to non-members
-    orders = [make_order(user, [finalised_application(portal_user=user, card_type=card_type)]) for _ in range(50)]
-    services.funds_credit(organisation=organisation, amount_pence=25_000, kind="advance_payment", reference="ADV")
-    start = threading.Barrier(50)
-    outcomes = []
-
-    def pay(order):
-        try:
-            start.wait()
-            services.order_pay_from_funds(order=order, portal_user=user)
-            outcomes.append("paid")
-        except services.InsufficientFunds:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=pay, args=(order,)) for order in orders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert outcomes.count("paid") == 6 and outcomes.count("refused") == 44  # 6 × £36 = £216 of £250
-    balance = selectors.funds_balance(organisation=organisation)
-    assert balance == 25_000 - 6 * 3_600
-    ledger = FundsLedgerEntry.objects.filter(account__organisation=organisation)
-    assert ledger.aggregate(s=Sum("amount_pence"))["s"] == balance
-    assert Order.objects.filter(status=Order.Status.PAID).count() == Payment.objects.count() == 6
-    assert CardApplication.objects.filter(status=Status.RECEIVED).count() == 6
-    assert CardApplication.objects.filter(status=Status.ORDERED).count() == 44

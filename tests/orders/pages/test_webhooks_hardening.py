@@ -8,8 +8,8 @@ from django.test import Client
 
 from portal.integrations import stripe_payments
 from portal.orders.models import Order, StripeEvent
+from tests.factories_orders import make_order
 from tests.orders.flows.test_stripe_payments import WEBHOOK, deliver, intents_for
-from tests.orders.pages.test_orders import make_order
 from tests.stripe_fixtures import finalised_application, payment_intent_event, sign_event
 
 pytestmark = pytest.mark.django_db
