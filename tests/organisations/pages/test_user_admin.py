@@ -57,8 +57,8 @@ def test_add_an_existing_user(client, primary_user):
     assert PortalUser.objects.get(user=former).flags == {Flag.VIEW_EMPLOYEES}
 
 
-def test_regional_manager_cannot_see_or_change_another_regions_users_or_offices(client, tree):
-    organisation, head, north, south = tree
+def test_regional_manager_cannot_see_or_change_another_regions_users_or_offices(client, two_regions):
+    organisation, head, north, south = two_regions
     manager = PortalUserFactory(
         organisation=organisation, office=north, flags=[*USER_ADMIN, Flag.CREATE_COMPANY_GROUPS]
     )
@@ -76,8 +76,8 @@ def test_regional_manager_cannot_see_or_change_another_regions_users_or_offices(
     assert response.status_code == 200 and not organisation.offices.filter(name="Sneaky").exists()
 
 
-def test_other_organisation_is_404_and_missing_flag_is_403(client, tree):
-    organisation, head, north, south = tree
+def test_other_organisation_is_404_and_missing_flag_is_403(client, two_regions):
+    organisation, head, north, south = two_regions
     target = PortalUserFactory(organisation=organisation, office=head)
     other = OrganisationFactory()
     outsider = PortalUserFactory(organisation=other, all_flags=True)
@@ -124,8 +124,8 @@ def test_user_list_query_count_is_constant(client, primary_user, count, django_a
         client.get("/portal/organisation/groups/")
 
 
-def test_removal_over_http_keeps_the_user_and_says_why(client, tree):
-    organisation, head, north, south = tree
+def test_removal_over_http_keeps_the_user_and_says_why(client, two_regions):
+    organisation, head, north, south = two_regions
     primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
     admin = PortalUserFactory(organisation=organisation, office=head, flags=USER_ADMIN)
     sign_in(client, admin.user)

@@ -12,8 +12,8 @@ from tests.organisations.conftest import USER_ADMIN
 pytestmark = pytest.mark.django_db
 
 
-def test_cannot_grant_flags_one_lacks(tree):
-    organisation, head, north, south = tree
+def test_cannot_grant_flags_one_lacks(two_regions):
+    organisation, head, north, south = two_regions
     admin = PortalUserFactory(organisation=organisation, office=head, flags=[*USER_ADMIN, Flag.VIEW_EMPLOYEES])
     with pytest.raises(services.AdministrationError, match="Can Use Funds"):
         services.portal_user_add(
@@ -32,8 +32,8 @@ def test_cannot_grant_flags_one_lacks(tree):
     assert target.flags == {Flag.USE_FUNDS, Flag.VIEW_EMPLOYEES}
 
 
-def test_cannot_act_outside_ones_scope(tree):
-    organisation, head, north, south = tree
+def test_cannot_act_outside_ones_scope(two_regions):
+    organisation, head, north, south = two_regions
     manager = PortalUserFactory(organisation=organisation, office=north, flags=ALL_FLAGS)
     in_south = PortalUserFactory(organisation=organisation, office=south)
     with pytest.raises(services.AdministrationError):
@@ -45,8 +45,8 @@ def test_cannot_act_outside_ones_scope(tree):
         services.portal_user_set_permissions(actor=manager, target=in_south, office=north, flags=set())
 
 
-def test_the_last_full_user_admin_keeps_it(tree):
-    organisation, head, north, south = tree
+def test_the_last_full_user_admin_keeps_it(two_regions):
+    organisation, head, north, south = two_regions
     only = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
     with pytest.raises(services.AdministrationError, match="last user with Full User Admin Access"):
         services.portal_user_set_permissions(
@@ -62,8 +62,8 @@ def test_the_last_full_user_admin_keeps_it(tree):
         )
 
 
-def test_a_regional_admin_does_not_count_as_the_organisations_user_admin(tree):
-    organisation, head, north, south = tree
+def test_a_regional_admin_does_not_count_as_the_organisations_user_admin(two_regions):
+    organisation, head, north, south = two_regions
     primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
     PortalUserFactory(organisation=organisation, office=north, all_flags=True)
     # The head office's only Full User Admin can neither drop it nor move to a region.
@@ -116,8 +116,8 @@ def test_two_admins_removing_each_others_admin_access_at_once_leave_one_admin():
     assert len(admins) == 1
 
 
-def test_removing_a_user_needs_every_flag_they_hold(tree):
-    organisation, head, north, south = tree
+def test_removing_a_user_needs_every_flag_they_hold(two_regions):
+    organisation, head, north, south = two_regions
     primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
     admin = PortalUserFactory(organisation=organisation, office=head, flags=USER_ADMIN)
     with pytest.raises(services.AdministrationError, match="permissions you do not hold"):
@@ -135,8 +135,8 @@ def test_removing_a_user_needs_every_flag_they_hold(tree):
     assert clerk.removed_at is not None
 
 
-def test_moving_a_user_needs_every_flag_they_hold_over_the_old_and_new_office(tree):
-    organisation, head, north, south = tree
+def test_moving_a_user_needs_every_flag_they_hold_over_the_old_and_new_office(two_regions):
+    organisation, head, north, south = two_regions
     primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
     admin = PortalUserFactory(organisation=organisation, office=head, flags=USER_ADMIN)
     # Moving the Primary User to a branch would narrow all their flags: refused.
@@ -162,10 +162,10 @@ def test_moving_a_user_needs_every_flag_they_hold_over_the_old_and_new_office(tr
     assert in_south.office == north
 
 
-def test_every_change_to_a_user_is_recorded(tree, django_capture_on_commit_callbacks):
+def test_every_change_to_a_user_is_recorded(two_regions, django_capture_on_commit_callbacks):
     from portal.organisations.models import PortalUserEvent
 
-    organisation, head, north, south = tree
+    organisation, head, north, south = two_regions
     primary = PortalUserFactory(organisation=organisation, office=head, all_flags=True)
     with django_capture_on_commit_callbacks(execute=True):
         added = services.portal_user_add(
