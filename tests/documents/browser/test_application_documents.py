@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import documents as document_services
+from portal.applications.services import reading
 from sandboxes.certificates import CERTIFICATES, as_bytes, render
 from tests.browser_fixtures import axe_check, browser_sign_in
 from tests.factories import PortalUserFactory
@@ -65,7 +66,7 @@ def test_upload_a_certificate_see_it_verified_and_move_on(page, awarding_bodies,
 
     # The task worker reads it; the page, polling, shows the outcome without being reloaded by hand.
     assert len(held_readings) == 1
-    document_services.application_document_read(document_id=held_readings[0])
+    reading.application_document_read(document_id=held_readings[0])
     card = page.locator(".govuk-summary-card").first
     expect(card.locator(".govuk-tag")).to_have_text("Automatically verified", timeout=20000)
     expect(card).to_contain_text("Name: Jeff Jones")
