@@ -36,7 +36,7 @@ node:
 	@command -v npm >/dev/null 2>&1 || { echo "Installing Debian's nodejs and npm for bpmnlint"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 
-# bpmnlint (package.json, pinned by package-lock.json) for tests/test_bpmn.py.
+# bpmnlint (package.json, pinned by package-lock.json) for tests/bpmn/flows/test_bpmn.py.
 node_modules: package.json package-lock.json | node
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch node_modules

@@ -9,7 +9,12 @@ import pytest
 
 from tests.factories import OrganisationFactory, PortalUserFactory
 
-pytest_plugins = ["tests.sandbox_fixtures", "tests.prefect_fixtures", "tests.stripe_fixtures"]
+pytest_plugins = [
+    "tests.sandbox_fixtures",
+    "tests.prefect_fixtures",
+    "tests.stripe_fixtures",
+    "tests.browser_fixtures",
+]
 
 
 def pytest_collection_modifyitems(items):

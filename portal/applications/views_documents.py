@@ -20,7 +20,7 @@ from portal.applications.document_forms import (
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError
 from portal.core.confirm import Confirmation, confirmation_page
-from portal.organisations.access import access, portal_user_of
+from portal.organisations.access import access, holds, portal_user_of
 from portal.organisations.permissions import Flag
 from portal.registry.models import AwardingBody, ReferenceType
 from portal.registry.selectors import valid_hse_pass
@@ -111,7 +111,7 @@ def _step_url(name: str, pk: int) -> str | None:
 
 def _render(request, application: CardApplication, *, status: int = 200, **forms):
     portal_user = portal_user_of(request)
-    can_edit = application.is_editable and portal_user.has_flag(Flag.FILL_IN_APPLICATIONS)
+    can_edit = application.is_editable and holds(portal_user, Flag.FILL_IN_APPLICATIONS)
     documents = list(selectors.application_documents(application=application))
     for document in documents:
         document.problem_list = [(PROBLEM_LABELS.get(k, k.title()), v) for k, v in (document.problems or {}).items()]

@@ -12,7 +12,7 @@ from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError
 from portal.core.forms import GovukForm
 from portal.documents.validators import validate_document
-from portal.organisations.access import access, portal_user_of
+from portal.organisations.access import access, holds, portal_user_of
 from portal.organisations.permissions import Flag
 
 PAGE_SIZE = 50
@@ -144,9 +144,9 @@ def produced(request):
         {
             "page": page,
             "tab": "produced",
-            "can_endorse_grading": portal_user.has_flag(Flag.ENDORSE_GRADING),
-            "can_endorse_supervisor": portal_user.has_flag(Flag.ENDORSE_QUALIFIED_SUPERVISOR),
-            "can_supply": portal_user.has_flag(Flag.FILL_IN_APPLICATIONS),
+            "can_endorse_grading": holds(portal_user, Flag.ENDORSE_GRADING),
+            "can_endorse_supervisor": holds(portal_user, Flag.ENDORSE_QUALIFIED_SUPERVISOR),
+            "can_supply": holds(portal_user, Flag.FILL_IN_APPLICATIONS),
         },
     )
 

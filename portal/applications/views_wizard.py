@@ -22,7 +22,7 @@ from portal.applications.models import CardApplication
 from portal.core.confirm import Confirmation, confirmation_page
 from portal.employees import selection
 from portal.employees.selectors import hse_status
-from portal.organisations.access import access, portal_user_of, require_flag
+from portal.organisations.access import CHANGE_ORDERS, access, holds, portal_user_of, require_flag
 from portal.organisations.permissions import Flag
 
 MAX_START = 500
@@ -41,7 +41,7 @@ def _application(request, pk: int, *, queryset=None):
     portal_user = portal_user_of(request)
     queryset = queryset if queryset is not None else CardApplication.objects.select_related("operative", "card_type")
     application = access(queryset, portal_user, flag=Flag.VIEW_APPLICATIONS, pk=pk)
-    can_edit = portal_user.has_flag(Flag.FILL_IN_APPLICATIONS) and application.is_editable
+    can_edit = holds(portal_user, Flag.FILL_IN_APPLICATIONS) and application.is_editable
     if request.method == "POST":
         require_flag(portal_user, Flag.FILL_IN_APPLICATIONS)
     return portal_user, application, can_edit
@@ -224,7 +224,7 @@ def step3(request, pk: int):
 def step4(request, pk: int):
     portal_user = portal_user_of(request)
     application = selectors.card_application_detail(portal_user, pk=pk)
-    can_edit = portal_user.has_flag(Flag.FILL_IN_APPLICATIONS) and application.is_editable
+    can_edit = holds(portal_user, Flag.FILL_IN_APPLICATIONS) and application.is_editable
     form = FinaliseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         require_flag(portal_user, Flag.FILL_IN_APPLICATIONS)
@@ -293,10 +293,8 @@ def attention(request):
         "applications/attention.html",
         {
             **sections,
-            "can_fill": portal_user.has_flag(Flag.FILL_IN_APPLICATIONS),
-            "add_to_purchase_url": _url("orders:add_applications")
-            if portal_user.has_flag(Flag.CREATE_PURCHASES) or portal_user.has_flag(Flag.ADD_TO_PURCHASES)
-            else "",
+            "can_fill": holds(portal_user, Flag.FILL_IN_APPLICATIONS),
+            "add_to_purchase_url": _url("orders:add_applications") if holds(portal_user, CHANGE_ORDERS) else "",
             "tab": "attention",
         },
     )
@@ -390,7 +388,7 @@ def _events(application: CardApplication) -> list:
 def detail(request, pk: int):
     portal_user = portal_user_of(request)
     application = selectors.card_application_detail(portal_user, pk=pk)
-    can_fill = portal_user.has_flag(Flag.FILL_IN_APPLICATIONS)
+    can_fill = holds(portal_user, Flag.FILL_IN_APPLICATIONS)
     return render(
         request,
         "applications/detail.html",

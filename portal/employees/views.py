@@ -11,7 +11,14 @@ from portal.core.exports import csv_response
 from portal.employees import selection, selectors, services
 from portal.employees.forms import ConfirmForm, EmployeeFilterForm, LeaveForm, LookupForm, NewOperativeForm, OfficeForm
 from portal.employees.models import Employment
-from portal.organisations.access import access, access_office, offices_in_scope, portal_user_of, require_flag
+from portal.organisations.access import (
+    access,
+    access_office,
+    holds,
+    offices_in_scope,
+    portal_user_of,
+    require_flag,
+)
 from portal.organisations.permissions import Flag
 from portal.registry.models import Operative
 
@@ -81,8 +88,8 @@ def employee_list(request):
             "form": form,
             "page": page,
             "searching": bool(filters),
-            "can_add": portal_user.has_flag(Flag.ADD_EMPLOYEES),
-            "can_start": portal_user.has_flag(Flag.FILL_IN_APPLICATIONS),
+            "can_add": holds(portal_user, Flag.ADD_EMPLOYEES),
+            "can_start": holds(portal_user, Flag.FILL_IN_APPLICATIONS),
             "chosen_count": len(chosen),
             "chosen_elsewhere": len(chosen - {e.pk for e in page}),
         },
@@ -141,7 +148,7 @@ def employee_detail(request, pk: int):
     )
     operative = employment.operative
     history = selectors.employment_history(portal_user, operative=operative)
-    can_change = portal_user.has_flag(Flag.CHANGE_EMPLOYEE_DETAILS) and employment.is_current
+    can_change = holds(portal_user, Flag.CHANGE_EMPLOYEE_DETAILS) and employment.is_current
     return render(
         request,
         "employees/detail.html",
@@ -154,7 +161,7 @@ def employee_detail(request, pk: int):
             "qualifications": operative.qualifications.all(),
             "history": history,
             "moves": selectors.office_moves(portal_user, operative=operative),
-            "can_leave": portal_user.has_flag(Flag.REMOVE_EMPLOYEES) and employment.is_current,
+            "can_leave": holds(portal_user, Flag.REMOVE_EMPLOYEES) and employment.is_current,
             "can_change": can_change,
             "office_form": OfficeForm(initial={"office": employment.office_id}, offices=offices_in_scope(portal_user))
             if can_change

@@ -23,7 +23,7 @@ from portal.orders.forms import AddApplicationsForm, AdvanceOrderForm, OrderDeta
 from portal.orders.models import Order, Payment
 from portal.orders.receipts import receipt_pdf
 from portal.organisations.access import (
-    AnyOf,
+    CHANGE_ORDERS,
     access,
     access_office,
     holds,
@@ -35,7 +35,6 @@ from portal.organisations.permissions import Flag
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 50
-CHANGE_ORDERS = AnyOf(Flag.CREATE_PURCHASES, Flag.ADD_TO_PURCHASES)
 
 
 def _order(request, pk: int, *, flag: Flag) -> Order:
@@ -113,7 +112,7 @@ def detail(request, pk: int):
             "lines": lines,
             "totals": totals,
             "payment": payment,
-            "can_pay": order.is_payable and portal_user.has_flag(Flag.COMPLETE_PURCHASES),
+            "can_pay": order.is_payable and holds(portal_user, Flag.COMPLETE_PURCHASES),
             "can_change": order.is_unpaid and holds(portal_user, CHANGE_ORDERS),
             "card_pending": bool(order.payment_intent_id) and order.is_unpaid,
         },
@@ -135,8 +134,8 @@ def add_applications(request):
     """ADD APPLICATIONS TO A PURCHASE: the ticked finalised applications into an open order or a new one."""
     portal_user = portal_user_of(request)
     require_flag(portal_user, CHANGE_ORDERS)
-    can_create = portal_user.has_flag(Flag.CREATE_PURCHASES)
-    can_add = portal_user.has_flag(Flag.ADD_TO_PURCHASES)
+    can_create = holds(portal_user, Flag.CREATE_PURCHASES)
+    can_add = holds(portal_user, Flag.ADD_TO_PURCHASES)
     chosen = selectors.applications_to_order(portal_user, ids=_chosen_ids(request))
     if chosen is None:
         raise Http404  # another organisation's, or outside the user's offices: not revealed
@@ -235,7 +234,7 @@ def new_advance_order(request):
             form.add_error(exc.field, str(exc))
         else:
             messages.success(request, f"Advance order {order.your_reference} created.")
-            if portal_user.has_flag(Flag.COMPLETE_PURCHASES):
+            if holds(portal_user, Flag.COMPLETE_PURCHASES):
                 return redirect("orders:pay", pk=order.pk)
             return redirect("orders:detail", pk=order.pk)
     return render(
@@ -256,7 +255,7 @@ def close(request, pk: int):
     except services.OrderError as exc:
         messages.error(request, str(exc))
         return redirect("orders:detail", pk=pk)
-    if request.POST.get("then") == "pay" and request.portal_user.has_flag(Flag.COMPLETE_PURCHASES):
+    if request.POST.get("then") == "pay" and holds(request.portal_user, Flag.COMPLETE_PURCHASES):
         return redirect("orders:pay", pk=pk)
     messages.success(request, f"Order {order.your_reference} is closed and awaits payment.")
     return redirect("orders:detail", pk=pk)

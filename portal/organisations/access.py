@@ -40,6 +40,10 @@ class AnyOf:
         return " or ".join(f"“{Flag(flag).label}”" for flag in self.flags)
 
 
+# Adding applications to an order: a new order or an open one.
+CHANGE_ORDERS = AnyOf(Flag.CREATE_PURCHASES, Flag.ADD_TO_PURCHASES)
+
+
 def holds(portal_user: PortalUser, requirement: "Flag | AnyOf") -> bool:
     """Whether the user meets `requirement` (one flag, or AnyOf several)."""
     if isinstance(requirement, AnyOf):

@@ -36,8 +36,8 @@ USER_ADMIN = AnyOf(Flag.ADD_USERS, Flag.REMOVE_USERS, Flag.CHANGE_USER_PERMISSIO
 def administration(request):
     portal_user = portal_user_of(request)
     sections = {
-        "groups": portal_user.has_flag(Flag.CREATE_COMPANY_GROUPS),
-        "details": portal_user.has_flag(Flag.EDIT_EMPLOYER_DETAILS),
+        "groups": holds(portal_user, Flag.CREATE_COMPANY_GROUPS),
+        "details": holds(portal_user, Flag.EDIT_EMPLOYER_DETAILS),
         "users": holds(portal_user, USER_ADMIN),
     }
     if not any(sections.values()):
