@@ -1,7 +1,7 @@
 """Organisations, their office trees and their portal users."""
 
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, ProtectedError, RestrictedError, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
@@ -92,6 +92,33 @@ def office_move(*, office: Office, new_parent: Office) -> Office:
         Office.objects.filter(pk=office.pk).update(parent=new_parent)
         office.refresh_from_db()
     return office
+
+
+def office_rename(*, office: Office, name: str) -> Office:
+    """The JIB's office set-up renames an office or region (never to a sibling's name)."""
+    name = name.strip()
+    if not name:
+        raise AdministrationError("Enter the office's new name.")
+    with transaction.atomic():
+        office = Office.objects.select_for_update().get(pk=office.pk)
+        _refuse_duplicate_name(parent=office.parent, name=name, office=office)
+        office.name = name
+        office.save(update_fields=["name"])
+    return office
+
+
+def office_remove(*, office: Office) -> None:
+    """The JIB's office set-up removes an office it added by mistake: only one with nothing in or below it."""
+    if office.kind == Office.Kind.HEAD_OFFICE:
+        raise AdministrationError("The head office cannot be removed.")
+    with transaction.atomic():
+        office = Office.objects.select_for_update().get(pk=office.pk)
+        try:
+            office.delete()
+        except (ProtectedError, RestrictedError):
+            raise AdministrationError(
+                f"{office.name} cannot be removed: it has offices, users, employees or orders in it."
+            ) from None
 
 
 def office_close(*, office: Office) -> Office:

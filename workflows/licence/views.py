@@ -1,7 +1,8 @@
 """Task views of the licence process: validate, call a licensing service, finish the task."""
 
 from django import forms
-from django.http import HttpResponseRedirect
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
 from django.views import generic
 from viewflow.workflow.flow.views import mixins
 
@@ -114,6 +115,8 @@ class OfficeSetupView(CaseContextMixin, generic.FormView):
         return super().get_context_data(offices=Office.objects.filter(organisation=organisation), **kwargs)
 
     def post(self, request, *args, **kwargs):
+        if "_rename" in request.POST or "_remove" in request.POST:
+            return self._change_office(request)
         if "_grant" in request.POST:
             try:
                 services.licence_application_finish_set_up(
@@ -126,6 +129,23 @@ class OfficeSetupView(CaseContextMixin, generic.FormView):
             self.request.activation.execute()
             return HttpResponseRedirect(self.get_success_url())
         return super().post(request, *args, **kwargs)
+
+    def _change_office(self, request):
+        """Rename or remove one office of the case's organisation (the case was fetched through the access helper)."""
+        organisation = self.request.activation.process.application.organisation
+        office = Office.objects.filter(organisation=organisation, pk=request.POST.get("office") or 0).first()
+        if office is None:
+            raise Http404
+        try:
+            if "_remove" in request.POST:
+                org_services.office_remove(office=office)
+                messages.success(request, f"{office.name} removed.")
+            else:
+                office = org_services.office_rename(office=office, name=request.POST.get("name", ""))
+                messages.success(request, f"Renamed to {office.name}.")
+        except org_services.AdministrationError as exc:
+            messages.error(request, str(exc))
+        return HttpResponseRedirect(self.request.path)
 
     def form_valid(self, form):
         organisation = self.request.activation.process.application.organisation

@@ -20,8 +20,9 @@ from portal.accounts import services as account_services
 from portal.accounts.models import SmsMessage, User
 from portal.core.models import BackgroundJob
 from portal.licensing.models import Licence, LicenceApplication
-from portal.organisations.models import Organisation
+from portal.organisations.models import Office, Organisation
 from tests.conftest import sign_in
+from tests.factories import OfficeFactory
 from tests.licence_helpers import VALID, membership_records
 from workflows.common import services as job_services
 from workflows.licence.flows import LicenceFlow
@@ -398,3 +399,41 @@ def test_bpmn_export_passes_bpmnlint_recommended(flow, tmp_path, capsys):
     (tmp_path / "flow.bpmn").write_text(capsys.readouterr().out.strip())
     linted = subprocess.run(["bpmnlint", "flow.bpmn"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert linted.returncode == 0 and " error " not in linted.stdout, linted.stdout
+
+
+@pytest.mark.django_db
+def test_the_office_set_up_renames_and_removes_offices(client, inline_jobs, django_capture_on_commit_callbacks):
+    application = submitted(client, django_capture_on_commit_callbacks)
+    case_worker(client)
+    work(client, LicenceFlow.verify, {"decision": "approve", "text": ""})
+    task = open_task(LicenceFlow.set_up_offices)
+    base = f"/backoffice/workflow/flows/licence/{task.process_id}/set_up_offices/{task.pk}"
+    client.post(f"{base}/assign/")
+    organisation = Organisation.objects.get(applications=application)
+    head = organisation.head_office
+    client.post(f"{base}/execute/", {"name": "Yorkshire Region", "kind": "region", "parent": head.pk})
+    client.post(f"{base}/execute/", {"name": "Leeds", "kind": "office", "parent": head.pk})
+    region = organisation.offices.get(name="Yorkshire Region")
+    leeds = organisation.offices.get(name="Leeds")
+
+    # A sibling's name is refused and the office keeps its own; another name is taken.
+    client.post(f"{base}/execute/", {"office": leeds.pk, "name": "yorkshire region", "_rename": "1"})
+    leeds.refresh_from_db()
+    assert leeds.name == "Leeds"
+    client.post(f"{base}/execute/", {"office": leeds.pk, "name": "Leeds Office", "_rename": "1"})
+    leeds.refresh_from_db()
+    assert leeds.name == "Leeds Office"
+
+    # A region with an office below it stays; an empty office goes; the head office is never removed.
+    client.post(f"{base}/execute/", {"name": "Sheffield", "kind": "office", "parent": region.pk})
+    client.post(f"{base}/execute/", {"office": region.pk, "_remove": "1"})
+    assert organisation.offices.filter(pk=region.pk).exists()
+    client.post(f"{base}/execute/", {"office": leeds.pk, "_remove": "1"})
+    assert not organisation.offices.filter(pk=leeds.pk).exists()
+    client.post(f"{base}/execute/", {"office": head.pk, "_remove": "1"})
+    assert organisation.offices.filter(pk=head.pk).exists()
+
+    # Another organisation's office is not found through this case.
+    other = OfficeFactory()
+    assert client.post(f"{base}/execute/", {"office": other.pk, "_remove": "1"}).status_code == 404
+    assert Office.objects.filter(pk=other.pk).exists()
