@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portal.accounts import services as account_services
 from portal.accounts.models import User
+from portal.core.text import one_full_stop
 from portal.integrations import companies_house
 from portal.licensing.models import CaseEvent, Licence, LicenceApplication, MembershipRecord
 from portal.licensing.selectors import licence_application_response_url, licence_application_status_url
@@ -39,7 +40,7 @@ def _event(application, *, what: str, actor: User | None = None, to_status: str 
         application.status = to_status
         application.save(update_fields=["status", "updated_at"])
     CaseEvent.objects.create(
-        application=application, actor=actor, from_status=before, to_status=application.status, what=what
+        application=application, actor=actor, from_status=before, to_status=application.status, what=one_full_stop(what)
     )
 
 

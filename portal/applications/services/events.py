@@ -2,6 +2,7 @@
 
 from portal.accounts.models import User
 from portal.applications.models import ApplicationEvent, CardApplication
+from portal.core.text import one_full_stop
 
 
 class ApplicationError(Exception):
@@ -21,7 +22,7 @@ def card_application_record_event(
         application.status = to_status
         application.save(update_fields=["status", "updated_at"])
     ApplicationEvent.objects.create(
-        application=application, actor=actor, from_status=before, to_status=application.status, what=what
+        application=application, actor=actor, from_status=before, to_status=application.status, what=one_full_stop(what)
     )
 
 

@@ -1,11 +1,8 @@
-import re
-
 from django import template
+
+from portal.core.text import one_full_stop
 
 register = template.Library()
 
-
-@register.filter
-def one_full_stop(text) -> str:
-    """A history line ends with one full stop, even when the reason it quotes ended with its own ("x.." -> "x.")."""
-    return re.sub(r"\.(\s*\.)+", ".", str(text))
+# History lines recorded before the recorders tidied them are shown the same way.
+register.filter("one_full_stop", one_full_stop)

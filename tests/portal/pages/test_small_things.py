@@ -59,6 +59,18 @@ def test_history_lines_have_one_full_stop():
     assert line == "Put on hold: the photo is blurred."
 
 
+def test_history_lines_are_recorded_with_one_full_stop(primary_user):
+    from portal.applications.models import ApplicationEvent
+    from portal.applications.services import card_application_record_event
+    from tests.factories_applications import start_application
+    from tests.factories_registry import EmploymentFactory
+
+    employment = EmploymentFactory(organisation=primary_user.organisation, office=primary_user.office)
+    application = start_application(portal_user=primary_user, employment=employment)
+    card_application_record_event(application, what="Put on hold: the photo is blurred..", actor=primary_user.user)
+    assert ApplicationEvent.objects.filter(application=application).last().what == "Put on hold: the photo is blurred."
+
+
 def test_the_lockout_page_does_not_say_a_code_was_sent(client):
     user = PortalUserFactory().user
     start(client, user)
