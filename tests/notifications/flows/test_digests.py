@@ -123,7 +123,13 @@ def test_the_weekly_digest_through_prefect_never_twice_a_week(prefect_worker, se
 
 
 def test_the_digest_is_a_weekly_deployment():
+    from concurrent.futures import ThreadPoolExecutor
+
     from tasks.serve import deployments
 
-    weekly = next(d for d in deployments() if d.flow_name == "send-expiry-digests")
+    # Built in a thread of its own, as `python -m tasks.serve` builds them: Prefect hands back coroutines to a
+    # thread that runs an event loop (a browser test's, earlier in this process).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        built = pool.submit(deployments).result()
+    weekly = next(d for d in built if d.flow_name == "send-expiry-digests")
     assert weekly.name == "weekly" and weekly.schedules[0].schedule.cron == "0 7 * * 1"

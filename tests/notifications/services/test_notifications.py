@@ -255,7 +255,7 @@ def test_sending_goes_through_the_outbox_and_survives_a_failed_sms(world, settin
 
     from portal.notifications.services import notification_send
 
-    settings.SMS_BACKEND = "tests.notifications.test_notifications.FailingSms"
+    settings.SMS_BACKEND = "tests.notifications.services.test_notifications.FailingSms"
     first = notifications[0]
     with pytest.raises(RuntimeError):
         notification_send(notification_id=first.pk)
