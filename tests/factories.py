@@ -4,6 +4,7 @@ import factory
 
 from portal.accounts.models import User
 from portal.accounts.services import second_factor_for
+from portal.licensing.models import AssessmentType, Licence
 from portal.organisations import services as org_services
 from portal.organisations.models import Office, Organisation, PortalUser
 from portal.organisations.permissions import ALL_FLAGS
@@ -40,6 +41,16 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return org_services.organisation_create(**kwargs)
+
+    @factory.post_generation
+    def licence(obj, create, extracted, **kwargs):
+        """A licence to every part and every assessment unless `licence=False`; `licence__ecs_check=False` etc."""
+        if not create or extracted is False or obj.is_jib:
+            return
+        parts = {"employer_portal": True, "ecs_check": True, "assessments": True}
+        parts.update(kwargs)
+        parts.setdefault("assessment_types", [code for code, _ in AssessmentType.choices])
+        Licence.objects.create(organisation=obj, **parts)
 
 
 class OfficeFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from portal.core.forms import GovukForm
 from portal.core.validators import phone_normalise, postcode_normalise
 from portal.documents.validators import validate_pdf
-from portal.licensing.models import AssessmentType, Position
+from portal.licensing.models import AssessmentType, OrganisationKind, Position
 
 COMPANY_NUMBER = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
@@ -60,6 +60,14 @@ class LicenceApplicationForm(GovukForm):
     )
     directly_employed_operatives = forms.IntegerField(
         label="Number of directly employed operatives", min_value=0, max_value=1_000_000
+    )
+    organisation_kind = forms.ChoiceField(
+        label="What kind of organisation is it?",
+        widget=forms.RadioSelect,
+        choices=OrganisationKind.choices,
+        initial=OrganisationKind.CONTRACTOR,
+        required=False,
+        help_text="ECS Check shows it to the other companies in a contract's supply chain.",
     )
     signatory_name = forms.CharField(label="Name of signatory", max_length=200)
     signatory_job_title = forms.CharField(label="Job title", max_length=100)
@@ -146,6 +154,7 @@ class LicenceApplicationForm(GovukForm):
                 self.add_error("companies_house_number", "Non-members must give the Companies House number, or N/A.")
             if "accounts" in data and not data.get("accounts"):
                 self.add_error("accounts", "Non-members must upload the last financial year's consolidated accounts.")
+        data["organisation_kind"] = data.get("organisation_kind") or OrganisationKind.CONTRACTOR
         services = data.get("services") or []
         if "assessments" in services and not data.get("assessment_types"):
             self.add_error("assessment_types", "Choose the ECS Assessments the company requires.")

@@ -18,6 +18,24 @@ class AssessmentType(models.TextChoices):
     NETWORK_INFRASTRUCTURE = "network_infrastructure", "Network Infrastructure"
 
 
+class OrganisationKind(models.TextChoices):
+    """What kind of body holds the licence: ECS Check shows it beside the organisation in a supply chain."""
+
+    CONTRACTOR = "contractor", "Contractor"
+    CLIENT = "client", "Client"
+    LOCAL_AUTHORITY = "local_authority", "Local or public authority"
+    NHS_TRUST = "nhs_trust", "NHS trust or similar"
+    OTHER = "other", "Other"
+
+
+class LicencePart(models.TextChoices):
+    """The three systems a licence may include (seed 001)."""
+
+    EMPLOYER_PORTAL = "employer_portal", "ECS Employer Portal"
+    ECS_CHECK = "ecs_check", "ECS Check - Client and Supply Chain"
+    ASSESSMENTS = "assessments", "ECS Assessments - Remote Invigilation"
+
+
 class LicenceApplication(models.Model):
     """An organisation's application for a licence to the ECS Online Systems (seeds 000 and 001)."""
 
@@ -58,6 +76,9 @@ class LicenceApplication(models.Model):
         "last financial year's consolidated accounts", upload_to="licensing/accounts/%Y/", blank=True
     )
     directly_employed_operatives = models.PositiveIntegerField("number of directly employed operatives")
+    organisation_kind = models.CharField(
+        "kind of organisation", max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.CONTRACTOR
+    )
     # What is wanted
     wants_employer_portal = models.BooleanField("ECS Employer Portal", default=True)
     wants_ecs_check = models.BooleanField("ECS Check - Client and Supply Chain", default=False)
@@ -159,7 +180,13 @@ class MembershipRecord(models.Model):
 
 class Licence(models.Model):
     organisation = models.OneToOneField("organisations.Organisation", on_delete=models.PROTECT, related_name="licence")
-    application = models.OneToOneField(LicenceApplication, on_delete=models.PROTECT, related_name="licence")
+    # Null for a licence carried over from before online applications.
+    application = models.OneToOneField(
+        LicenceApplication, on_delete=models.PROTECT, related_name="licence", null=True, blank=True
+    )
+    organisation_kind = models.CharField(
+        "kind of organisation", max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.CONTRACTOR
+    )
     employer_portal = models.BooleanField(default=False)
     ecs_check = models.BooleanField(default=False)
     assessments = models.BooleanField(default=False)
@@ -169,3 +196,12 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return f"Licence of {self.organisation}"
+
+    def covers(self, part: "LicencePart | str") -> bool:
+        """Whether the licence includes `part` (one of LicencePart)."""
+        return bool(getattr(self, LicencePart(part).value))
+
+    @property
+    def parts(self) -> list[str]:
+        """The labels of the parts the licence includes, in the seed's order."""
+        return [part.label for part in LicencePart if self.covers(part)]

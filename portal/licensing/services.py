@@ -271,6 +271,7 @@ def licence_grant(*, application: LicenceApplication) -> Licence:
         licence = Licence.objects.create(
             organisation=organisation,
             application=application,
+            organisation_kind=application.organisation_kind,
             employer_portal=application.wants_employer_portal,
             ecs_check=application.wants_ecs_check,
             assessments=application.wants_assessments,

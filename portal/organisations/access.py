@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from portal.licensing.models import Licence, LicencePart
 from portal.organisations.models import Office, PortalUser
 from portal.organisations.permissions import Flag
 
@@ -57,6 +58,13 @@ def require_flag(portal_user: PortalUser, *requirements: "Flag | AnyOf") -> None
         if not holds(portal_user, requirement):
             label = requirement.label if isinstance(requirement, AnyOf) else f"“{Flag(requirement).label}”"
             raise PermissionDenied(f"You need the {label} permission.")
+
+
+def require_licence_part(portal_user: PortalUser, part: str) -> None:
+    """403 unless the user's organisation holds a licence that includes `part` (a LicencePart)."""
+    licence = Licence.objects.filter(organisation_id=portal_user.organisation_id).first()
+    if licence is None or not licence.covers(part):
+        raise PermissionDenied(f"Your organisation's licence does not include {LicencePart(part).label}.")
 
 
 def scope(
