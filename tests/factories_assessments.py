@@ -23,7 +23,8 @@ def book(portal_user, *, employment=None, code: str = "hse", credits: bool = Tru
     """One booking of a current employee at the user's office (a credit granted first unless `credits=False`)."""
     organisation = portal_user.organisation
     if employment is None:
-        employment = EmploymentFactory(organisation=organisation, office=portal_user.office, **employment_kwargs)
+        employment_kwargs.setdefault("office", portal_user.office)
+        employment = EmploymentFactory(organisation=organisation, **employment_kwargs)
     if credits:
         give_credits(organisation, code)
     [booking] = services.booking_create(
