@@ -326,3 +326,25 @@ def test_credits_and_booking_pages_run_constant_queries(portal_client, primary_u
     with django_assert_max_num_queries(14):
         page = portal_client.get(BASE + "book/").text
     assert page.count('name="employee"') == 16
+
+
+def test_book_from_the_employees_record(portal_client, primary_user):
+    organisation = primary_user.organisation
+    for _ in range(30):  # more than a page of employees
+        EmploymentFactory(organisation=organisation, operative__last_name="Aaronson")
+    employment = EmploymentFactory(organisation=organisation, operative__last_name="Zyskowski")
+    open_booking = book(primary_user, employment=employment, code="fire")
+    record = portal_client.get(f"/portal/employees/{employment.pk}/").text
+    assert f'href="/portal/assessments/book/?employee={employment.pk}"' in record
+    assert f"Fire assessment ({open_booking.reference})" in record and "booked" in record
+    page = portal_client.get(f"/portal/assessments/book/?employee={employment.pk}").text
+    assert f'value="{employment.pk}" id="employee-{employment.pk}" checked' in page
+
+
+def test_no_booking_link_without_the_flag_or_for_a_former_employee(organisation, primary_user):
+    viewer = PortalUserFactory(organisation=organisation, flags=without(Flag.FILL_IN_APPLICATIONS))
+    employment = EmploymentFactory(organisation=organisation)
+    assert "/portal/assessments/book/" not in client_for(viewer).get(f"/portal/employees/{employment.pk}/").text
+    former = EmploymentFactory(organisation=organisation, left_on="2025-01-01")
+    page = client_for(primary_user).get(f"/portal/employees/{former.pk}/").text
+    assert "Other ECS assessments" in page and "/portal/assessments/book/?employee" not in page
