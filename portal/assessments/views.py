@@ -150,10 +150,13 @@ def book(request):
     types = list(selectors.types_offered(organisation=organisation))
     balances = {held.assessment_type.pk: held.balance for held in selectors.credits_held(organisation=organisation)}
     params = request.POST if request.method == "POST" else request.GET
+    # Searching or turning the page posts the form too, so that the ticks and what was typed are kept.
+    moving = request.method == "POST" and ("go" in params or "find" in params)
     search = params.get("q", "").strip()
+    page_number = 1 if "find" in params else params.get("go") or params.get("page")
     listed = Paginator(
         _with_known_contact(selectors.bookable_employees(portal_user, search=search)), EMPLOYEES_PER_PAGE
-    ).get_page(params.get("page"))
+    ).get_page(page_number)
     employees = list(listed)
     # Ticked on the page before a search or page change, or chosen on the employee's record: keep them listed.
     try:
@@ -168,17 +171,22 @@ def book(request):
     for employment in employees:
         employment.open_type_ids = open_types.get(employment.operative_id, set())
     type_queryset = AssessmentType.objects.filter(pk__in=[t.pk for t in types])
+    initial = {
+        "assessment_type": next((t.pk for t in types if t.code == request.GET.get("type")), None),
+        "employee": sorted(ticked),
+    }
+    if moving:
+        initial.update({name: value for name, value in request.POST.items() if name.startswith(("email_", "mobile_"))})
+        initial["assessment_type"] = request.POST.get("assessment_type")
+        initial["consent"] = bool(request.POST.get("consent"))
     form = BookingForm(
-        request.POST or None,
+        request.POST if request.method == "POST" and not moving else None,
         types=type_queryset,
         employees=employees,
         balances=balances,
-        initial={
-            "assessment_type": next((t.pk for t in types if t.code == request.GET.get("type")), None),
-            "employee": sorted(ticked),
-        },
+        initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         delegates = [services.Delegate(employment=e, email=email, mobile=mobile)
                      for e, email, mobile in form.delegates()]  # fmt: skip
         try:

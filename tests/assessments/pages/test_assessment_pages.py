@@ -348,3 +348,24 @@ def test_no_booking_link_without_the_flag_or_for_a_former_employee(organisation,
     former = EmploymentFactory(organisation=organisation, left_on="2025-01-01")
     page = client_for(primary_user).get(f"/portal/employees/{former.pk}/").text
     assert "Other ECS assessments" in page and "/portal/assessments/book/?employee" not in page
+
+
+def test_ticks_and_addresses_are_kept_across_pages_and_searches(portal_client, primary_user):
+    organisation = primary_user.organisation
+    give_credits(organisation, "hse", 2)
+    first = EmploymentFactory(organisation=organisation, operative__last_name="Abbott")
+    for _ in range(25):
+        EmploymentFactory(organisation=organisation, operative__last_name="Middleton")
+    last = EmploymentFactory(organisation=organisation, operative__last_name="Zeller")
+    data = {"assessment_type": assessment_type().pk, "employee": [first.pk], f"email_{first.pk}": "abbott@example.com",
+            "consent": "on", "go": "2"}  # fmt: skip
+    page = portal_client.post(BASE + "book/", data).text
+    assert "Page 2 of 2" in page and "govuk-error-summary" not in page and not Booking.objects.exists()
+    assert f'id="employee-{first.pk}" checked' in page and 'value="abbott@example.com"' in page
+    data = {**data, "go": "", "q": "zeller", "find": "1"}
+    page = portal_client.post(BASE + "book/", data).text
+    assert "Zeller" in page and "Middleton" not in page and f'id="employee-{first.pk}" checked' in page
+    data = {"assessment_type": assessment_type().pk, "employee": [first.pk, last.pk], "consent": "on",
+            f"email_{first.pk}": "abbott@example.com", f"email_{last.pk}": "zeller@example.com"}  # fmt: skip
+    assert portal_client.post(BASE + "book/", data).status_code == 302
+    assert {b.delegate_email for b in Booking.objects.all()} == {"abbott@example.com", "zeller@example.com"}
