@@ -84,6 +84,7 @@ class Order(models.Model):
     class Kind(models.TextChoices):
         CARD_APPLICATIONS = "card_applications", "Card applications"
         ADVANCE = "advance", "Advance payment"
+        ASSESSMENT_CREDITS = "assessment_credits", "ECS Assessment credits"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -174,6 +175,7 @@ class OrderLine(models.Model):
     class Kind(models.TextChoices):
         CARD_APPLICATION = "card_application", "Card application"
         ADVANCE_CREDIT = "advance_credit", "ECS Card Advance Payment"
+        ASSESSMENT_CREDIT = "assessment_credit", "ECS Assessment credit"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(max_length=20, choices=Kind.choices)

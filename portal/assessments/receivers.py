@@ -1,0 +1,1 @@
+"""What the assessments domain does when other parts of the portal announce a fact."""
