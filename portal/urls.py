@@ -19,6 +19,7 @@ urlpatterns = [
     path("portal/orders/", include("portal.orders.urls")),
     path("portal/notifications/", include("portal.notifications.urls")),
     path("apply/", include("portal.licensing.urls")),
+    path("assessment/", include("portal.assessments.session_urls")),
     # viewflow's back-office menu signs out through the url named "logout".
     path("sign-out/", account_views.signout, name="logout"),
     path("", account_views.start, name="start"),

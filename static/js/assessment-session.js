@@ -70,6 +70,8 @@
     function send(blob, name) {
       var form = new FormData();
       form.append("photo", blob, name);
+      var document_ = document.querySelector("[data-id-document-choice]:checked");
+      if (box.getAttribute("data-capture-kind") === "id" && document_) form.append("id_document", document_.value);
       return post(root, box.getAttribute("data-capture-url"), form).then(report);
     }
 
