@@ -25,6 +25,7 @@ import logging
 import random
 import secrets
 from datetime import datetime, timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -335,6 +336,7 @@ def sitting_start(*, sitting: Sitting, details_confirmed: bool, terms_accepted: 
         _event(sitting, Kind.STARTED, questions=len(paper), minutes=kind.duration_minutes)
         _booking_event(booking, "The delegate started the assessment.", to_status=Status.IN_PROGRESS)
         booking.save()
+        sitting.booking = booking
         sitting_started.send(sender=Sitting, booking=booking, sitting=sitting)
     return sitting
 
@@ -364,6 +366,7 @@ def _close(sitting: Sitting, now: datetime, *, failure: str = "") -> None:
     what = f"The assessment ended: {failure}" if failure else "The delegate's answers were submitted."
     _booking_event(booking, what, to_status=Status.SUBMITTED)
     booking.save()
+    sitting.booking = booking
     sitting_submitted.send(sender=Sitting, booking=booking, sitting=sitting)
 
 
@@ -396,6 +399,22 @@ def _advance(sitting: Sitting, now: datetime) -> None:
     sitting.save(update_fields=["last_seen_at", "prompts"])
 
 
+def _one_tab(service):
+    """A move made from a tab that no longer holds the claim is refused, and the refusal is logged (after the
+    refused move's transaction is undone)."""
+
+    @wraps(service)
+    def guarded(*, sitting: Sitting, claim: str, **kwargs):
+        try:
+            return service(sitting=sitting, claim=claim, **kwargs)
+        except SittingError as exc:
+            if exc.code == "superseded":
+                _event(sitting, Kind.SECOND_TAB)
+            raise
+
+    return guarded
+
+
 def _claimed(sitting: Sitting, claim: str, now: datetime) -> Sitting:
     """The sitting, locked and moved on to now, for the tab holding the current claim."""
     sitting = _locked_sitting(sitting)
@@ -404,7 +423,6 @@ def _claimed(sitting: Sitting, claim: str, now: datetime) -> Sitting:
     if sitting.is_submitted:
         return sitting
     if not claim or claim != sitting.client_token:
-        _event(sitting, Kind.SECOND_TAB)
         raise SittingError(
             "The assessment is open in another window or tab: only the latest one can answer. Close this one.",
             code="superseded",
@@ -418,6 +436,7 @@ def _still_open(sitting: Sitting) -> None:
         raise SittingError("The assessment has ended.", code="closed")
 
 
+@_one_tab
 def sitting_touch(*, sitting: Sitting, claim: str) -> Sitting:
     """The page asks how things stand: time, prompts and pauses are applied; a prompt due is shown (logged)."""
     with transaction.atomic():
@@ -442,6 +461,7 @@ def _position(sitting: Sitting, position) -> int:
     return position
 
 
+@_one_tab
 def sitting_answer(*, sitting: Sitting, claim: str, position, choice: str) -> Sitting:
     """The delegate chooses an answer (or changes it) for the question at `position` (1-based)."""
     with transaction.atomic():
@@ -459,6 +479,7 @@ def sitting_answer(*, sitting: Sitting, claim: str, position, choice: str) -> Si
     return sitting
 
 
+@_one_tab
 def sitting_move(*, sitting: Sitting, claim: str, position) -> Sitting:
     """Go to the question at `position` (previous, next, or a change from the review screen)."""
     with transaction.atomic():
@@ -469,6 +490,7 @@ def sitting_move(*, sitting: Sitting, claim: str, position) -> Sitting:
     return sitting
 
 
+@_one_tab
 def sitting_review(*, sitting: Sitting, claim: str) -> Sitting:
     """The review screen: every question with the answer chosen, to change any before submitting."""
     with transaction.atomic():
@@ -479,6 +501,7 @@ def sitting_review(*, sitting: Sitting, claim: str) -> Sitting:
     return sitting
 
 
+@_one_tab
 def sitting_prompt_answer(*, sitting: Sitting, claim: str, prompt_id: str) -> Sitting:
     """The delegate clicked an attention prompt: in time it is logged; too late the sitting has already failed."""
     now = timezone.now()
@@ -501,6 +524,7 @@ def sitting_prompt_answer(*, sitting: Sitting, claim: str, prompt_id: str) -> Si
     return sitting
 
 
+@_one_tab
 def sitting_focus_lost(*, sitting: Sitting, claim: str, what: str) -> Sitting:
     """The page reports that the delegate left the assessment tab or window: the sitting fails."""
     now = timezone.now()
@@ -512,6 +536,7 @@ def sitting_focus_lost(*, sitting: Sitting, claim: str, what: str) -> Sitting:
     return sitting
 
 
+@_one_tab
 def sitting_submit(*, sitting: Sitting, claim: str) -> Sitting:
     """The delegate submits their answers, once. A second submission is refused."""
     with transaction.atomic():
@@ -590,4 +615,5 @@ def sitting_review_decide(*, sitting: Sitting, actor: User, decision: str, reaso
             outcome = "a pass" if sitting.passed else "a fail"
             _booking_event(booking, f"The invigilator confirmed the outcome: {outcome}.", actor=actor)
         booking.save()
+        sitting.booking = booking
     return sitting

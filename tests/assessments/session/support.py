@@ -1,0 +1,114 @@
+"""Bookings, questions and images for the tests of the delegate's session and the assessment-booking process.
+
+A booking is made as the domain's booking service makes it (a credit aside): the row, then `booking_created`
+announced in the same transaction, which starts the process; its first step emails the delegate their link."""
+
+import io
+import itertools
+import re
+
+import cv2
+import numpy as np
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image
+
+from portal.assessments import signals
+from portal.assessments.models import AssessmentType, Booking, Question
+from tests.factories_registry import EmploymentFactory
+
+_references = itertools.count(1)
+LINK = re.compile(r"/assessment/([A-Za-z0-9_-]{20,})/")
+
+
+def assessment_type(code: str = "hse", *, questions: int = 6, **changes) -> AssessmentType:
+    """The seeded type with a small paper (`questions` questions, every correct answer "a")."""
+    kind = AssessmentType.objects.get(code=code)
+    for name, value in {"question_count": questions, **changes}.items():
+        setattr(kind, name, value)
+    kind.save()
+    have = Question.objects.filter(assessment_type=kind, is_active=True).count()
+    Question.objects.bulk_create(
+        Question(
+            assessment_type=kind,
+            topic="Site safety",
+            text=f"Question {n}: which is the safe way to work?",
+            choice_a=f"The safe way {n}",
+            choice_b="Carry on regardless",
+            choice_c="Ask a colleague to hold it",
+            choice_d="Work faster",
+            correct="a",
+        )
+        for n in range(have, questions)
+    )
+    return kind
+
+
+def make_booking(portal_user, *, code: str = "hse", mobile: str = "+447700900555", **type_changes) -> Booking:
+    kind = assessment_type(code, **type_changes)
+    employment = EmploymentFactory(organisation=portal_user.organisation, office=portal_user.office)
+    with transaction.atomic():
+        booking = Booking.objects.create(
+            reference=f"ASM-T{next(_references):05d}",
+            organisation=portal_user.organisation,
+            office=portal_user.office,
+            employment=employment,
+            operative=employment.operative,
+            assessment_type=kind,
+            delegate_email=f"delegate{employment.pk}@example.co.uk",
+            delegate_mobile=mobile,
+            consent_statement="The delegate agreed to be booked and to remote invigilation.",
+            consent_by=portal_user.user,
+            consent_at=timezone.now(),
+            booked_by=portal_user.user,
+        )
+        signals.booking_created.send(sender=Booking, booking=booking, actor=portal_user.user)
+    return booking
+
+
+def link_token(booking: Booking) -> str:
+    """The token of the newest link emailed to the delegate."""
+    for message in reversed(mail.outbox):
+        if booking.delegate_email in message.to:
+            return LINK.search(message.body).group(1)
+    raise AssertionError(f"No link was emailed for {booking.reference}")
+
+
+def drawn_face(*, faces: int = 1, size=(640, 480)) -> np.ndarray:
+    """A greyscale drawing of `faces` faces side by side that OpenCV's frontal-face cascade finds."""
+    width, height = size
+    image = np.full((height, width), 200, np.uint8)
+    step = width // faces
+    scale = min(1.0, step / 320)
+    for i in range(faces):
+        cx, cy = int(step * i + step / 2), height // 2
+
+        def s(v):
+            return int(v * scale) or 1
+
+        cv2.ellipse(image, (cx, cy), (s(110), s(145)), 0, 0, 360, 170, -1)
+        cv2.ellipse(image, (cx, cy - s(150)), (s(120), s(60)), 0, 180, 360, 40, -1)
+        for dx in (-45, 45):
+            cv2.ellipse(image, (cx + s(dx), cy - s(55)), (s(30), s(8)), 0, 0, 360, 60, -1)
+            cv2.ellipse(image, (cx + s(dx), cy - s(25)), (s(22), s(12)), 0, 0, 360, 50, -1)
+        cv2.line(image, (cx, cy - s(20)), (cx - s(8), cy + s(35)), 120, max(1, s(4)))
+        cv2.ellipse(image, (cx, cy + s(35)), (s(20), s(8)), 0, 0, 360, 130, -1)
+        cv2.ellipse(image, (cx, cy + s(75)), (s(40), s(10)), 0, 0, 360, 80, -1)
+    return cv2.GaussianBlur(image, (9, 9), 0)
+
+
+def png(image: np.ndarray) -> bytes:
+    ok, buffer = cv2.imencode(".png", image)
+    assert ok
+    return buffer.tobytes()
+
+
+def face_png(faces: int = 1) -> bytes:
+    return png(drawn_face(faces=faces))
+
+
+def blank_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (120, 160, 200)).save(buffer, "JPEG")
+    return buffer.getvalue()
