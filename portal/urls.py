@@ -17,6 +17,7 @@ urlpatterns = [
     path("portal/records/", include("portal.registry.urls")),
     path("portal/applications/", include("portal.applications.urls")),
     path("portal/orders/", include("portal.orders.urls")),
+    path("portal/assessments/", include("portal.assessments.urls")),
     path("portal/notifications/", include("portal.notifications.urls")),
     path("apply/", include("portal.licensing.urls")),
     path("assessment/", include("portal.assessments.session_urls")),

@@ -18,3 +18,12 @@ credits_granted = Signal()
 # A result was recorded on the delegate's ECS record. Arguments: `booking` (Booking), `result`
 # (AssessmentResult), `actor` (User or None).
 result_recorded = Signal()
+
+# The delegate's single-use link was issued (the caller sends it). Arguments: `booking`, `actor` (User or None).
+booking_invited = Signal()
+
+# The link ran out before the delegate started. Arguments: `booking`.
+booking_expired = Signal()
+
+# The invigilator voided the sitting: no result. Arguments: `booking`, `actor`, `reason` (str).
+booking_voided = Signal()

@@ -1,7 +1,8 @@
 from django.urls import NoReverseMatch, reverse
 
 from portal.accounts.access import is_case_manager
-from portal.organisations.access import AnyOf, holds
+from portal.licensing.models import LicencePart
+from portal.organisations.access import AnyOf, holds, licence_of
 from portal.organisations.permissions import Flag
 
 ADMINISTRATION = (
@@ -52,7 +53,14 @@ PORTAL_SECTIONS = [
     (
         "ECS Assessments",
         "Book ECS assessments by remote invigilation.",
-        [("ECS Assessments", "assessments:home", (), ())],
+        [
+            (
+                "ECS Assessments",
+                "assessments:home",
+                (),
+                (Flag.VIEW_PURCHASES, Flag.CREATE_PURCHASES, Flag.VIEW_APPLICATIONS, Flag.FILL_IN_APPLICATIONS),
+            )
+        ],
     ),
     (
         "Orders",
@@ -68,6 +76,14 @@ PORTAL_SECTIONS = [
 ]
 
 
+# Sections shown only when the organisation's licence includes their part.
+SECTION_PARTS = {
+    "Employees": LicencePart.EMPLOYER_PORTAL,
+    "Applications": LicencePart.EMPLOYER_PORTAL,
+    "ECS Assessments": LicencePart.ASSESSMENTS,
+}
+
+
 def _url(url_name: str, args: tuple) -> str | None:
     try:
         return reverse(url_name, args=args)
@@ -78,7 +94,11 @@ def _url(url_name: str, args: tuple) -> str | None:
 def portal_sections(portal_user, path: str) -> list[dict]:
     """The toolbar's sections and links the user may open; a section of one link is a plain link."""
     sections = []
+    licence = licence_of(portal_user)
     for label, description, links in PORTAL_SECTIONS:
+        part = SECTION_PARTS.get(label)
+        if part is not None and (licence is None or not licence.covers(part)):
+            continue
         shown = []
         for link_label, url_name, args, flags in links:
             if flags and not holds(portal_user, AnyOf(*flags)):
