@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.assessments import sitting_services as services
 from portal.assessments.models import Booking, Question, Sitting
-from portal.assessments.sitting_services import SittingError, token_hash
+from portal.assessments.selectors import token_hash
+from portal.assessments.sitting_services import SittingError
 from portal.core.middleware import permissions_policy
 
 SESSION_KEY = "assessment_sitting"

@@ -19,7 +19,6 @@ The rules of the session, held on the server (the page only shows them and repor
 - A gap of more than PAUSE_AFTER between the page's requests is logged as a pause (connection lost).
 """
 
-import hashlib
 import io
 import logging
 import random
@@ -39,9 +38,11 @@ from PIL import Image, UnidentifiedImageError
 
 from portal.accounts.models import User
 from portal.accounts.sms import sms_send
+from portal.assessments import services
 from portal.assessments.face import face_hint
-from portal.assessments.models import INVITE_VALID_DAYS, Booking, BookingEvent, Question, Sitting, SittingEvent
-from portal.assessments.sitting_signals import booking_expired, sitting_started, sitting_submitted
+from portal.assessments.models import Booking, BookingEvent, Question, Sitting, SittingEvent
+from portal.assessments.selectors import token_hash
+from portal.assessments.sitting_signals import sitting_started, sitting_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +69,6 @@ class SittingError(Exception):
         super().__init__(message)
         self.code = code
         self.field = field
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _iso(moment: datetime) -> str:
@@ -128,73 +125,43 @@ def _send_link(booking: Booking, token: str, *, reminder: bool) -> None:
         )
 
 
-def booking_invite(*, booking: Booking) -> str:
-    """Send the delegate their link (email, and SMS when a mobile is known): a booked delegate is invited; a
-    second sending (a retry) replaces the link. The link is valid for 30 days from the first sending. Returns the
-    link's token (only its hash is kept)."""
-    token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        booking = _locked_booking(booking)
-        if booking.status not in (Status.BOOKED, Status.INVITED):
-            raise SittingError(f"Booking {booking.reference} is {booking.get_status_display().lower()}.")
-        now = timezone.now()
-        booking.invite_token_hash = token_hash(token)
-        booking.invite_sent_at = now
-        booking.invite_expires_at = booking.invite_expires_at or now + timedelta(days=INVITE_VALID_DAYS)
-        again = booking.status == Status.INVITED
-        _booking_event(
-            booking,
-            "The delegate's link was sent again." if again else "The delegate was invited by email and SMS.",
-            to_status="" if again else Status.INVITED,
-        )
-        booking.save()
+def booking_invitation_send(*, booking: Booking) -> str:
+    """Send the delegate their link (email, and SMS when a mobile is known): the domain issues it
+    (`booking_invite`: valid 30 days, a new one replaces an earlier one). Returns the token."""
+    token = services.booking_invite(booking=booking)
+    booking.refresh_from_db()
     _send_link(booking, token, reminder=False)
     return token
 
 
 def booking_invitation_remind(*, booking: Booking) -> str | None:
     """Remind a delegate who has not opened their link after REMIND_AFTER: a new link (the old one stops working),
-    same expiry. Once per booking; returns the token, or None when no reminder is due."""
+    the same expiry. Once per booking; returns the token, or None when no reminder is due."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         booking = _locked_booking(booking)
-        due = booking.invite_sent_at is not None and booking.invite_sent_at <= timezone.now() - REMIND_AFTER
+        now = timezone.now()
+        due = booking.invite_sent_at is not None and booking.invite_sent_at <= now - REMIND_AFTER
         if booking.status != Status.INVITED or booking.invite_used_at or booking.reminder_sent_at or not due:
             return None
-        if booking.invite_expires_at <= timezone.now():
+        if booking.invite_expires_at <= now:
             return None
         booking.invite_token_hash = token_hash(token)
-        booking.reminder_sent_at = timezone.now()
-        _booking_event(booking, "The delegate was reminded; the reminder's link replaces the first one.")
-        booking.save()
+        booking.save(update_fields=["invite_token_hash"])
+        services.booking_remind(booking=booking)
+    booking.refresh_from_db()
     _send_link(booking, token, reminder=True)
     return token
 
 
-def booking_invitation_expire(*, booking: Booking) -> bool:
-    """The link ran out unused: the booking expires (announced: the process ends). The credit is not returned by
-    itself; the JIB may return it (a ledger entry "Returned by the JIB"). Returns False when it is not due."""
-    with transaction.atomic():
-        booking = _locked_booking(booking)
-        if booking.status != Status.INVITED or not booking.invite_expires_at:
-            return False
-        started = Sitting.objects.filter(booking=booking, started_at__isnull=False).exists()
-        if started or booking.invite_expires_at > timezone.now():
-            return False
-        _booking_event(booking, "The delegate's link expired unused.", to_status=Status.EXPIRED)
-        booking.completed_at = timezone.now()
-        booking.save()
-        booking_expired.send(sender=Booking, booking=booking)
-    return True
-
-
 def bookings_remind_and_expire() -> dict[str, int]:
-    """The daily sweep: remind delegates whose link is 7 days old, expire links past 30 days."""
+    """The daily sweep: remind delegates whose link is 7 days old, expire links past 30 days (the domain's
+    `booking_expire`: the credit was used)."""
     now = timezone.now()
     invited = Booking.objects.filter(status=Status.INVITED, invite_used_at__isnull=True)
     counts = {"reminded": 0, "expired": 0}
     for booking in invited.filter(invite_expires_at__lte=now):
-        counts["expired"] += booking_invitation_expire(booking=booking)
+        counts["expired"] += services.booking_expire(booking=booking)
     for booking in invited.filter(
         invite_expires_at__gt=now, reminder_sent_at__isnull=True, invite_sent_at__lte=now - REMIND_AFTER
     ):
@@ -606,14 +573,15 @@ def sitting_review_decide(*, sitting: Sitting, actor: User, decision: str, reaso
         sitting.review_reason, sitting.reviewed_by, sitting.reviewed_at = reason, actor, timezone.now()
         sitting.save()
         _event(sitting, Kind.REVIEWED, outcome=sitting.review_outcome, reason=reason, by=actor.get_full_name())
-        booking = Booking.objects.select_for_update().get(pk=sitting.booking_id)
         if decision == "void":
-            _booking_event(booking, f"The invigilator voided the sitting: {reason}", to_status=Status.VOIDED,
-                           actor=actor)  # fmt: skip
-            booking.completed_at = timezone.now()
+            try:
+                booking = services.booking_void(booking=sitting.booking, actor=actor, reason=reason)
+            except services.AssessmentError as exc:
+                raise SittingError(str(exc), code="closed", field=exc.field) from exc
         else:
+            booking = Booking.objects.select_for_update().get(pk=sitting.booking_id)
             outcome = "a pass" if sitting.passed else "a fail"
             _booking_event(booking, f"The invigilator confirmed the outcome: {outcome}.", actor=actor)
-        booking.save()
+            booking.save()
         sitting.booking = booking
     return sitting

@@ -1,5 +1,6 @@
-"""Facts about the delegate's link and session that the assessments domain announces (beside signals.py's
-booking facts). Each is sent inside the transaction of the change; the assessment-booking process listens.
+"""Facts about the delegate's session that the assessments domain announces (beside signals.py's booking facts:
+booking_created, booking_cancelled, booking_expired). Each is sent inside the transaction of the change; the
+assessment-booking process listens.
 """
 
 from django.dispatch import Signal
@@ -10,6 +11,3 @@ sitting_started = Signal()
 # The sitting ended: submitted by the delegate, submitted when the time ran out, or failed (an attention prompt
 # missed, the assessment window left). It waits to be marked. Arguments: `booking`, `sitting`.
 sitting_submitted = Signal()
-
-# The delegate's link expired unused (30 days). Arguments: `booking`.
-booking_expired = Signal()

@@ -41,7 +41,7 @@ def started(*, booking: Booking, **kwargs) -> None:
     _complete_wait(booking, AssessmentBookingFlow.await_delegate)
 
 
-@receiver(sitting_signals.booking_expired, sender=Booking, dispatch_uid="assessment_booking.expired")
+@receiver(signals.booking_expired, sender=Booking, dispatch_uid="assessment_booking.expired")
 def expired(*, booking: Booking, **kwargs) -> None:
     _complete_wait(booking, AssessmentBookingFlow.await_delegate)
 

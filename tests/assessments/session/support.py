@@ -1,38 +1,37 @@
 """Bookings, questions and images for the tests of the delegate's session and the assessment-booking process.
 
-A booking is made as the domain's booking service makes it (a credit aside): the row, then `booking_created`
-announced in the same transaction, which starts the process; its first step emails the delegate their link."""
+A booking is made by the domain's booking service: `booking_created` starts the process, whose first step emails
+the delegate their link."""
 
 import io
-import itertools
 import re
 
 import cv2
 import numpy as np
 from django.core import mail
-from django.db import transaction
-from django.utils import timezone
 from PIL import Image
 
-from portal.assessments import signals
+from portal.assessments import services
 from portal.assessments.models import AssessmentType, Booking, Question
+from tests.factories_assessments import give_credits
 from tests.factories_registry import EmploymentFactory
 
-_references = itertools.count(1)
 LINK = re.compile(r"/assessment/([A-Za-z0-9_-]{20,})/")
 
 
 def assessment_type(code: str = "hse", *, questions: int = 6, **changes) -> AssessmentType:
-    """The seeded type with a small paper (`questions` questions, every correct answer "a")."""
+    """The seeded type with a small paper of its own: `questions` questions, every correct answer "a" (the seeded
+    bank is set aside)."""
     kind = AssessmentType.objects.get(code=code)
     for name, value in {"question_count": questions, **changes}.items():
         setattr(kind, name, value)
     kind.save()
+    Question.objects.filter(assessment_type=kind).exclude(topic="Test paper").update(is_active=False)
     have = Question.objects.filter(assessment_type=kind, is_active=True).count()
     Question.objects.bulk_create(
         Question(
             assessment_type=kind,
-            topic="Site safety",
+            topic="Test paper",
             text=f"Question {n}: which is the safe way to work?",
             choice_a=f"The safe way {n}",
             choice_b="Carry on regardless",
@@ -46,24 +45,19 @@ def assessment_type(code: str = "hse", *, questions: int = 6, **changes) -> Asse
 
 
 def make_booking(portal_user, *, code: str = "hse", mobile: str = "+447700900555", **type_changes) -> Booking:
+    """One delegate booked through the domain's service (a credit given first)."""
     kind = assessment_type(code, **type_changes)
     employment = EmploymentFactory(organisation=portal_user.organisation, office=portal_user.office)
-    with transaction.atomic():
-        booking = Booking.objects.create(
-            reference=f"ASM-T{next(_references):05d}",
-            organisation=portal_user.organisation,
-            office=portal_user.office,
-            employment=employment,
-            operative=employment.operative,
-            assessment_type=kind,
-            delegate_email=f"delegate{employment.pk}@example.co.uk",
-            delegate_mobile=mobile,
-            consent_statement="The delegate agreed to be booked and to remote invigilation.",
-            consent_by=portal_user.user,
-            consent_at=timezone.now(),
-            booked_by=portal_user.user,
-        )
-        signals.booking_created.send(sender=Booking, booking=booking, actor=portal_user.user)
+    give_credits(portal_user.organisation, code)
+    [booking] = services.booking_create(
+        actor=portal_user.user,
+        organisation=portal_user.organisation,
+        assessment_type=kind,
+        delegates=[
+            services.Delegate(employment=employment, email=f"delegate{employment.pk}@example.co.uk", mobile=mobile)
+        ],
+        consent=True,
+    )
     return booking
 
 
