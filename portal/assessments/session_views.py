@@ -22,6 +22,7 @@ from portal.assessments import sitting_services as services
 from portal.assessments.models import Booking, Question, Sitting
 from portal.assessments.selectors import token_hash
 from portal.assessments.sitting_services import SittingError
+from portal.core.forms import GovukForm
 from portal.core.middleware import permissions_policy
 
 SESSION_KEY = "assessment_sitting"
@@ -113,7 +114,7 @@ def resume(request, sitting):
 # Stage 1: verification
 
 
-class IdDocumentForm(forms.Form):
+class IdDocumentForm(GovukForm):
     id_document = forms.ChoiceField(
         label="Which photo ID are you showing?",
         choices=Sitting.IdDocument.choices,
@@ -170,7 +171,7 @@ def verification_photo(request, sitting, kind: str):
     return FileResponse(field.open("rb"), content_type="image/jpeg" if field.name.endswith(".jpg") else "image/png")
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(GovukForm):
     details = forms.BooleanField(label="My name and date of birth above are correct", required=False)
     terms = forms.BooleanField(
         label="I will take the assessment alone, without notes, phone or help, and stay on this page until I submit",

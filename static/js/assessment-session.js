@@ -107,8 +107,8 @@
         canvas.height = video.videoHeight;
         canvas.getContext("2d").drawImage(video, 0, 0);
         takeButton.disabled = true;
+        if (preview) { preview.src = canvas.toDataURL("image/jpeg", 0.8); show(preview, true); }  // data: (CSP)
         canvas.toBlob(function (blob) {
-          if (preview) { preview.src = URL.createObjectURL(blob); show(preview, true); }
           send(blob, "camera.jpg").then(function () { takeButton.disabled = false; });
         }, "image/jpeg", 0.9);
       });
@@ -329,11 +329,14 @@
   function initVerify(root) {
     var next = root.querySelector("[data-verify-continue]");
     if (!next) return;
+    var done = false;
     function update() {
       var boxes = root.querySelectorAll("[data-capture]");
-      var done = Array.prototype.every.call(boxes, function (b) { return b.getAttribute("data-capture-done") === "true"; });
-      next.disabled = !done;
+      done = Array.prototype.every.call(boxes, function (b) { return b.getAttribute("data-capture-done") === "true"; });
+      next.setAttribute("aria-disabled", done ? "false" : "true");
+      next.classList.toggle("govuk-button--disabled", !done);
     }
+    next.addEventListener("click", function (event) { if (!done) event.preventDefault(); });
     document.addEventListener("assessment:photo", update);
     update();
   }
