@@ -20,6 +20,7 @@ urlpatterns = [
     path("portal/assessments/", include("portal.assessments.urls")),
     path("portal/notifications/", include("portal.notifications.urls")),
     path("apply/", include("portal.licensing.urls")),
+    path("licences/", include("portal.licensing.urls_backoffice")),
     path("assessment/", include("portal.assessments.session_urls")),
     # viewflow's back-office menu signs out through the url named "logout".
     path("sign-out/", account_views.signout, name="logout"),

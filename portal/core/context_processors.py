@@ -1,6 +1,6 @@
 from django.urls import NoReverseMatch, reverse
 
-from portal.accounts.access import is_case_manager
+from portal.accounts.access import LICENCE_TEAMS, in_jib_team, is_case_manager
 from portal.licensing.models import LicencePart
 from portal.organisations.access import AnyOf, holds, licence_of
 from portal.organisations.permissions import Flag
@@ -135,4 +135,7 @@ def portal(request):
         if is_case_manager(request.user):
             url = reverse("casework_dashboard")
             items.append({"label": "Dashboard", "url": url, "active": request.path == url, "links": []})
+        if in_jib_team(request.user, *LICENCE_TEAMS):
+            url = reverse("licences:list")
+            items.append({"label": "Licences", "url": url, "active": request.path.startswith(url), "links": []})
     return {"portal_user": portal_user, "nav_items": items}

@@ -7,7 +7,9 @@ from django.db.models import Count, Q
 from portal.applications.models import CardApplication
 from portal.applications.selectors import applications_requiring_attention
 from portal.employees.selectors import employee_counts
+from portal.licensing.models import LicencePart
 from portal.orders.selectors import funds_balance, orders_requiring_attention
+from portal.organisations.access import licence_of
 from portal.organisations.models import PortalUser
 from portal.organisations.permissions import Flag
 
@@ -34,9 +36,11 @@ class Dashboard:
 
 def dashboard(portal_user: PortalUser) -> Dashboard:
     """What needs the user's attention, only in the sections their flags open (at most seven queries)."""
-    employees = employee_counts(portal_user) if portal_user.has_flag(Flag.VIEW_EMPLOYEES) else None
+    licence = licence_of(portal_user)
+    employer_portal = licence is not None and licence.covers(LicencePart.EMPLOYER_PORTAL)
+    employees = employee_counts(portal_user) if employer_portal and portal_user.has_flag(Flag.VIEW_EMPLOYEES) else None
     applications = None
-    if portal_user.has_flag(Flag.VIEW_APPLICATIONS):
+    if employer_portal and portal_user.has_flag(Flag.VIEW_APPLICATIONS):
         sections = applications_requiring_attention(portal_user)
         action = sections["action"].aggregate(
             on_hold=Count("pk", filter=Q(status=CardApplication.Status.ON_HOLD)),

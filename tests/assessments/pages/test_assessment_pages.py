@@ -289,3 +289,16 @@ def test_the_result_shows_with_its_letter(portal_client, primary_user):
 def test_no_letter_before_a_result(portal_client, primary_user):
     booking = book(primary_user)
     assert portal_client.get(f"{BASE}bookings/{booking.pk}/letter/").status_code == 404
+
+
+def test_results_show_on_the_employees_record(portal_client, primary_user):
+    hse_booking, fire_booking = book(primary_user), book(primary_user, code="fire")
+    for booking in (hse_booking, fire_booking):
+        sat_and_marked(booking, passed=True, score=14)
+    hse = services.assessment_result_record(booking=hse_booking)
+    fire = services.assessment_result_record(booking=fire_booking)
+    page = portal_client.get(f"/portal/employees/{hse_booking.employment.pk}/").text
+    assert hse.number in page  # with the registry's HS&E results
+    page = portal_client.get(f"/portal/employees/{fire_booking.employment.pk}/").text
+    assert "Other ECS assessments" in page and fire.number in page and "Fire assessment" in page
+    assert fire.expires_on.strftime("%d/%m/%Y") in page
