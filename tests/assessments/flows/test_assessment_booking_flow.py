@@ -263,3 +263,23 @@ def test_the_review_page_and_photographs_are_for_the_invigilation_team(primary_u
         invigilator.get(f"/backoffice/workflow/flows/assessmentbooking/photo/{booking.pk}/record/").status_code == 404
     )
     assert invigilator.get("/backoffice/workflow/flows/assessmentbooking/photo/999999/webcam/").status_code == 404
+
+
+def test_an_expiry_while_the_invitation_is_with_a_person_cancels_the_process(primary_user, capture, monkeypatch):
+    monkeypatch.setattr(services, "_send_link", lambda *a, **k: (_ for _ in ()).throw(ConnectionError("refused")))
+    booking = booked(primary_user, capture)
+    assert open_steps(booking) == {Flow.invite_again} and booking.status == Status.INVITED
+    Booking.objects.filter(pk=booking.pk).update(invite_expires_at=timezone.now() - timedelta(minutes=1))
+    with capture():
+        assert services.bookings_remind_and_expire()["expired"] == 1
+    assert booking_process(booking=booking).status == PROCESS.CANCELED
+
+
+def test_the_scheduled_sweep(primary_user, capture):
+    from tasks.assessments import sweep_assessment_bookings
+
+    booking = booked(primary_user, capture)
+    Booking.objects.filter(pk=booking.pk).update(invite_expires_at=timezone.now() - timedelta(minutes=1))
+    with capture():
+        assert sweep_assessment_bookings.fn() == {"closed": 0, "reminded": 0, "expired": 1}
+    assert end_of(booking) == (PROCESS.DONE, {Flow.expired})

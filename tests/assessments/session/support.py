@@ -15,6 +15,7 @@ from portal.assessments import services
 from portal.assessments.models import AssessmentType, Booking, Question
 from tests.factories_assessments import give_credits
 from tests.factories_registry import EmploymentFactory
+from workflows.assessment_booking.demo import drawn_face
 
 LINK = re.compile(r"/assessment/([A-Za-z0-9_-]{20,})/")
 
@@ -67,29 +68,6 @@ def link_token(booking: Booking) -> str:
         if booking.delegate_email in message.to:
             return LINK.search(message.body).group(1)
     raise AssertionError(f"No link was emailed for {booking.reference}")
-
-
-def drawn_face(*, faces: int = 1, size=(640, 480)) -> np.ndarray:
-    """A greyscale drawing of `faces` faces side by side that OpenCV's frontal-face cascade finds."""
-    width, height = size
-    image = np.full((height, width), 200, np.uint8)
-    step = width // faces
-    scale = min(1.0, step / 320)
-    for i in range(faces):
-        cx, cy = int(step * i + step / 2), height // 2
-
-        def s(v):
-            return int(v * scale) or 1
-
-        cv2.ellipse(image, (cx, cy), (s(110), s(145)), 0, 0, 360, 170, -1)
-        cv2.ellipse(image, (cx, cy - s(150)), (s(120), s(60)), 0, 180, 360, 40, -1)
-        for dx in (-45, 45):
-            cv2.ellipse(image, (cx + s(dx), cy - s(55)), (s(30), s(8)), 0, 0, 360, 60, -1)
-            cv2.ellipse(image, (cx + s(dx), cy - s(25)), (s(22), s(12)), 0, 0, 360, 50, -1)
-        cv2.line(image, (cx, cy - s(20)), (cx - s(8), cy + s(35)), 120, max(1, s(4)))
-        cv2.ellipse(image, (cx, cy + s(35)), (s(20), s(8)), 0, 0, 360, 130, -1)
-        cv2.ellipse(image, (cx, cy + s(75)), (s(40), s(10)), 0, 0, 360, 80, -1)
-    return cv2.GaussianBlur(image, (9, 9), 0)
 
 
 def png(image: np.ndarray) -> bytes:
