@@ -125,6 +125,7 @@ def test_the_assessment_in_json(booking, django_capture_on_commit_callbacks):
         len(state["question"]["choices"]) == 4
         and 0 < state["remaining"] <= booking.assessment_type.duration_minutes * 60
     )
+    first_a = state["question"]["choices"][0]["text"]
     state = move(client, "answer", claim, {"position": 1, "choice": "a"}).json()
     assert state["answered"] == 1 and state["question"]["chosen"] == "a"
     state = move(client, "move", claim, {"position": 2}).json()
@@ -132,7 +133,7 @@ def test_the_assessment_in_json(booking, django_capture_on_commit_callbacks):
     bad = move(client, "answer", claim, {"position": 2, "choice": "z"})
     assert bad.status_code == 400 and bad.json()["field"] == "choice"
     state = move(client, "review", claim).json()
-    assert state["stage"] == "review" and state["review"][0]["chosen_text"] == "The safe way 0"
+    assert state["stage"] == "review" and state["review"][0]["chosen_text"] == first_a
     assert state["review"][1]["chosen_text"] is None
     # A reload resumes on the review screen with the answers held.
     page = client.get("/assessment/session/assessment/")
