@@ -158,6 +158,7 @@
     function handle(result) {
       if (result.closed) { finish(); return result; }
       if (result.error) {
+        if (result.code === "closed") { finish(); return result; }  // the assessment ended meanwhile
         say(problem, result.error);
         if (result.code === "superseded") { finished = true; show(el("session-question"), false); show(el("session-review"), false); }
         return result;

@@ -12,6 +12,46 @@ from portal.assessments.models import Sitting
 from portal.assessments.sitting_services import SittingError
 from workflows.common.services import job_failure_reason
 
+# Events that weigh against the sitting, shown in red in the log.
+WARNINGS = ("prompt_missed", "focus_lost", "paused", "second_tab", "timed_out")
+
+
+def log_line(event) -> str:
+    """One line of the sitting's event log as the invigilator reads it."""
+    d, kind = event.detail or {}, event.kind
+    if kind == "verified":
+        what = "Webcam photograph" if d.get("photo") == "webcam" else "Photo ID"
+        return f"{what} taken (face check: {d.get('hint') or 'none'})"
+    if kind == "started":
+        return f"Started: {d.get('questions')} questions, {d.get('minutes')} minutes"
+    if kind == "answered":
+        return f"Question {d.get('position')}: answer {'changed' if d.get('changed') else 'given'}"
+    if kind == "prompt_shown":
+        return f"Attention prompt {d.get('prompt')} shown"
+    if kind == "prompt_answered":
+        return f"Attention prompt {d.get('prompt')} clicked after {d.get('seconds')} seconds"
+    if kind == "prompt_missed":
+        return f"Attention prompt {d.get('prompt')} missed"
+    if kind == "focus_lost":
+        return f"Left the assessment window ({d.get('what') or 'reported by the page'})"
+    if kind == "paused":
+        return f"No contact for {d.get('seconds')} seconds (connection lost)"
+    if kind == "resumed":
+        return "Resumed: the page was opened again (a reload or another window)"
+    if kind == "second_tab":
+        return "A move from an older window was refused"
+    if kind == "timed_out":
+        return f"Time ran out with {d.get('answered')} of {d.get('questions')} questions answered"
+    if kind == "submitted":
+        if d.get("failed"):
+            return f"Ended with {d.get('answered')} answers: {d.get('failed')}"
+        return f"Submitted with {d.get('answered')} of {{total}} questions answered"
+    if kind == "marked":
+        return f"Marked: {d.get('score')} of {d.get('questions')} correct, {'pass' if d.get('passed') else 'fail'}"
+    if kind == "reviewed":
+        return f"Reviewed by {d.get('by')}: {d.get('outcome')}" + (f" ({d['reason']})" if d.get("reason") else "")
+    return event.get_kind_display()
+
 
 def _record_photo(booking):
     """The photograph on the delegate's ECS record: the one of their latest card application sent to the JIB."""
@@ -63,7 +103,12 @@ class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames)
             operative=booking.operative,
             sitting=sitting,
             photos=photos,
-            sitting_events=sitting.events.all() if sitting else [],
+            sitting_log=[
+                (e.at, log_line(e).replace("{total}", str(len(sitting.paper))), e.kind in WARNINGS)
+                for e in sitting.events.all()
+            ]
+            if sitting
+            else [],
             booking_events=booking.events.select_related("actor"),
             failure_reason=job_failure_reason(task=failed) if failed and failed == latest_job else "",
             **kwargs,
