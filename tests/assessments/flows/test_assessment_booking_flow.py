@@ -283,3 +283,24 @@ def test_the_scheduled_sweep(primary_user, capture):
     with capture():
         assert sweep_assessment_bookings.fn() == {"closed": 0, "reminded": 0, "expired": 1}
     assert end_of(booking) == (PROCESS.DONE, {Flow.expired})
+
+
+def test_an_hse_pass_releases_the_card_application_waiting_for_it(
+    primary_user, capture, django_capture_on_commit_callbacks
+):
+    from portal.applications.models import CardApplication
+    from tests.applications.flows.test_card_application_processing import pay, prepare_application
+
+    application = prepare_application(primary_user, hse="will_sit")
+    application = pay(application, primary_user, django_capture_on_commit_callbacks)
+    assert application.status == CardApplication.Status.CONDITIONAL_HOLD
+    with capture():
+        booking = make_booking(primary_user, employment=application.employment)
+    booking.refresh_from_db()
+    sit(booking, capture, right=6)
+    work(jib_client("invigilation"), booking, Flow.review, {"decision": "confirm"}, capture)
+    assert booking.status == Status.PASSED
+    application.refresh_from_db()
+    result = AssessmentResult.objects.get(booking=booking)
+    assert application.hse_result_id == result.hse_result_id
+    assert application.status == CardApplication.Status.VERIFIED and application.hold_reason == ""

@@ -45,10 +45,12 @@ def assessment_type(code: str = "hse", *, questions: int = 6, **changes) -> Asse
     return kind
 
 
-def make_booking(portal_user, *, code: str = "hse", mobile: str = "+447700900555", **type_changes) -> Booking:
+def make_booking(
+    portal_user, *, code: str = "hse", mobile: str = "+447700900555", employment=None, **type_changes
+) -> Booking:
     """One delegate booked through the domain's service (a credit given first)."""
     kind = assessment_type(code, **type_changes)
-    employment = EmploymentFactory(organisation=portal_user.organisation, office=portal_user.office)
+    employment = employment or EmploymentFactory(organisation=portal_user.organisation, office=portal_user.office)
     give_credits(portal_user.organisation, code)
     [booking] = services.booking_create(
         actor=portal_user.user,
