@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
+from portal.assessments import selectors, services
 from portal.assessments.models import (
     AssessmentResult,
     AssessmentType,
@@ -27,17 +30,50 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["text", "topic"]
 
 
+class CreditCorrectionForm(forms.ModelForm):
+    class Meta:
+        model = CreditLedgerEntry
+        fields = ["organisation", "assessment_type", "change", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, kind = cleaned.get("organisation"), cleaned.get("assessment_type")
+        change, note = cleaned.get("change") or 0, (cleaned.get("note") or "").strip()
+        if not change:
+            self.add_error("change", "Enter a number of credits other than 0.")
+        if not note:
+            self.add_error("note", "Say why the credits are corrected.")
+        if organisation and kind and change < 0:
+            held = selectors.credit_balance(organisation=organisation, assessment_type=kind)
+            if held + change < 0:
+                self.add_error("change", f"{organisation.name} holds only {held} credits of this type.")
+        return cleaned
+
+
 @admin.register(CreditLedgerEntry)
 class CreditLedgerEntryAdmin(admin.ModelAdmin):
-    """Append-only: entries are read here; corrections are new entries."""
+    """Append-only: entries are read here; adding one is a correction by the JIB (credits_correct: a reason, and
+    the balance never below zero)."""
 
     list_display = ["at", "organisation", "assessment_type", "change", "reason", "booking", "order", "actor"]
     list_filter = ["reason", "assessment_type"]
     search_fields = ["organisation__name", "booking__reference", "order__reference"]
     list_select_related = ["organisation", "assessment_type", "booking", "order", "actor"]
+    form = CreditCorrectionForm
+    autocomplete_fields = ["organisation"]
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            entry = services.credits_correct(
+                organisation=obj.organisation, assessment_type=obj.assessment_type, change=obj.change,
+                note=obj.note, actor=request.user,
+            )  # fmt: skip
+        except services.AssessmentError as exc:  # a booking at the same moment took the credits
+            raise ValidationError(str(exc)) from None
+        obj.pk, obj.at = entry.pk, entry.at
 
     def has_delete_permission(self, request, obj=None):
         return False

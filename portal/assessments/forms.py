@@ -96,7 +96,9 @@ class BookingForm(GovukForm):
 
     def rows(self):
         """Each employee with their tick box state and their two fields, for the table."""
-        chosen = {str(v) for v in (self.data.getlist("employee") if self.is_bound else [])}
+        chosen = {
+            str(v) for v in (self.data.getlist("employee") if self.is_bound else self.initial.get("employee", []))
+        }
         for employment in self.employees:
             yield {
                 "employment": employment,

@@ -155,11 +155,12 @@ def book(request):
         _with_known_contact(selectors.bookable_employees(portal_user, search=search)), EMPLOYEES_PER_PAGE
     ).get_page(params.get("page"))
     employees = list(listed)
-    if request.method == "POST":  # ticked on the page before a search or page change: keep them
-        try:
-            ticked = {int(pk) for pk in request.POST.getlist("employee")}
-        except ValueError:
-            raise Http404 from None
+    # Ticked on the page before a search or page change, or chosen on the employee's record: keep them listed.
+    try:
+        ticked = {int(pk) for pk in params.getlist("employee")}
+    except ValueError:
+        raise Http404 from None
+    if ticked:
         missing = ticked - {e.pk for e in employees}
         if missing:
             employees += list(_with_known_contact(selectors.bookable_employees(portal_user, ids=sorted(missing))))
@@ -172,7 +173,10 @@ def book(request):
         types=type_queryset,
         employees=employees,
         balances=balances,
-        initial={"assessment_type": next((t.pk for t in types if t.code == request.GET.get("type")), None)},
+        initial={
+            "assessment_type": next((t.pk for t in types if t.code == request.GET.get("type")), None),
+            "employee": sorted(ticked),
+        },
     )
     if request.method == "POST" and form.is_valid():
         delegates = [services.Delegate(employment=e, email=email, mobile=mobile)

@@ -241,11 +241,11 @@ def test_search_narrows_the_employees(portal_client, primary_user):
 def test_bookings_list_runs_constant_queries(portal_client, primary_user, django_assert_max_num_queries):
     for _ in range(3):
         book(primary_user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         first = portal_client.get(BASE + "bookings/")
     for _ in range(12):
         book(primary_user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         more = portal_client.get(BASE + "bookings/")
     assert first.status_code == more.status_code == 200
     assert more.text.count('data-booking-status="booked"') == 15
@@ -302,3 +302,49 @@ def test_results_show_on_the_employees_record(portal_client, primary_user):
     page = portal_client.get(f"/portal/employees/{fire_booking.employment.pk}/").text
     assert "Other ECS assessments" in page and fire.number in page and "Fire assessment" in page
     assert fire.expires_on.strftime("%d/%m/%Y") in page
+
+
+def test_credits_and_booking_pages_run_constant_queries(portal_client, primary_user, django_assert_max_num_queries):
+    organisation = primary_user.organisation
+
+    def grow():
+        for code in ("hse", "fire", "security"):
+            give_credits(organisation, code, 2)
+        for _ in range(4):
+            book(primary_user)
+
+    grow()
+    with django_assert_max_num_queries(10):
+        assert portal_client.get(BASE + "credits/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert portal_client.get(BASE + "book/").status_code == 200
+    for _ in range(3):
+        grow()
+    with django_assert_max_num_queries(10):
+        page = portal_client.get(BASE + "credits/").text
+    assert page.count("Used for a booking") == 16
+    with django_assert_max_num_queries(14):
+        page = portal_client.get(BASE + "book/").text
+    assert page.count('name="employee"') == 16
+
+
+def test_book_from_the_employees_record(portal_client, primary_user):
+    organisation = primary_user.organisation
+    for _ in range(30):  # more than a page of employees
+        EmploymentFactory(organisation=organisation, operative__last_name="Aaronson")
+    employment = EmploymentFactory(organisation=organisation, operative__last_name="Zyskowski")
+    open_booking = book(primary_user, employment=employment, code="fire")
+    record = portal_client.get(f"/portal/employees/{employment.pk}/").text
+    assert f'href="/portal/assessments/book/?employee={employment.pk}"' in record
+    assert f"Fire assessment ({open_booking.reference})" in record and "booked" in record
+    page = portal_client.get(f"/portal/assessments/book/?employee={employment.pk}").text
+    assert f'value="{employment.pk}" id="employee-{employment.pk}" checked' in page
+
+
+def test_no_booking_link_without_the_flag_or_for_a_former_employee(organisation, primary_user):
+    viewer = PortalUserFactory(organisation=organisation, flags=without(Flag.FILL_IN_APPLICATIONS))
+    employment = EmploymentFactory(organisation=organisation)
+    assert "/portal/assessments/book/" not in client_for(viewer).get(f"/portal/employees/{employment.pk}/").text
+    former = EmploymentFactory(organisation=organisation, left_on="2025-01-01")
+    page = client_for(primary_user).get(f"/portal/employees/{former.pk}/").text
+    assert "Other ECS assessments" in page and "/portal/assessments/book/?employee" not in page

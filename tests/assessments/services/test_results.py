@@ -105,3 +105,31 @@ def test_the_result_letter_is_a_pdf(primary_user):
     result = services.assessment_result_record(booking=booking)
     pdf = result_letter_pdf(result=result)
     assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+
+
+def test_the_delegate_is_emailed_the_result_with_the_letter(
+    primary_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    booking = book(primary_user)
+    sat_and_marked(booking, passed=True, score=44)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.assessment_result_record(booking=booking)
+    [message] = mailoutbox
+    assert message.to == ["delegate@example.com"]
+    assert message.subject == "Your HS&E Assessment result: pass"
+    assert result.number in message.body and "88%" in message.body and "Valid until" in message.body
+    [(name, content, mimetype)] = message.attachments
+    assert name == f"result-{result.number}.pdf" and mimetype == "application/pdf" and content.startswith(b"%PDF")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assessment_result_record(booking=booking)  # already recorded: not sent again
+    assert len(mailoutbox) == 1
+
+
+def test_a_fail_is_emailed_without_expiry(primary_user, mailoutbox, django_capture_on_commit_callbacks):
+    booking = book(primary_user, code="fire")
+    sat_and_marked(booking, passed=False, score=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assessment_result_record(booking=booking)
+    [message] = mailoutbox
+    assert message.subject == "Your Fire assessment result: not passed"
+    assert "pass mark is 75%" in message.body and "Valid until" not in message.body
