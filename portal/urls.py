@@ -21,6 +21,7 @@ urlpatterns = [
     path("portal/notifications/", include("portal.notifications.urls")),
     path("apply/", include("portal.licensing.urls")),
     path("licences/", include("portal.licensing.urls_backoffice")),
+    path("assessment/", include("portal.assessments.session_urls")),
     # viewflow's back-office menu signs out through the url named "logout".
     path("sign-out/", account_views.signout, name="logout"),
     path("", account_views.start, name="start"),

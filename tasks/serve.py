@@ -9,6 +9,7 @@ setup_django()
 from prefect import serve  # noqa: E402
 from prefect.schedules import Cron  # noqa: E402
 
+from tasks.assessments import sweep_assessment_bookings  # noqa: E402
 from tasks.documents import sweep_stalled_documents  # noqa: E402
 from tasks.jobs import purge_handed_jobs, sweep_stalled_jobs  # noqa: E402
 from tasks.notifications import send_expiry_digests  # noqa: E402
@@ -23,6 +24,7 @@ def deployments() -> list:
         sweep_stalled_jobs.to_deployment(name="scheduled", interval=SWEEP_INTERVAL, parameters={"minutes": 10}),
         sweep_stalled_documents.to_deployment(name="scheduled", interval=SWEEP_INTERVAL, parameters={"minutes": 10}),
         apply_pending_payment_events.to_deployment(name="scheduled", interval=SWEEP_INTERVAL),
+        sweep_assessment_bookings.to_deployment(name="scheduled", interval=SWEEP_INTERVAL),
         purge_handed_jobs.to_deployment(name="daily", interval=86400, parameters={"days": 30}),
         # Mondays at 07:00 UK time; a run repeated in the same ISO week sends nothing more.
         send_expiry_digests.to_deployment(name="weekly", schedule=Cron("0 7 * * 1", timezone="Europe/London")),

@@ -8,6 +8,7 @@ from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 
 from portal.accounts.access import is_case_manager, require_jib_team
+from workflows.assessment_booking.flows import AssessmentBookingFlow
 from workflows.bacs_allocation.flows import BacsAllocationFlow
 from workflows.card_application.flows import CardApplicationFlow
 from workflows.licence.flows import LicenceFlow
@@ -44,6 +45,7 @@ FLOW_VIEWSETS = [
     CaseworkViewset(LicenceFlow, icon="verified_user"),
     CaseworkViewset(CardApplicationFlow, icon="badge"),
     CaseworkViewset(BacsAllocationFlow, icon="account_balance"),
+    CaseworkViewset(AssessmentBookingFlow, icon="quiz"),
 ]
 
 

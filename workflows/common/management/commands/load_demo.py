@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "workflows.card_application.demo",
     "portal.orders.demo",
     "portal.assessments.demo",
+    "workflows.assessment_booking.demo",
 ]
 
 
