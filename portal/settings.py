@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "portal.orders",
     "portal.applications",
     "portal.notifications",
+    "portal.contracts",
     "workflows.common",
     "workflows.licence",
     "workflows.card_application",
