@@ -18,6 +18,7 @@ urlpatterns = [
     path("portal/applications/", include("portal.applications.urls")),
     path("portal/orders/", include("portal.orders.urls")),
     path("portal/notifications/", include("portal.notifications.urls")),
+    path("portal/contracts/", include("portal.contracts.urls")),
     path("apply/", include("portal.licensing.urls")),
     # viewflow's back-office menu signs out through the url named "logout".
     path("sign-out/", account_views.signout, name="logout"),
