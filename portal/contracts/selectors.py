@@ -299,10 +299,15 @@ def viewer_party_of(contract: Contract, organisation_id: int) -> ContractParty |
     )
 
 
-def invitations_for(organisation_id: int) -> QuerySet:
-    """Invitations waiting for the organisation's answer."""
+def invitations_for(organisation_id: int, *, emails: tuple[str, ...] = ()) -> QuerySet:
+    """Invitations waiting for the organisation's answer: to the organisation, or sent by email (before it held a
+    licence) to its contact address or the address of the user looking."""
+    addressed = Q(organisation_id=organisation_id)
+    emails = tuple(email.lower() for email in emails if email)
+    if emails:
+        addressed |= Q(organisation__isnull=True, invited_email__in=emails)
     return (
-        ContractParty.objects.filter(organisation_id=organisation_id, status=ContractParty.Status.INVITED)
+        ContractParty.objects.filter(addressed, status=ContractParty.Status.INVITED)
         .select_related("contract__client", "parent__organisation", "invited_by")
         .order_by("expires_on", "pk")
     )

@@ -234,9 +234,17 @@ def party_respond(
 def party_link_organisation(*, party: ContractParty, organisation: Organisation, actor: User | None) -> ContractParty:
     """An unlicensed company invited by email now holds a licence: its invitation becomes the organisation's."""
     with transaction.atomic():
-        party = ContractParty.objects.select_for_update().get(pk=party.pk)
+        party = ContractParty.objects.select_for_update().select_related("contract").get(pk=party.pk)
         if party.organisation_id is not None:
             raise ContractError("This invitation already belongs to an organisation.")
+        if organisation.pk == party.contract.client_id or (
+            ContractParty.objects.filter(
+                contract_id=party.contract_id,
+                organisation=organisation,
+                status__in=[ContractParty.Status.INVITED, ContractParty.Status.ACCEPTED],
+            ).exists()
+        ):
+            raise ContractError(f"{organisation.name} is already in this contract's supply chain.")
         party.organisation = organisation
         party.save(update_fields=["organisation", "updated_at"])
         _event(

@@ -16,6 +16,7 @@ from portal.contracts.access import (
     ANY_CONTRACT_FLAG,
     contract_access,
     invitation_access,
+    invitation_emails,
     own_worker,
     party_in_branch,
     require_check,
@@ -49,7 +50,9 @@ def contract_list(request, section: str = "in_progress"):
     contracts = selectors.contract_list(portal_user.organisation_id, section=section)
     page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
     waiting = (
-        selectors.invitations_for(portal_user.organisation_id).count() if holds(portal_user, ANSWER_INVITATIONS) else 0
+        selectors.invitations_for(portal_user.organisation_id, emails=invitation_emails(portal_user)).count()
+        if holds(portal_user, ANSWER_INVITATIONS)
+        else 0
     )
     return render(
         request,
@@ -272,9 +275,9 @@ def go_live(request, pk: int):
 def invitations(request):
     portal_user = portal_user_of(request)
     require_check(portal_user, ANSWER_INVITATIONS)
-    waiting = Paginator(selectors.invitations_for(portal_user.organisation_id), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    waiting = Paginator(
+        selectors.invitations_for(portal_user.organisation_id, emails=invitation_emails(portal_user)), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(request, "contracts/invitations.html", {"page": waiting, "today": timezone.localdate()})
 
 
@@ -284,6 +287,10 @@ def invitation_answer(request, party_id: int):
     party = invitation_access(portal_user, party_id=party_id)
     accept = request.POST.get("answer") == "accept"
     try:
+        if party.organisation_id is None:  # sent by email before the company held a licence
+            party = services.party_link_organisation(
+                party=party, organisation=portal_user.organisation, actor=request.user
+            )
         services.party_respond(party=party, accept=accept, responded_by=request.user)
     except services.ContractError as exc:
         messages.error(request, str(exc))

@@ -259,3 +259,22 @@ def test_contract_page_queries_are_constant(client, signed_in, chain, django_ass
     accepted_party(chain["contract"], users["b"], check_user(), parent=parties["b"])
     with django_assert_max_num_queries(few):
         client.get(url(chain["contract"]))
+
+
+def test_a_company_invited_by_email_answers_once_licensed(client, signed_in):
+    owner = check_user()
+    contract = contract_for(owner)
+    party = services.party_invite(
+        contract=contract, invited_by=owner.user, invited_email="Office@NewCo.example", invited_name="NewCo"
+    )
+    signed_in(check_user())  # another company: neither listed nor answerable
+    assert contract.name not in client.get("/portal/contracts/invitations/").text
+    assert client.post(f"/portal/contracts/invitations/{party.pk}/answer/", {"answer": "accept"}).status_code == 404
+    client.logout()
+    newco = check_user(OrganisationFactory(name="NewCo Ltd", email="office@newco.example"))
+    signed_in(newco)
+    assert contract.name in client.get("/portal/contracts/invitations/").text
+    response = client.post(f"/portal/contracts/invitations/{party.pk}/answer/", {"answer": "accept"})
+    assert response.status_code == 302
+    party.refresh_from_db()
+    assert party.organisation == newco.organisation and party.status == ContractParty.Status.ACCEPTED
