@@ -214,7 +214,7 @@ def party_respond(
     today = today or timezone.localdate()
     with transaction.atomic():
         _locked_contract(party.contract_id)
-        party = ContractParty.objects.select_for_update().select_related("contract").get(pk=party.pk)
+        party = ContractParty.objects.select_for_update(of=("self",)).select_related("contract").get(pk=party.pk)
         if party.status != ContractParty.Status.INVITED:
             raise ContractError(f"This invitation has already been answered ({party.get_status_display().lower()}).")
         if party.invitation_expired_on(today):
@@ -234,7 +234,7 @@ def party_respond(
 def party_link_organisation(*, party: ContractParty, organisation: Organisation, actor: User | None) -> ContractParty:
     """An unlicensed company invited by email now holds a licence: its invitation becomes the organisation's."""
     with transaction.atomic():
-        party = ContractParty.objects.select_for_update().select_related("contract").get(pk=party.pk)
+        party = ContractParty.objects.select_for_update(of=("self",)).select_related("contract").get(pk=party.pk)
         if party.organisation_id is not None:
             raise ContractError("This invitation already belongs to an organisation.")
         if organisation.pk == party.contract.client_id or (
@@ -289,7 +289,7 @@ def parties_remind(*, today: date | None = None) -> int:
     ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
     for party_id in waiting.values_list("pk", flat=True):
         with transaction.atomic():
-            party = ContractParty.objects.select_for_update().select_related("contract").get(pk=party_id)
+            party = ContractParty.objects.select_for_update(of=("self",)).select_related("contract").get(pk=party_id)
             if party.status != ContractParty.Status.INVITED or party.reminders_sent >= len(REMINDER_AFTER_DAYS):
                 continue
             due = timezone.localdate(party.invited_at) + timezone.timedelta(
@@ -320,7 +320,7 @@ def parties_expire(*, today: date | None = None) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            party = ContractParty.objects.select_for_update().select_related("contract").get(pk=party_id)
+            party = ContractParty.objects.select_for_update(of=("self",)).select_related("contract").get(pk=party_id)
             if not party.invitation_expired_on(today):
                 continue
             party.status = ContractParty.Status.EXPIRED
@@ -467,7 +467,7 @@ def contract_worker_remove(*, worker: ContractWorker, removed_by: User, off_from
     with transaction.atomic():
         contract = _locked_contract(worker.contract_id)
         worker = (
-            ContractWorker.objects.select_for_update()
+            ContractWorker.objects.select_for_update(of=("self",))
             .select_related("operative", "party__organisation")
             .get(pk=worker.pk)
         )
