@@ -123,10 +123,12 @@ class WorkerStatusRow:
     status_label: str
     hse_status: str
     hse_label: str
+    # Whether the card meets one of the contract's requirements (None: no requirement, or an apprentice).
+    meets_requirements: bool | None = None
 
     @property
     def needs_attention(self) -> bool:
-        return self.status in NEEDS_ATTENTION or self.hse_status != HseStatus.VALID
+        return self.status in NEEDS_ATTENTION or self.hse_status != HseStatus.VALID or self.meets_requirements is False
 
 
 STATUS_LABELS = {
@@ -138,8 +140,23 @@ STATUS_LABELS = {
 }
 
 
-def worker_rows(workers) -> list[WorkerStatusRow]:
-    """Rows for annotated workers (a page of `contract_workers_queryset`): one more query for the cards' facts."""
+def meets_requirements(requirements, *, role: str, family_id, occupation_id, grade_position) -> bool | None:
+    """Whether an operative's card meets any of the contract's requirements; None for an apprentice (the ratio
+    rules them) or when the contract has none."""
+    if not requirements or role == ContractWorker.Role.APPRENTICE:
+        return None
+    return any(
+        r.met_by(family_id=family_id, occupation_id=occupation_id, grade_position=grade_position) for r in requirements
+    )
+
+
+def requirements_of(contract: Contract) -> list:
+    return list(contract.requirements.select_related("minimum_grade"))
+
+
+def worker_rows(workers, *, requirements=()) -> list[WorkerStatusRow]:
+    """Rows for annotated workers (a page of `contract_workers_queryset`): one more query for the cards' facts.
+    `requirements` (the contract's, `requirements_of`) fills in whether each operative meets them."""
     workers = list(workers)
     card_ids = {worker.card_id for worker in workers if worker.card_id}
     cards = {
@@ -172,6 +189,13 @@ def worker_rows(workers) -> list[WorkerStatusRow]:
                 status_label=STATUS_LABELS[worker.card_status],
                 hse_status=worker.hse_status,
                 hse_label=HseStatus.LABELS[worker.hse_status],
+                meets_requirements=meets_requirements(
+                    requirements,
+                    role=worker.role,
+                    family_id=card.card_type.family_id if card else None,
+                    occupation_id=card.occupation_id if card else None,
+                    grade_position=card.grade.position if card and card.grade_id else None,
+                ),
             )
         )
     return rows
@@ -186,7 +210,7 @@ def contract_workers_with_status(
         .select_related("operative", "party__organisation")
         .order_by("operative__last_name", "operative__first_name", "pk")
     )
-    return worker_rows(workers)
+    return worker_rows(workers, requirements=requirements_of(contract))
 
 
 @dataclass
@@ -200,6 +224,7 @@ class ComplianceSummary:
     by_tier: list = field(default_factory=list)  # [(tier, total, with valid card)]
     requirements: list = field(default_factory=list)  # [(requirement, allowed apprentices, within rule)]
     hse_missing: int = 0
+    below_requirements: int = 0  # operatives whose card meets none of the contract's requirements
 
     @property
     def share_valid(self) -> int:
@@ -250,7 +275,25 @@ def compliance_summary(
         if row["card_status"] in (CardStatus.VALID.value, CardStatus.EXPIRING.value):
             counts[1] += row["n"]
     summary.by_tier = [(tier, total, valid) for tier, (total, valid) in sorted(tiers.items())]
-    for requirement in contract.requirements.all():
+    requirements = requirements_of(contract)
+    if requirements:
+        card = Card.objects.filter(pk=OuterRef("card_id"))
+        combos = (
+            workers.filter(role=ContractWorker.Role.OPERATIVE)
+            .annotate(
+                family_id=Subquery(card.values("card_type__family_id")[:1]),
+                occupation_id=Subquery(card.values("occupation_id")[:1]),
+                grade_position=Subquery(card.values("grade__position")[:1]),
+            )
+            .values("family_id", "occupation_id", "grade_position")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for combo in combos:
+            n = combo.pop("n")
+            if not meets_requirements(requirements, role=ContractWorker.Role.OPERATIVE, **combo):
+                summary.below_requirements += n
+    for requirement in requirements:
         allowed = summary.total // requirement.apprentice_ratio if requirement.apprentice_ratio else 0
         summary.requirements.append((requirement, allowed, summary.apprentices <= allowed))
     return summary

@@ -113,13 +113,14 @@ def contract_detail(request, pk: int):
     view = contract_access(portal_user, pk=pk, flag=ANY_CONTRACT_FLAG)
     contract, party = view.contract, view.party
     can_view = holds(portal_user, Flag.VIEW_CONTRACTS)
+    requirements = list(
+        contract.requirements.select_related("card_type_family", "occupation", "minimum_grade__occupation")
+    )
     context = {
         "contract": contract,
         "party": party,
         "is_client": view.is_client,
-        "requirements": list(
-            contract.requirements.select_related("card_type_family", "occupation", "minimum_grade__occupation")
-        ),
+        "requirements": requirements,
         "chain": selectors.supply_chain(contract, party),
         "can_view": can_view,
         "can_edit": view.is_client and contract.is_open and holds(portal_user, Flag.CREATE_CONTRACTS),
@@ -147,7 +148,7 @@ def contract_detail(request, pk: int):
             {
                 "summary": selectors.compliance_summary(contract, party),
                 "page": page,
-                "rows": selectors.worker_rows(page.object_list),
+                "rows": selectors.worker_rows(page.object_list, requirements=requirements),
                 "status_filter": status,
                 "query": f"status={status}" if status else "",
                 "events": selectors.contract_events(contract, party),
