@@ -273,6 +273,30 @@ def go_live(request, pk: int):
     return redirect("contracts:detail", pk)
 
 
+def cancel(request, pk: int):
+    portal_user = portal_user_of(request)
+    view = contract_access(portal_user, pk=pk, flag=Flag.CREATE_CONTRACTS)
+    if not view.is_client or not view.contract.is_open:
+        raise Http404
+    if request.method != "POST":
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=f"Cancel {view.contract.name}?",
+                consequences=[
+                    "The contract moves to Contracts Completed, marked cancelled.",
+                    "Invitations not yet answered expire; the supply chain and its workers can no longer change.",
+                ],
+                button="Cancel the contract",
+                cancel_url=reverse("contracts:detail", args=[pk]),
+                warning="A cancelled contract cannot be reopened.",
+            ),
+        )
+    services.contract_cancel(contract=view.contract, actor=request.user)
+    messages.success(request, f"{view.contract.name} is cancelled.")
+    return redirect("contracts:detail", pk)
+
+
 def invitations(request):
     portal_user = portal_user_of(request)
     require_check(portal_user, ANSWER_INVITATIONS)

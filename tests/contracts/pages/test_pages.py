@@ -250,6 +250,12 @@ def test_list_queries_are_constant(client, signed_in, django_assert_max_num_quer
 
 def test_contract_page_queries_are_constant(client, signed_in, chain, django_assert_max_num_queries):
     users, parties = chain["users"], chain["parties"]
+    services.contract_requirement_add(
+        contract=chain["contract"],
+        actor=users["client"].user,
+        description="Electrical installation",
+        apprentice_ratio=4,
+    )
     worker_on(parties["a"], users["a"])
     signed_in(users["client"])
     few = _count(client, url(chain["contract"]))
@@ -278,3 +284,20 @@ def test_a_company_invited_by_email_answers_once_licensed(client, signed_in):
     assert response.status_code == 302
     party.refresh_from_db()
     assert party.organisation == newco.organisation and party.status == ContractParty.Status.ACCEPTED
+
+
+def test_the_client_cancels_a_contract_after_confirming(client, signed_in, chain):
+    contract = chain["contract"]
+    signed_in(chain["users"]["main"])
+    assert client.get(url(contract, "cancel/")).status_code == 404
+    client.logout()
+    signed_in(chain["users"]["client"])
+    page = client.get(url(contract, "cancel/")).text
+    assert "Cancel Library refurbishment?" in page
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.SETTING_UP
+    assert client.post(url(contract, "cancel/")).status_code == 302
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.CANCELLED
+    assert contract.name in client.get("/portal/contracts/completed/").text
+    assert client.get(url(contract, "cancel/")).status_code == 404
