@@ -301,3 +301,53 @@ def test_the_client_cancels_a_contract_after_confirming(client, signed_in, chain
     assert contract.status == Contract.Status.CANCELLED
     assert contract.name in client.get("/portal/contracts/completed/").text
     assert client.get(url(contract, "cancel/")).status_code == 404
+
+
+def test_requirements_added_with_clear_errors_and_removed(client, signed_in, chain):
+    from portal.registry.models import Grade, Occupation
+
+    contract = chain["contract"]
+    approved = Grade.objects.get(name="Approved Electrician", occupation__name="Installation Electrician")
+    other = Occupation.objects.get(name="Maintenance Electrician")
+    signed_in(chain["users"]["client"])
+    response = client.post(
+        url(contract, "requirements/add/"),
+        {"description": "Electrical installation", "occupation": other.pk, "minimum_grade": approved.pk,
+         "apprentice_ratio": "1"},
+    )  # fmt: skip
+    assert "Apprentices allowed: 1 in must be 2 or more" in response.text
+    response = client.post(
+        url(contract, "requirements/add/"),
+        {"description": "Electrical installation", "occupation": other.pk, "minimum_grade": approved.pk,
+         "apprentice_ratio": "4"},
+    )  # fmt: skip
+    assert "Approved Electrician is not a grade of Maintenance Electrician." in response.text
+    response = client.post(
+        url(contract, "requirements/add/"),
+        {"description": "Electrical installation", "minimum_grade": approved.pk, "apprentice_ratio": "4"},
+    )
+    assert response.status_code == 302
+    requirement = contract.requirements.get()
+    assert requirement.occupation == approved.occupation and requirement.apprentice_ratio == 4
+    page = client.get(url(contract)).text
+    assert "Approved Electrician or above" in page and "Apprentices up to 1 in 4" in page
+    assert client.post(url(contract, f"requirements/{requirement.pk}/remove/")).status_code == 302
+    assert not contract.requirements.exists()
+
+
+def test_the_client_changes_the_details(client, signed_in, chain):
+    contract = chain["contract"]
+    signed_in(chain["users"]["client"])
+    page = client.get(url(contract, "change/")).text
+    assert f'value="{contract.starts_on.isoformat()}"' in page  # the date field shows its date
+    data = {
+        "name": "Library refurbishment, phase 2",
+        "site_address": contract.site_address,
+        "site_postcode": "BT1 1AA",
+        "starts_on": contract.starts_on.isoformat(),
+        "ends_on": contract.ends_on.isoformat(),
+    }
+    assert client.post(url(contract, "change/"), data).status_code == 302
+    contract.refresh_from_db()
+    assert contract.name == "Library refurbishment, phase 2"
+    assert contract.events.filter(kind="changed").exists()

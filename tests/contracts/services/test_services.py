@@ -271,3 +271,16 @@ def test_minimum_grade_or_above_and_apprentices_against_the_ratio():
         worker_on(party, user, role=ContractWorker.Role.APPRENTICE)
     ((requirement, allowed, within),) = selectors.compliance_summary(contract).requirements
     assert allowed == 3 and not within  # 7 workers allow 3 apprentices; 4 are on the contract
+
+
+@override_settings(ECS_RUN_JOBS_INLINE=True)
+def test_a_reminder_email_and_none_once_answered(django_capture_on_commit_callbacks):
+    client, company = check_user(), check_user()
+    contract = contract_for(client)
+    party = services.party_invite(contract=contract, invited_by=client.user, organisation=company.organisation)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.parties_remind(today=TODAY + timedelta(days=3)) == 1
+    assert [m.subject.startswith("Reminder:") for m in mail.outbox] == [True]
+    services.party_respond(party=party, accept=True, responded_by=company.user)
+    assert services.contract_email_send(ref=f"{party.pk}:reminder") == 0  # answered meanwhile: nothing sent
