@@ -351,3 +351,28 @@ def test_the_client_changes_the_details(client, signed_in, chain):
     contract.refresh_from_db()
     assert contract.name == "Library refurbishment, phase 2"
     assert contract.events.filter(kind="changed").exists()
+
+
+def test_the_employer_details_show_the_kind_of_organisation(client, signed_in):
+    from portal.licensing.models import Licence, OrganisationKind
+
+    user = check_user(flags=(Flag.EDIT_EMPLOYER_DETAILS,))
+    Licence.objects.filter(organisation=user.organisation).update(organisation_kind=OrganisationKind.NHS_TRUST)
+    signed_in(user)
+    page = client.get("/portal/organisation/details/").text
+    assert "Kind of organisation" in page and "NHS trust or similar" in page
+    assert "ECS Check - Client and Supply Chain" in page
+
+
+def test_the_supply_chain_shows_each_company_kind(client, signed_in, chain):
+    from portal.licensing.models import Licence, OrganisationKind
+
+    Licence.objects.filter(organisation=chain["users"]["main"].organisation).update(
+        organisation_kind=OrganisationKind.CONTRACTOR
+    )
+    Licence.objects.filter(organisation=chain["users"]["b"].organisation).update(
+        organisation_kind=OrganisationKind.OTHER
+    )
+    signed_in(chain["users"]["client"])
+    page = client.get(url(chain["contract"])).text
+    assert "Contractor" in page and ">Other<" in page
