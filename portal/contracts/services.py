@@ -1,12 +1,14 @@
 """Writes for ECS Check: contracts, their supply chain and their workers. Each change is recorded as a
 ContractEvent and the facts the set-up process follows are announced (portal.contracts.signals)."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.models import User
@@ -292,9 +294,7 @@ def parties_remind(*, today: date | None = None) -> int:
             party = ContractParty.objects.select_for_update(of=("self",)).select_related("contract").get(pk=party_id)
             if party.status != ContractParty.Status.INVITED or party.reminders_sent >= len(REMINDER_AFTER_DAYS):
                 continue
-            due = timezone.localdate(party.invited_at) + timezone.timedelta(
-                days=REMINDER_AFTER_DAYS[party.reminders_sent]
-            )
+            due = timezone.localdate(party.invited_at) + timedelta(days=REMINDER_AFTER_DAYS[party.reminders_sent])
             if due > today:
                 continue
             party.reminders_sent += 1
@@ -506,9 +506,6 @@ def contract_email_send(*, ref: str) -> int:
     """Send the email a job names ("<party id>:invited" or ":reminder"): to the users of a licensed company who
     may answer, or to the address of an unlicensed company (inviting it to apply for a licence). Returns how many
     were sent; nothing when the invitation was answered meanwhile."""
-    from django.conf import settings
-    from django.urls import reverse
-
     party_id, what = ref.split(":", 1)
     party = ContractParty.objects.select_related("contract__client", "parent__organisation", "organisation").get(
         pk=int(party_id)
