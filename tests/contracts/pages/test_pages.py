@@ -376,3 +376,21 @@ def test_the_supply_chain_shows_each_company_kind(client, signed_in, chain):
     signed_in(chain["users"]["client"])
     page = client.get(url(chain["contract"])).text
     assert "Contractor" in page and ">Other<" in page
+
+
+def test_invitations_page_queries_are_constant(client, signed_in, django_assert_max_num_queries):
+    company = check_user()
+    owner = check_user()
+    services.party_invite(contract=contract_for(owner), invited_by=owner.user, organisation=company.organisation)
+    signed_in(company)
+    few = _count(client, "/portal/contracts/invitations/")
+    for n in range(5):
+        other = check_user()
+        contract = contract_for(other, name=f"Contract {n}")
+        tier1 = accepted_party(contract, other, check_user())
+        services.party_invite(
+            contract=contract, invited_by=tier1.invited_by, parent=tier1, organisation=company.organisation
+        )
+    with django_assert_max_num_queries(few):
+        page = client.get("/portal/contracts/invitations/").text
+    assert page.count("Accept<span") == 6
