@@ -371,8 +371,9 @@ def supply_chain(contract: Contract, viewer_party: ContractParty | None) -> list
 
 
 def contract_events(contract: Contract, viewer_party: ContractParty | None, *, limit: int = 50) -> list:
-    """The newest history lines the viewer may read: all for the client, their branch's for a company."""
+    """The newest history lines the viewer may read: all for the client; for a company, the contract's own (created,
+    changed, live, completed) and its branch's."""
     events = contract.events.select_related("actor").order_by("-at", "-pk")
     if viewer_party is not None:
-        events = events.filter(party__path__startswith=viewer_party.path)
+        events = events.filter(Q(party__isnull=True) | Q(party__path__startswith=viewer_party.path))
     return list(events[:limit])

@@ -425,6 +425,10 @@ def contract_worker_add(
         raise ContractError("The date off the contract must be after the date on.", field="off_from")
     with transaction.atomic():
         contract = _locked_contract(party.contract_id)
+        if on_from > contract.ends_on:
+            raise ContractError(
+                f"The contract ends on {contract.ends_on:%-d %b %Y}: choose a date on or before it.", field="on_from"
+            )
         party = ContractParty.objects.select_for_update().get(pk=party.pk)
         if not contract.is_open:
             raise ContractError("Workers cannot be added to a completed or cancelled contract.")

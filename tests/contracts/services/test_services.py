@@ -284,3 +284,23 @@ def test_a_reminder_email_and_none_once_answered(django_capture_on_commit_callba
     assert [m.subject.startswith("Reminder:") for m in mail.outbox] == [True]
     services.party_respond(party=party, accept=True, responded_by=company.user)
     assert services.contract_email_send(ref=f"{party.pk}:reminder") == 0  # answered meanwhile: nothing sent
+
+
+def test_a_worker_cannot_start_after_the_contract_ends_and_companies_read_the_contracts_own_history():
+    chain = three_tier_chain()
+    party, user, contract = chain["parties"]["b"], chain["users"]["b"], chain["contract"]
+    employment = EmploymentFactory(organisation=party.organisation)
+    with pytest.raises(services.ContractError) as refused:
+        services.contract_worker_add(
+            party=party,
+            employment=employment,
+            added_by=user.user,
+            on_from=contract.ends_on + timedelta(days=1),
+            consent=True,
+        )
+    assert refused.value.field == "on_from"
+    worker_on(chain["parties"]["a"], chain["users"]["a"])
+    seen = [event.what for event in selectors.contract_events(contract, party)]
+    assert any("created" in what for what in seen)
+    assert not any("(operative) added" in what for what in seen)  # a sibling's worker
+    assert any("(operative) added" in e.what for e in selectors.contract_events(contract, chain["parties"]["main"]))
