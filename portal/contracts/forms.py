@@ -161,3 +161,9 @@ class WorkerForm(GovukForm):
 
 class WorkerOffForm(GovukForm):
     off_from = forms.DateField(label="Off the contract from", widget=DATE_WIDGET)
+
+
+class AsAtForm(GovukForm):
+    """The day the workforce and its status are shown as at (an earlier day, for an audit)."""
+
+    as_at = forms.DateField(label="Show the workforce as at", widget=DATE_WIDGET, required=False)

@@ -2,6 +2,8 @@
 workforce status and compliance summary, and the forms that change them. Every page fetches through
 portal.contracts.access; the rules are in services."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -21,7 +23,7 @@ from portal.contracts.access import (
     party_in_branch,
     require_check,
 )
-from portal.contracts.forms import ContractForm, InviteForm, RequirementForm, WorkerForm, WorkerOffForm
+from portal.contracts.forms import AsAtForm, ContractForm, InviteForm, RequirementForm, WorkerForm, WorkerOffForm
 from portal.contracts.models import Contract, ContractParty
 from portal.core.confirm import Confirmation, confirmation_page
 from portal.employees.models import Employment
@@ -135,8 +137,10 @@ def contract_detail(request, pk: int):
         "today": timezone.localdate(),
     }
     if can_view:
+        as_at_form = AsAtForm(request.GET if "as_at" in request.GET else None)
+        as_at = as_at_form.cleaned_data["as_at"] if as_at_form.is_bound and as_at_form.is_valid() else None
         workers = (
-            selectors.contract_workers_queryset(contract, viewer_party=party)
+            selectors.contract_workers_queryset(contract, viewer_party=party, as_at=as_at)
             .select_related("operative", "party__organisation")
             .order_by("operative__last_name", "operative__first_name", "pk")
         )
@@ -144,13 +148,17 @@ def contract_detail(request, pk: int):
         if status == "attention":
             workers = workers.exclude(card_status="valid", hse_status="valid")
         page = Paginator(workers, WORKERS_PAGE_SIZE).get_page(request.GET.get("page"))
+        query = urlencode({k: v for k, v in (("status", status), ("as_at", as_at and as_at.isoformat())) if v})
         context.update(
             {
-                "summary": selectors.compliance_summary(contract, party),
+                "summary": selectors.compliance_summary(contract, party, as_at=as_at),
                 "page": page,
                 "rows": selectors.worker_rows(page.object_list, requirements=requirements),
                 "status_filter": status,
-                "query": f"status={status}" if status else "",
+                "as_at_form": as_at_form,
+                "as_at": as_at,
+                "day": as_at or context["today"],
+                "query": query,
                 "events": selectors.contract_events(contract, party),
             }
         )

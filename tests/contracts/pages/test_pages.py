@@ -394,3 +394,20 @@ def test_invitations_page_queries_are_constant(client, signed_in, django_assert_
     with django_assert_max_num_queries(few):
         page = client.get("/portal/contracts/invitations/").text
     assert page.count("Accept<span") == 6
+
+
+def test_the_workforce_as_at_an_earlier_day(client, signed_in, chain):
+    from datetime import timedelta
+
+    user, party, contract = chain["users"]["a"], chain["parties"]["a"], chain["contract"]
+    worker = worker_on(party, user, expires_on=TODAY + timedelta(days=200))
+    services.contract_worker_remove(worker=worker, removed_by=user.user, off_from=TODAY)
+    signed_in(chain["users"]["client"])
+    name = worker.operative.sort_name
+    assert name not in client.get(url(contract)).text.split('id="workers"')[1].split("History")[0]
+    earlier = (TODAY - timedelta(days=1)).isoformat()
+    page = client.get(url(contract), {"as_at": earlier}).text
+    assert name in page and "as at" in page
+    assert "1 of 1" in page  # the summary as at that day
+    page = client.get(url(contract), {"as_at": "not a date"}).text
+    assert "as a real date" in page
