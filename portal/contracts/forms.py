@@ -1,6 +1,7 @@
 """ECS Check forms: they check the input and show errors beside the fields; the rules live in services."""
 
 from django import forms
+from django.db.models import Q
 
 from portal.contracts.models import ContractWorker
 from portal.core.forms import GovukForm
@@ -109,25 +110,34 @@ class InviteForm(GovukForm):
             self.add_error("company", "Give a licensed organisation's name or Companies House number, or an email.")
         elif text:
             found = self._find(text)
-            if found is None:
+            if not found:
                 self.add_error(
                     "company",
                     "No licensed organisation with ECS Check has that name or Companies House number. Check it, or "
                     "invite the company by email.",
                 )
+            elif len(found) > 1:
+                names = ", ".join(o.name for o in found[:5])
+                self.add_error(
+                    "company", f"Several organisations match: {names}. Give the full name or Companies House number."
+                )
             else:
-                cleaned["organisation"] = found
+                cleaned["organisation"] = found[0]
         elif email and not cleaned.get("invited_name"):
             self.add_error("invited_name", "Enter the company's name.")
         return cleaned
 
-    def _find(self, text: str) -> Organisation | None:
+    def _find(self, text: str) -> list[Organisation]:
+        """The organisations the text names: by Companies House number or full name, else the one whose name
+        contains it (several: the user must say which)."""
         licensed = Organisation.objects.filter(is_active=True, is_jib=False, licence__ecs_check=True).exclude(
             pk__in=self.exclude_organisation_ids
         )
         number = text.replace(" ", "").upper()
-        match = licensed.filter(companies_house_number__iexact=number).first()
-        return match or licensed.filter(name__iexact=text).first()
+        exact = licensed.filter(Q(companies_house_number__iexact=number) | Q(name__iexact=text)).first()
+        if exact is not None:
+            return [exact]
+        return list(licensed.filter(name__icontains=text).order_by("name")[:6])
 
 
 class WorkerForm(GovukForm):

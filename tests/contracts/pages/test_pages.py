@@ -94,6 +94,13 @@ def test_invite_by_name_or_companies_house_number_or_email(client, signed_in):
     assert party.tier == 1 and party.status == ContractParty.Status.INVITED and party.role == "Electrical contractor"
     response = client.post(url(contract, "invite/"), {"company": "brightwire electrical ltd"})
     assert "already in this contract" in response.text
+    OrganisationFactory(name="Brightwater Electrics Ltd")
+    OrganisationFactory(name="Brightwater Lighting Ltd")
+    response = client.post(url(contract, "invite/"), {"company": "brightwater"})
+    assert "Several organisations match: Brightwater Electrics Ltd, Brightwater Lighting Ltd." in response.text
+    response = client.post(url(contract, "invite/"), {"company": "lighting electrics"})
+    assert "No licensed organisation" in response.text
+    assert client.post(url(contract, "invite/"), {"company": "Brightwater Light"}).status_code == 302
     response = client.post(url(contract, "invite/"), {"invited_email": "boss@newco.example"})
     assert "Enter the company" in response.text
     response = client.post(url(contract, "invite/"), {"invited_email": "boss@newco.example", "invited_name": "NewCo"})
