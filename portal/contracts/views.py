@@ -150,7 +150,6 @@ def contract_detail(request, pk: int):
         # The page is chosen by id first (sorting ids is cheap), then only its workers are read with their status:
         # a late page of a 5,000-worker contract costs what the first one does.
         page = Paginator(workers.values_list("pk", flat=True), WORKERS_PAGE_SIZE).get_page(request.GET.get("page"))
-        query = urlencode({k: v for k, v in (("status", status), ("as_at", as_at and as_at.isoformat())) if v})
         context.update(
             {
                 "summary": selectors.compliance_summary(contract, party, as_at=as_at),
@@ -160,7 +159,9 @@ def contract_detail(request, pk: int):
                 "as_at_form": as_at_form,
                 "as_at": as_at,
                 "day": as_at or context["today"],
-                "query": query,
+                "query": urlencode(
+                    {k: v for k, v in (("status", status), ("as_at", as_at and as_at.isoformat())) if v}
+                ),
                 "events": selectors.contract_events(contract, party),
             }
         )
