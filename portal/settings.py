@@ -61,11 +61,13 @@ INSTALLED_APPS = [
     "portal.applications",
     "portal.notifications",
     "portal.assessments",
+    "portal.contracts",
     "workflows.common",
     "workflows.licence",
     "workflows.card_application",
     "workflows.bacs_allocation",
     "workflows.assessment_booking",
+    "workflows.contract_setup",
 ]
 
 MIDDLEWARE = [

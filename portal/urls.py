@@ -19,6 +19,7 @@ urlpatterns = [
     path("portal/orders/", include("portal.orders.urls")),
     path("portal/assessments/", include("portal.assessments.urls")),
     path("portal/notifications/", include("portal.notifications.urls")),
+    path("portal/contracts/", include("portal.contracts.urls")),
     path("apply/", include("portal.licensing.urls")),
     path("licences/", include("portal.licensing.urls_backoffice")),
     path("assessment/", include("portal.assessments.session_urls")),

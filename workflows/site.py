@@ -11,6 +11,7 @@ from portal.accounts.access import is_case_manager, require_jib_team
 from workflows.assessment_booking.flows import AssessmentBookingFlow
 from workflows.bacs_allocation.flows import BacsAllocationFlow
 from workflows.card_application.flows import CardApplicationFlow
+from workflows.contract_setup.flows import ContractSetupFlow, InvitationFlow
 from workflows.licence.flows import LicenceFlow
 
 
@@ -46,6 +47,8 @@ FLOW_VIEWSETS = [
     CaseworkViewset(CardApplicationFlow, icon="badge"),
     CaseworkViewset(BacsAllocationFlow, icon="account_balance"),
     CaseworkViewset(AssessmentBookingFlow, icon="quiz"),
+    CaseworkViewset(ContractSetupFlow, icon="handshake"),
+    CaseworkViewset(InvitationFlow, icon="outgoing_mail"),
 ]
 
 

@@ -39,7 +39,13 @@ PORTAL_SECTIONS = [
     (
         "Contracts",
         "ECS Check contracts.",
-        [("Contracts", "contracts:list", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS))],
+        [
+            ("Contracts Being Set Up", "contracts:setting_up", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS)),
+            ("Contracts in Progress", "contracts:in_progress", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS)),
+            ("Contracts Completed", "contracts:completed", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS)),
+            ("Create New Contract", "contracts:create", (), (Flag.CREATE_CONTRACTS,)),
+            ("Invitations", "contracts:invitations", (), (Flag.ADD_SUBCONTRACTORS, Flag.MANAGE_CONTRACT_WORKERS)),
+        ],
     ),
     (
         "Administration",
@@ -81,6 +87,7 @@ SECTION_PARTS = {
     "Employees": LicencePart.EMPLOYER_PORTAL,
     "Applications": LicencePart.EMPLOYER_PORTAL,
     "ECS Assessments": LicencePart.ASSESSMENTS,
+    "Contracts": LicencePart.ECS_CHECK,
 }
 
 

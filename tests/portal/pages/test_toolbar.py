@@ -34,8 +34,10 @@ def test_the_sections_of_the_guide_as_menus(portal_client):
     for label in ("Orders Requiring Attention", "Orders Being Fulfilled", "Financial History",
                   "Create a New Empty Order", "Create New Advance Order"):  # fmt: skip
         assert label in orders
-    # No page exists yet for ECS Check contracts; ECS Assessments shows for a licence that includes it.
-    assert "Contracts" not in nav and 'href="/portal/assessments/">ECS Assessments' in nav
+    contracts = menu(nav, "Contracts")
+    for label in ("Contracts Being Set Up", "Contracts in Progress", "Contracts Completed", "Create New Contract"):
+        assert label in contracts
+    assert 'href="/portal/assessments/">ECS Assessments' in nav
 
 
 def test_only_what_the_user_may_open(client, organisation):

@@ -19,6 +19,7 @@ DEMO_MODULES = [
     "portal.orders.demo",
     "portal.assessments.demo",
     "workflows.assessment_booking.demo",
+    "portal.contracts.demo",
 ]
 
 
