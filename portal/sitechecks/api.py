@@ -1,0 +1,137 @@
+"""The ECS Check API for site-gate systems (django-ninja): read-only, one organisation per API key.
+
+- Authentication: the `X-API-Key` header carries a key an organisation's administrator created in the portal
+  (`/portal/site-checks/api-keys/`). A missing, unknown or revoked key is 401.
+- Rate limit: each key may make ECS_API_REQUESTS_PER_MINUTE requests a minute (counted in Django's cache); over
+  it, 429 with a JSON error and Retry-After.
+- Scope: the same rules as the portal's pages (a contract the key's organisation is not part of is 404).
+- OpenAPI: `/api/openapi.json`, browsable at `/api/docs`.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError
+from ninja.security import APIKeyHeader
+
+from portal.accounts.throttle import allow
+from portal.sitechecks.selectors import Verdict, card_verdict
+from portal.sitechecks.services import api_key_authenticate
+
+RATE_WINDOW_SECONDS = 60
+
+
+class RateLimited(Exception):
+    def __init__(self, limit: int):
+        super().__init__(limit)
+        self.limit = limit
+
+
+class ApiKeyAuth(APIKeyHeader):
+    """`X-API-Key: ecs_…`. The key found is `request.auth`; its use counts against its rate limit."""
+
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        api_key = api_key_authenticate(raw_key=key or "")
+        if api_key is None:
+            return None
+        limit = getattr(settings, "ECS_API_REQUESTS_PER_MINUTE", 120)
+        if not allow(f"api-key:{api_key.pk}", limit=limit, window_seconds=RATE_WINDOW_SECONDS):
+            raise RateLimited(limit)
+        return api_key
+
+
+api = NinjaAPI(
+    title="ECS Check API",
+    version="1.0",
+    description=(
+        "Read-only access for site-gate systems: check an ECS card by its number and the holder's surname, and "
+        "read the live card status of a contract's workforce. Send the organisation's API key in the X-API-Key "
+        "header. Each key may make a limited number of requests a minute (429 beyond it)."
+    ),
+    auth=ApiKeyAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+class Error(Schema):
+    detail: str = Field(description="What went wrong, for a person to read.")
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc: RateLimited):
+    response = api.create_response(
+        request,
+        {"detail": f"Too many requests: each API key may make {exc.limit} requests a minute. Try again shortly."},
+        status=429,
+    )
+    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request, exc):
+    return api.create_response(
+        request,
+        {"detail": "A valid API key is required in the X-API-Key header (it may have been revoked)."},
+        status=401,
+    )
+
+
+class CardCheckIn(Schema):
+    number: str = Field(description="The ECS card number as printed on the card (digits).", min_length=1, max_length=20)
+    surname: str = Field(description="The card holder's surname, as on the card.", min_length=1, max_length=100)
+
+
+class CardCheckOut(Schema):
+    number: str = Field(description="The card number checked.")
+    status: str = Field(
+        description="valid, expired, cancelled, or not_found (no card with this number and surname).",
+        json_schema_extra={"enum": list(Verdict.CHOICES)},
+    )
+    expiring_soon: bool = Field(description="A valid card that expires within three months.")
+    holder_name: str | None = Field(description="The holder's name as on the ECS record; null when not found.")
+    card_type: str | None = None
+    occupation: str | None = None
+    grade: str | None = None
+    expires_on: date | None = None
+
+
+def card_check_out(verdict) -> dict:
+    card = verdict.card
+    return {
+        "number": verdict.number,
+        "status": verdict.verdict,
+        "expiring_soon": verdict.expiring_soon,
+        "holder_name": card.operative.full_name if card else None,
+        "card_type": card.card_type.name if card else None,
+        "occupation": card.occupation.name if card and card.occupation_id else None,
+        "grade": card.grade.name if card and card.grade_id else None,
+        "expires_on": card.expires_on if card else None,
+    }
+
+
+@api.get(
+    "/v1/card-check",
+    response={200: CardCheckOut, 401: Error, 429: Error},
+    summary="Check an ECS card by its number and the holder's surname",
+    tags=["cards"],
+)
+def card_check(request, query: Query[CardCheckIn]):
+    """The card's status today. Nothing about the holder beyond their name is returned; a surname that does not
+    match the card's holder answers `not_found`."""
+    return card_check_out(card_verdict(number=query.number, surname=query.surname))
+
+
+def urls():
+    """The API's URL patterns, open to requests without a portal session (the key is the authentication)."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        login_not_required(pattern.callback)
+    return patterns, app_name, namespace
