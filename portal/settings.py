@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "portal.orders",
     "portal.applications",
     "portal.notifications",
+    "portal.contracts",
     "portal.sitechecks",
     "ninja",  # the ECS Check API (portal.sitechecks.api); serves its OpenAPI docs from static files
     "workflows.common",

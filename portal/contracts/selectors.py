@@ -1,0 +1,256 @@
+"""Reads for ECS Check. A worker's live status is computed from the ECS record at the moment of looking.
+
+Scope: `viewer_party=None` is the client's view (the whole supply chain); a party sees itself and its own branch
+below it (a prefix query on `ContractParty.path`), never a sibling's branch.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from portal.contracts.models import Contract, ContractParty, ContractWorker
+from portal.registry.models import Card, CardStatus, HseResult
+
+EXPIRING_WITHIN_DAYS = 30
+NEEDS_ATTENTION = (CardStatus.EXPIRING, CardStatus.EXPIRED, CardStatus.CANCELLED, CardStatus.NONE)
+
+
+class HseStatus:
+    VALID = "valid"
+    EXPIRED = "expired"
+    NONE = "none"
+    LABELS = {VALID: "Passed", EXPIRED: "Expired", NONE: "None recorded"}
+
+
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def parties_visible_to(contract: Contract, viewer_party: ContractParty | None) -> QuerySet:
+    """The parties of `contract` the viewer may see: all for the client, else the viewer's own branch."""
+    parties = ContractParty.objects.filter(contract=contract)
+    if viewer_party is not None:
+        parties = parties.filter(path__startswith=viewer_party.path)
+    return parties
+
+
+def contract_workers_queryset(
+    contract: Contract, *, viewer_party: ContractParty | None, as_at: date | None = None
+) -> QuerySet:
+    """The workers on `contract` the viewer may see, annotated with their newest card and its status on the day.
+
+    `as_at=None`: the current workforce (not taken off; future starters included), status as at today.
+    A date: who was on the contract that day, status as it was that day.
+    Annotations: card_id, card_number, card_expires_on, card_status, hse_status (strings of CardStatus/HseStatus).
+    """
+    day = as_at or timezone.localdate()
+    workers = ContractWorker.objects.filter(contract=contract)
+    if viewer_party is not None:
+        workers = workers.filter(party__path__startswith=viewer_party.path)
+    if as_at is None:
+        workers = workers.filter(removed_at__isnull=True).filter(Q(off_from__isnull=True) | Q(off_from__gt=day))
+    else:
+        workers = workers.filter(on_from__lte=day).filter(Q(off_from__isnull=True) | Q(off_from__gt=day))
+    newest = Card.objects.filter(operative=OuterRef("operative_id"), issued_on__lte=day).order_by("-expires_on", "-pk")
+    end_of_day = _end_of(day)
+    hse = HseResult.objects.filter(operative=OuterRef("operative_id"), taken_on__lte=day, passed=True)
+    return workers.annotate(
+        card_id=Subquery(newest.values("pk")[:1], output_field=IntegerField()),
+        card_number=Subquery(newest.values("number")[:1], output_field=CharField()),
+        card_expires_on=Subquery(newest.values("expires_on")[:1], output_field=DateField()),
+        card_cancelled_at=Subquery(newest.values("cancelled_at")[:1], output_field=DateTimeField()),
+        hse_valid=Exists(hse.filter(expires_on__gte=day)),
+        hse_any=Exists(hse),
+    ).annotate(
+        card_status=Case(
+            When(card_id__isnull=True, then=Value(CardStatus.NONE.value)),
+            When(card_cancelled_at__lte=end_of_day, then=Value(CardStatus.CANCELLED.value)),
+            When(card_expires_on__lt=day, then=Value(CardStatus.EXPIRED.value)),
+            When(
+                card_expires_on__lte=day + timedelta(days=EXPIRING_WITHIN_DAYS), then=Value(CardStatus.EXPIRING.value)
+            ),
+            default=Value(CardStatus.VALID.value),
+            output_field=CharField(),
+        ),
+        hse_status=Case(
+            When(hse_valid=True, then=Value(HseStatus.VALID)),
+            When(hse_any=True, then=Value(HseStatus.EXPIRED)),
+            default=Value(HseStatus.NONE),
+            output_field=CharField(),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class WorkerStatusRow:
+    """What anyone in the chain above may see of a worker: name, card facts and status. Never NI number, date of
+    birth or contact details."""
+
+    worker_id: int
+    operative_id: int
+    name: str
+    sort_name: str
+    company: str
+    party_id: int
+    tier: int
+    role: str
+    role_label: str
+    on_from: date
+    off_from: date | None
+    card_number: str
+    card_type: str
+    occupation: str
+    grade: str
+    expires_on: date | None
+    status: str
+    status_label: str
+    hse_status: str
+    hse_label: str
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.status in NEEDS_ATTENTION or self.hse_status != HseStatus.VALID
+
+
+STATUS_LABELS = {
+    CardStatus.VALID.value: "Valid",
+    CardStatus.EXPIRING.value: f"Expiring within {EXPIRING_WITHIN_DAYS} days",
+    CardStatus.EXPIRED.value: "Expired",
+    CardStatus.CANCELLED.value: "Cancelled",
+    CardStatus.NONE.value: "No card",
+}
+
+
+def worker_rows(workers) -> list[WorkerStatusRow]:
+    """Rows for annotated workers (a page of `contract_workers_queryset`): one more query for the cards' facts."""
+    workers = list(workers)
+    card_ids = {worker.card_id for worker in workers if worker.card_id}
+    cards = {
+        card.pk: card
+        for card in Card.objects.filter(pk__in=card_ids).select_related("card_type", "occupation", "grade")
+    }
+    rows = []
+    for worker in workers:
+        card = cards.get(worker.card_id)
+        operative = worker.operative
+        rows.append(
+            WorkerStatusRow(
+                worker_id=worker.pk,
+                operative_id=operative.pk,
+                name=operative.full_name,
+                sort_name=operative.sort_name,
+                company=worker.party.display_name,
+                party_id=worker.party_id,
+                tier=worker.party.tier,
+                role=worker.role,
+                role_label=worker.get_role_display(),
+                on_from=worker.on_from,
+                off_from=worker.off_from,
+                card_number=card.number if card else "",
+                card_type=card.card_type.name if card else "",
+                occupation=card.occupation.name if card and card.occupation_id else "",
+                grade=card.grade.name if card and card.grade_id else "",
+                expires_on=card.expires_on if card else None,
+                status=worker.card_status,
+                status_label=STATUS_LABELS[worker.card_status],
+                hse_status=worker.hse_status,
+                hse_label=HseStatus.LABELS[worker.hse_status],
+            )
+        )
+    return rows
+
+
+def contract_workers_with_status(
+    contract: Contract, *, viewer_party: ContractParty | None, as_at: date | None = None
+) -> list[WorkerStatusRow]:
+    """Every worker the viewer may see on `contract`, with live card status (3 queries whatever the size)."""
+    workers = (
+        contract_workers_queryset(contract, viewer_party=viewer_party, as_at=as_at)
+        .select_related("operative", "party__organisation")
+        .order_by("operative__last_name", "operative__first_name", "pk")
+    )
+    return worker_rows(workers)
+
+
+@dataclass
+class ComplianceSummary:
+    total: int = 0
+    by_status: dict = field(default_factory=dict)
+    with_valid_card: int = 0
+    operatives: int = 0
+    apprentices: int = 0
+    by_grade: list = field(default_factory=list)  # [(grade name, count)], "No grade" last
+    by_tier: list = field(default_factory=list)  # [(tier, total, with valid card)]
+    requirements: list = field(default_factory=list)  # [(requirement, allowed apprentices, within rule)]
+    hse_missing: int = 0
+
+    @property
+    def share_valid(self) -> int:
+        """Percentage (whole number) of workers with a valid card (valid or expiring later)."""
+        return round(100 * self.with_valid_card / self.total) if self.total else 0
+
+    @property
+    def needing_attention(self) -> int:
+        return sum(self.by_status.get(status.value, 0) for status in NEEDS_ATTENTION)
+
+    @property
+    def apprentice_share(self) -> str:
+        return f"{self.apprentices} of {self.total}"
+
+
+def compliance_summary(
+    contract: Contract, party: ContractParty | None = None, *, as_at: date | None = None
+) -> ComplianceSummary:
+    """Share with a valid card, numbers by status, grade and tier, and the apprentice ratio against the contract's
+    rule, for the whole contract (party=None) or a party's branch. A fixed number of queries."""
+    workers = contract_workers_queryset(contract, viewer_party=party, as_at=as_at)
+    summary = ComplianceSummary()
+    for row in workers.values("card_status", "role", "hse_status").annotate(n=Count("pk")).order_by():
+        summary.total += row["n"]
+        summary.by_status[row["card_status"]] = summary.by_status.get(row["card_status"], 0) + row["n"]
+        if row["role"] == ContractWorker.Role.APPRENTICE:
+            summary.apprentices += row["n"]
+        else:
+            summary.operatives += row["n"]
+        if row["hse_status"] != HseStatus.VALID:
+            summary.hse_missing += row["n"]
+    summary.with_valid_card = summary.by_status.get(CardStatus.VALID.value, 0) + summary.by_status.get(
+        CardStatus.EXPIRING.value, 0
+    )
+    grade_of_card = Card.objects.filter(pk=OuterRef("card_id")).values("grade__name")[:1]
+    grades = Counter()
+    for row in (
+        workers.annotate(grade_name=Subquery(grade_of_card)).values("grade_name").annotate(n=Count("pk")).order_by()
+    ):
+        grades[row["grade_name"] or ""] += row["n"]
+    summary.by_grade = sorted(((name, n) for name, n in grades.items() if name), key=lambda item: (-item[1], item[0]))
+    if grades.get(""):
+        summary.by_grade.append(("No grade on card", grades[""]))
+    tiers: dict[int, list[int]] = {}
+    for row in workers.values("party__tier", "card_status").annotate(n=Count("pk")).order_by():
+        counts = tiers.setdefault(row["party__tier"], [0, 0])
+        counts[0] += row["n"]
+        if row["card_status"] in (CardStatus.VALID.value, CardStatus.EXPIRING.value):
+            counts[1] += row["n"]
+    summary.by_tier = [(tier, total, valid) for tier, (total, valid) in sorted(tiers.items())]
+    for requirement in contract.requirements.all():
+        allowed = summary.total // requirement.apprentice_ratio if requirement.apprentice_ratio else 0
+        summary.requirements.append((requirement, allowed, summary.apprentices <= allowed))
+    return summary
