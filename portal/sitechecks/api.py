@@ -12,12 +12,17 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyHeader
 
 from portal.accounts.throttle import allow
+from portal.contracts.models import Contract, ContractParty, ContractWorker
+from portal.contracts.selectors import NEEDS_ATTENTION, HseStatus, contract_workers_with_status
+from portal.registry.models import CardStatus
+from portal.sitechecks.access import contract_in_scope, contracts_of
 from portal.sitechecks.selectors import Verdict, card_verdict
 from portal.sitechecks.services import api_key_authenticate
 
@@ -127,6 +132,121 @@ def card_check(request, query: Query[CardCheckIn]):
     """The card's status today. Nothing about the holder beyond their name is returned; a surname that does not
     match the card's holder answers `not_found`."""
     return card_check_out(card_verdict(number=query.number, surname=query.surname))
+
+
+class ContractOut(Schema):
+    id: int
+    name: str
+    client_reference: str = Field(description="The client's own reference for the contract.")
+    client: str = Field(description="The client organisation's name.")
+    site_postcode: str
+    status: str = Field(json_schema_extra={"enum": [value for value, _ in Contract.Status.choices]})
+    starts_on: date
+    ends_on: date
+    tier: int = Field(description="The key's organisation's tier in the supply chain (0: the client).")
+
+
+class WorkerOut(Schema):
+    name: str = Field(description="The worker's name as on the ECS record.")
+    company: str = Field(description="The company in the supply chain that put the worker on the contract.")
+    tier: int
+    role: str = Field(json_schema_extra={"enum": [value for value, _ in ContractWorker.Role.choices]})
+    on_from: date
+    off_from: date | None
+    card_number: str = Field(description="The worker's newest card on the day (empty when none).")
+    card_type: str
+    occupation: str
+    grade: str
+    expires_on: date | None
+    status: str = Field(
+        description="The card's status on the day: valid, expiring (within 30 days), expired, cancelled, none.",
+        json_schema_extra={"enum": [value for value, _ in CardStatus.choices]},
+    )
+    hse_status: str = Field(json_schema_extra={"enum": [HseStatus.VALID, HseStatus.EXPIRED, HseStatus.NONE]})
+
+
+class WorkforceOut(Schema):
+    contract: ContractOut
+    as_at: date
+    total: int
+    with_valid_card: int = Field(description="Workers whose card is valid (or valid and expiring) on the day.")
+    needing_attention: int = Field(description="Workers whose card is expiring, expired, cancelled or missing.")
+    workers: list[WorkerOut]
+
+
+def contract_out(contract: Contract, party) -> dict:
+    return {
+        "id": contract.pk,
+        "name": contract.name,
+        "client_reference": contract.client_reference,
+        "client": contract.client.name,
+        "site_postcode": contract.site_postcode,
+        "status": contract.status,
+        "starts_on": contract.starts_on,
+        "ends_on": contract.ends_on,
+        "tier": party.tier if party else 0,
+    }
+
+
+@api.get(
+    "/v1/contracts",
+    response={200: list[ContractOut], 401: Error, 429: Error},
+    summary="The contracts the key's organisation is the client of, or a company in",
+    tags=["contracts"],
+)
+def contracts(request):
+    organisation_id = request.auth.organisation_id
+    found = list(contracts_of(organisation_id=organisation_id))
+    parties = {
+        party.contract_id: party
+        for party in ContractParty.objects.filter(
+            contract__in=found, organisation_id=organisation_id, status=ContractParty.Status.ACCEPTED
+        )
+    }
+    return [contract_out(c, None if c.client_id == organisation_id else parties.get(c.pk)) for c in found]
+
+
+@api.get(
+    "/v1/contracts/{contract_id}/workers",
+    response={200: WorkforceOut, 401: Error, 404: Error, 429: Error},
+    summary="A contract's workforce with each worker's live card status",
+    tags=["contracts"],
+)
+def contract_workers(request, contract_id: int, as_at: date | None = None):
+    """Who is on the contract (today, or on `as_at`) with their card status that day, computed from the ECS record
+    when asked. The client sees the whole supply chain; a company sees itself and its own subcontractors. A
+    contract the key's organisation is not part of is 404."""
+    try:
+        contract, party = contract_in_scope(organisation_id=request.auth.organisation_id, contract_id=contract_id)
+    except Http404:
+        return 404, {"detail": "No such contract for this API key's organisation."}
+    rows = contract_workers_with_status(contract, viewer_party=party, as_at=as_at)
+    valid = sum(1 for row in rows if row.status in (CardStatus.VALID, CardStatus.EXPIRING))
+    return {
+        "contract": contract_out(contract, party),
+        "as_at": as_at or timezone.localdate(),
+        "total": len(rows),
+        "with_valid_card": valid,
+        "needing_attention": sum(1 for row in rows if row.status in NEEDS_ATTENTION),
+        "workers": [
+            {
+                "name": row.name,
+                "company": row.company,
+                "tier": row.tier,
+                "role": row.role,
+                "on_from": row.on_from,
+                "off_from": row.off_from,
+                "card_number": row.card_number,
+                "card_type": row.card_type,
+                "occupation": row.occupation,
+                "grade": row.grade,
+                "expires_on": row.expires_on,
+                "status": row.status,
+                "hse_status": row.hse_status,
+            }
+            for row in rows
+        ],
+    }
 
 
 def urls():

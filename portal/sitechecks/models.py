@@ -56,3 +56,68 @@ class ApiKeyEvent(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+
+class SpotCheck(models.Model):
+    """One card checked on a contract's site: the audit entry (who checked, when, which contract, what was found).
+
+    `checker_party` is the checking company's place in the supply chain (null for the client): the audit summary
+    of a company covers the checks made within its own branch."""
+
+    class Verdict(models.TextChoices):
+        VALID = "valid", "Valid"
+        EXPIRING = "expiring", "Valid, expiring soon"
+        EXPIRED = "expired", "Expired"
+        CANCELLED = "cancelled", "Cancelled"
+        NOT_FOUND = "not_found", "No such card"
+
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="spot_checks")
+    checker_party = models.ForeignKey(
+        "contracts.ContractParty", on_delete=models.CASCADE, null=True, blank=True, related_name="spot_checks"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    number = models.CharField("card number entered", max_length=20)
+    card = models.ForeignKey("registry.Card", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    worker = models.ForeignKey(
+        "contracts.ContractWorker", on_delete=models.SET_NULL, null=True, blank=True, related_name="spot_checks"
+    )
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    on_contract = models.BooleanField("holder is on the contract", default=False)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        indexes = [models.Index(fields=["contract", "checked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.get_verdict_display()}"
+
+    @property
+    def passed(self) -> bool:
+        """The holder may work on site: a valid card, and on the contract."""
+        return self.on_contract and self.verdict in (self.Verdict.VALID, self.Verdict.EXPIRING)
+
+
+class ContractCardAlert(models.Model):
+    """A worker's card expired or was cancelled while they were on a contract, and the company and the client were
+    told (once: the unique constraint)."""
+
+    class Event(models.TextChoices):
+        EXPIRED = "expired", "Card expired"
+        CANCELLED = "cancelled", "Card cancelled"
+
+    worker = models.ForeignKey("contracts.ContractWorker", on_delete=models.CASCADE, related_name="card_alerts")
+    card = models.ForeignKey("registry.Card", on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(max_length=20, choices=Event.choices)
+    happened_on = models.DateField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "card", "event"], name="one_alert_per_worker_card_and_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} ({self.card_id})"

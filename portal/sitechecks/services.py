@@ -3,14 +3,17 @@
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.contracts.models import Contract, ContractParty
 from portal.organisations.models import PortalUser
-from portal.sitechecks.models import ApiKey, ApiKeyEvent
+from portal.registry.models import Card
+from portal.sitechecks.models import ApiKey, ApiKeyEvent, SpotCheck
+from portal.sitechecks.selectors import contract_card_verdict
 
 KEY_PREFIX = "ecs_"
 # The last use is written at most this often, so that a busy gate does not write on every request.
@@ -84,3 +87,40 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
         ).update(last_used_at=now)
         key.last_used_at = now
     return key
+
+
+@transaction.atomic
+def spot_check_record(
+    *, actor: PortalUser, contract: Contract, viewer_party: ContractParty | None, number: str, today: date | None = None
+) -> SpotCheck:
+    """Check a card presented on the contract's site and record the audit entry: the card's status today, and
+    whether its holder is on the contract now (within the checker's own branch of the supply chain)."""
+    from portal.contracts.selectors import contract_workers_queryset
+
+    day = today or timezone.localdate()
+    number = "".join((number or "").split())
+    if not number.isdigit() or not 6 <= len(number) <= 12:
+        raise SiteCheckError("Enter the card number as printed on the card: 6 to 12 digits.", field="number")
+    card = Card.objects.select_related("operative", "card_type").filter(number=number).first()
+    worker = None
+    if card is None:
+        verdict = SpotCheck.Verdict.NOT_FOUND
+    else:
+        verdict = contract_card_verdict(card, day)
+        worker = (
+            contract_workers_queryset(contract, viewer_party=viewer_party)
+            .filter(operative_id=card.operative_id, on_from__lte=day)
+            .select_related("party")
+            .first()
+        )
+    return SpotCheck.objects.create(
+        contract=contract,
+        checker_party=viewer_party,
+        organisation_id=actor.organisation_id,
+        checked_by=actor.user,
+        number=number,
+        card=card,
+        worker=worker,
+        verdict=verdict,
+        on_contract=worker is not None,
+    )
