@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "workflows.licence",
     "workflows.card_application",
     "workflows.bacs_allocation",
+    "workflows.contract_setup",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("portal/applications/", include("portal.applications.urls")),
     path("portal/orders/", include("portal.orders.urls")),
     path("portal/notifications/", include("portal.notifications.urls")),
+    path("portal/contracts/", include("portal.contracts.urls")),
     path("portal/site-checks/", include("portal.sitechecks.urls")),
     path("api/", api_urls()),
     path("apply/", include("portal.licensing.urls")),

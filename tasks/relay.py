@@ -16,9 +16,11 @@ from tasks import setup_django
 
 setup_django()
 
+from portal.contracts.services import EMAIL_KIND as CONTRACT_EMAIL_KIND  # noqa: E402
 from portal.core.models import BackgroundJob  # noqa: E402
 from portal.core.services import background_jobs_hand  # noqa: E402
 from portal.notifications.services import SEND_KIND  # noqa: E402
+from tasks.contracts import send_contract_email  # noqa: E402
 from tasks.documents import read_document  # noqa: E402
 from tasks.jobs import run_job  # noqa: E402
 from tasks.notifications import send_notification  # noqa: E402
@@ -31,6 +33,7 @@ HAND_OFFS = {
     JOB_KIND: lambda ref: (run_job, {"ref": ref}),
     "read_document": lambda ref: (read_document, {"document_id": int(ref)}),
     SEND_KIND: lambda ref: (send_notification, {"notification_id": int(ref)}),
+    CONTRACT_EMAIL_KIND: lambda ref: (send_contract_email, {"ref": ref}),
 }
 BATCH = int(os.environ.get("ECS_RELAY_BATCH", "100"))
 # How often an idle relay looks for new jobs, and the longest wait between tries while Prefect is down.

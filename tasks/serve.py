@@ -9,6 +9,7 @@ setup_django()
 from prefect import serve  # noqa: E402
 from prefect.schedules import Cron  # noqa: E402
 
+from tasks.contracts import contracts_daily  # noqa: E402
 from tasks.documents import sweep_stalled_documents  # noqa: E402
 from tasks.jobs import purge_handed_jobs, sweep_stalled_jobs  # noqa: E402
 from tasks.notifications import send_expiry_digests  # noqa: E402
@@ -27,6 +28,8 @@ def deployments() -> list:
         purge_handed_jobs.to_deployment(name="daily", interval=86400, parameters={"days": 30}),
         # Mondays at 07:00 UK time; a run repeated in the same ISO week sends nothing more.
         send_expiry_digests.to_deployment(name="weekly", schedule=Cron("0 7 * * 1", timezone="Europe/London")),
+        # Daily at 00:30 UK time: invitation reminders and expiry, contracts starting and completing.
+        contracts_daily.to_deployment(name="daily", schedule=Cron("30 0 * * *", timezone="Europe/London")),
         # Daily at 06:30 UK time: contract workers' cards expired or cancelled, told once to company and client.
         send_contract_card_alerts.to_deployment(name="daily", schedule=Cron("30 6 * * *", timezone="Europe/London")),
         # Run on demand (Prefect UI or `prefect deployment run`) with the statement's path.

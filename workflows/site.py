@@ -10,6 +10,7 @@ from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 from portal.accounts.access import is_case_manager, require_jib_team
 from workflows.bacs_allocation.flows import BacsAllocationFlow
 from workflows.card_application.flows import CardApplicationFlow
+from workflows.contract_setup.flows import ContractSetupFlow, InvitationFlow
 from workflows.licence.flows import LicenceFlow
 
 
@@ -44,6 +45,8 @@ FLOW_VIEWSETS = [
     CaseworkViewset(LicenceFlow, icon="verified_user"),
     CaseworkViewset(CardApplicationFlow, icon="badge"),
     CaseworkViewset(BacsAllocationFlow, icon="account_balance"),
+    CaseworkViewset(ContractSetupFlow, icon="handshake"),
+    CaseworkViewset(InvitationFlow, icon="outgoing_mail"),
 ]
 
 

@@ -254,3 +254,77 @@ def compliance_summary(
         allowed = summary.total // requirement.apprentice_ratio if requirement.apprentice_ratio else 0
         summary.requirements.append((requirement, allowed, summary.apprentices <= allowed))
     return summary
+
+
+# Who sees which contract. A contract is the client organisation's; a company in its supply chain sees it while
+# its place is accepted (its own branch only, by viewer_party). Anyone else: 404.
+
+LIST_SECTIONS = {
+    "setting_up": (Contract.Status.SETTING_UP,),
+    "in_progress": (Contract.Status.IN_PROGRESS,),
+    "completed": (Contract.Status.COMPLETED, Contract.Status.CANCELLED),
+}
+
+
+def contracts_visible_to(organisation_id: int) -> QuerySet:
+    """Contracts the organisation is the client of, or holds an accepted place in."""
+    in_chain = ContractParty.objects.filter(
+        contract=OuterRef("pk"), organisation_id=organisation_id, status=ContractParty.Status.ACCEPTED
+    )
+    return Contract.objects.filter(Q(client_id=organisation_id) | Exists(in_chain))
+
+
+def contract_list(organisation_id: int, *, section: str) -> QuerySet:
+    """One portal section's contracts (LIST_SECTIONS), with what the list shows: a fixed number of queries a page."""
+    return (
+        contracts_visible_to(organisation_id)
+        .filter(status__in=LIST_SECTIONS[section])
+        .select_related("client")
+        .annotate(
+            companies=Count("parties", filter=Q(parties__status=ContractParty.Status.ACCEPTED), distinct=True),
+            invited=Count("parties", filter=Q(parties__status=ContractParty.Status.INVITED), distinct=True),
+        )
+        .order_by("starts_on" if section != "completed" else "-ends_on", "name", "pk")
+    )
+
+
+def viewer_party_of(contract: Contract, organisation_id: int) -> ContractParty | None:
+    """The organisation's accepted place in the contract's chain; None for the client (who sees everything)."""
+    if contract.client_id == organisation_id:
+        return None
+    return (
+        ContractParty.objects.select_related("organisation", "parent__organisation")
+        .filter(contract=contract, organisation_id=organisation_id, status=ContractParty.Status.ACCEPTED)
+        .first()
+    )
+
+
+def invitations_for(organisation_id: int) -> QuerySet:
+    """Invitations waiting for the organisation's answer."""
+    return (
+        ContractParty.objects.filter(organisation_id=organisation_id, status=ContractParty.Status.INVITED)
+        .select_related("contract__client", "parent__organisation", "invited_by")
+        .order_by("expires_on", "pk")
+    )
+
+
+def supply_chain(contract: Contract, viewer_party: ContractParty | None) -> list[ContractParty]:
+    """The parties the viewer sees, in tree order (by path), each with its number of current workers."""
+    parties = list(
+        parties_visible_to(contract, viewer_party)
+        .select_related("organisation__licence", "invited_by")
+        .annotate(current_workers=Count("workers", filter=Q(workers__removed_at__isnull=True)))
+        .order_by("path")
+    )
+    top = viewer_party.tier if viewer_party else 1
+    for party in parties:
+        party.indent = "— " * (party.tier - top)
+    return parties
+
+
+def contract_events(contract: Contract, viewer_party: ContractParty | None, *, limit: int = 50) -> list:
+    """The newest history lines the viewer may read: all for the client, their branch's for a company."""
+    events = contract.events.select_related("actor").order_by("-at", "-pk")
+    if viewer_party is not None:
+        events = events.filter(party__path__startswith=viewer_party.path)
+    return list(events[:limit])

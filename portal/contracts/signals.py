@@ -5,7 +5,7 @@ Each signal is sent inside the transaction of the change it reports (`sender` is
 - contract_created(contract, actor): a client created a contract; it is being set up.
 - party_invited(party, actor): a company was invited into a contract's supply chain (any tier).
 - party_responded(party, actor): an invited company accepted or declined (party.status says which).
-- party_expired(party): an invitation passed its expiry date unanswered.
+- party_expired(party): an invitation ended unanswered (passed its expiry date, or withdrawn).
 - contract_went_live(contract, actor): the contract moved from being set up to in progress.
 - contract_completed(contract): the contract reached its end date (or was cancelled: contract.status says which).
 """

@@ -1,3 +1,4 @@
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import NoReverseMatch, reverse
 
 from portal.accounts.access import is_case_manager
@@ -38,7 +39,13 @@ PORTAL_SECTIONS = [
     (
         "Contracts",
         "ECS Check contracts.",
-        [("Contracts", "contracts:list", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS))],
+        [
+            ("Contracts Being Set Up", "contracts:setting_up", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS)),
+            ("Contracts in Progress", "contracts:in_progress", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS)),
+            ("Contracts Completed", "contracts:completed", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS)),
+            ("Create New Contract", "contracts:create", (), (Flag.CREATE_CONTRACTS,)),
+            ("Invitations", "contracts:invitations", (), (Flag.ADD_SUBCONTRACTORS, Flag.MANAGE_CONTRACT_WORKERS)),
+        ],
     ),
     (
         "Administration",
@@ -68,6 +75,17 @@ PORTAL_SECTIONS = [
 ]
 
 
+# Sections shown only when the organisation's licence includes their part.
+LICENSED_SECTIONS = {"Contracts": "ecs_check"}
+
+
+def _licence_covers(portal_user, part: str) -> bool:
+    try:
+        return portal_user.organisation.licence.covers(part)
+    except ObjectDoesNotExist:
+        return False
+
+
 def _url(url_name: str, args: tuple) -> str | None:
     try:
         return reverse(url_name, args=args)
@@ -79,6 +97,8 @@ def portal_sections(portal_user, path: str) -> list[dict]:
     """The toolbar's sections and links the user may open; a section of one link is a plain link."""
     sections = []
     for label, description, links in PORTAL_SECTIONS:
+        if label in LICENSED_SECTIONS and not _licence_covers(portal_user, LICENSED_SECTIONS[label]):
+            continue
         shown = []
         for link_label, url_name, args, flags in links:
             if flags and not holds(portal_user, AnyOf(*flags)):

@@ -34,8 +34,11 @@ def test_the_sections_of_the_guide_as_menus(portal_client):
     for label in ("Orders Requiring Attention", "Orders Being Fulfilled", "Financial History",
                   "Create a New Empty Order", "Create New Advance Order"):  # fmt: skip
         assert label in orders
-    # No page exists yet for ECS Check contracts nor for ECS Assessments.
-    assert "Contracts" not in nav and "ECS Assessments" not in nav
+    contracts = menu(nav, "Contracts")
+    for label in ("Contracts Being Set Up", "Contracts in Progress", "Contracts Completed", "Create New Contract"):
+        assert label in contracts
+    # No page exists yet for ECS Assessments.
+    assert "ECS Assessments" not in nav
 
 
 def test_only_what_the_user_may_open(client, organisation):

@@ -17,6 +17,7 @@ DEMO_MODULES = [
     "portal.applications.demo",
     "workflows.card_application.demo",
     "portal.orders.demo",
+    "portal.contracts.demo",
 ]
 
 
