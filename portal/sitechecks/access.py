@@ -3,16 +3,26 @@ what that flag shows) and "Can Edit Employer Details" (the company's administrat
 reads for the whole organisation)."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
+from portal.contracts.access import contract_access
 from portal.contracts.models import Contract, ContractParty
+from portal.contracts.selectors import contracts_visible_to, viewer_party_of
 from portal.licensing.models import LicencePart
 from portal.organisations.access import require_flag, require_licence_part
 from portal.organisations.models import PortalUser
 from portal.organisations.permissions import Flag
 
 API_KEY_FLAGS = (Flag.VIEW_CONTRACTS, Flag.EDIT_EMPLOYER_DETAILS)
+
+
+def may_manage_api_keys(portal_user: PortalUser) -> bool:
+    try:
+        require_api_key_manager(portal_user)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def require_api_key_manager(portal_user: PortalUser) -> None:
@@ -23,39 +33,23 @@ def require_api_key_manager(portal_user: PortalUser) -> None:
 
 
 def contract_in_scope(*, organisation_id: int, contract_id) -> tuple[Contract, ContractParty | None]:
-    """The contract and the organisation's place in it: (contract, None) for its client, (contract, party) for a
-    company that accepted its invitation (it sees its own branch). 404 for any other organisation, as the pages."""
-    contract = None
-    if str(contract_id).isdigit():
-        contract = Contract.objects.select_related("client").filter(pk=contract_id).first()
-    if contract is None:
-        raise Http404
-    if contract.client_id == organisation_id:
-        return contract, None
-    party = ContractParty.objects.filter(
-        contract=contract, organisation_id=organisation_id, status=ContractParty.Status.ACCEPTED
-    ).first()
-    if party is None:
-        raise Http404
-    return contract, party
+    """The contract and the organisation's place in it (None for its client), by the contracts' own scope rule
+    (`contracts_visible_to`, `viewer_party_of`): 404 for a contract the organisation is not part of, as the pages.
+    For the API, whose caller is an organisation's key rather than a portal user."""
+    try:
+        contract = contracts_visible_to(organisation_id).select_related("client").get(pk=contract_id)
+    except (Contract.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return contract, viewer_party_of(contract, organisation_id)
 
 
 def contract_for(portal_user: PortalUser, contract_id, *, flag: Flag = Flag.VIEW_CONTRACTS):
-    """A contract the portal user's organisation is part of, for an action needing `flag`: 403 without ECS Check on
-    the licence or the flag, 404 outside the organisation's contracts."""
-    require_licence_part(portal_user, LicencePart.ECS_CHECK)
-    require_flag(portal_user, flag)
-    return contract_in_scope(organisation_id=portal_user.organisation_id, contract_id=contract_id)
+    """A contract the portal user may see, with `flag` (403 without it or ECS Check on the licence; 404 outside
+    the organisation's contracts): `portal.contracts.access.contract_access`, as (contract, viewer's party)."""
+    view = contract_access(portal_user, pk=contract_id, flag=flag)
+    return view.contract, view.party
 
 
 def contracts_of(*, organisation_id: int) -> QuerySet:
-    """Contracts the organisation is the client of or a company in (invitation accepted), open ones first."""
-    return (
-        Contract.objects.filter(
-            Q(client_id=organisation_id)
-            | Q(parties__organisation_id=organisation_id, parties__status=ContractParty.Status.ACCEPTED)
-        )
-        .distinct()
-        .select_related("client")
-        .order_by("name", "pk")
-    )
+    """Contracts the organisation is the client of or a company in (invitation accepted), by name."""
+    return contracts_visible_to(organisation_id).select_related("client").order_by("name", "pk")

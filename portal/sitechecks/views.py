@@ -17,7 +17,7 @@ from portal.licensing.models import LicencePart
 from portal.organisations.access import portal_user_of, require_flag, require_licence_part
 from portal.organisations.permissions import Flag
 from portal.sitechecks import exports, selectors, services
-from portal.sitechecks.access import contract_for, contracts_of, require_api_key_manager
+from portal.sitechecks.access import contract_for, contracts_of, may_manage_api_keys, require_api_key_manager
 from portal.sitechecks.forms import ApiKeyForm, ExportForm, PeriodForm, SpotCheckForm
 from portal.sitechecks.models import ApiKey, SpotCheck
 
@@ -51,7 +51,9 @@ def spot_check_view(request):
             .select_related("worker__party__organisation")
             .first()
         )
-    return render(request, "sitechecks/spot_check.html", {"form": form, "check": check, "contracts": contracts})
+    can_manage_keys = may_manage_api_keys(portal_user)
+    context = {"form": form, "check": check, "contracts": contracts, "can_manage_keys": can_manage_keys}
+    return render(request, "sitechecks/spot_check.html", context)
 
 
 def audit_view(request, contract_id: int):
