@@ -63,13 +63,15 @@ def contract_workers_on(contract: Contract, *, viewer_party: ContractParty | Non
     return workers.filter(on_from__lte=day).filter(Q(off_from__isnull=True) | Q(off_from__gt=day))
 
 
-def card_status_on(*, expires_on: date | None, cancelled_at: datetime | None, day: date) -> str:
+def card_status_on(
+    *, expires_on: date | None, cancelled_at: datetime | None, day: date, end_of_day: datetime | None = None
+) -> str:
     """The status of a worker's newest card on `day` (None: no card), as CardStatus values. The same rule as the
     SQL of `contract_workers_queryset` (tests/contracts/services/test_status_rule.py holds them together); this
     one serves the summaries and exports, which read every worker of a contract in three flat queries."""
     if expires_on is None:
         return CardStatus.NONE.value
-    if cancelled_at is not None and cancelled_at <= _end_of(day):
+    if cancelled_at is not None and cancelled_at <= (end_of_day or _end_of(day)):
         return CardStatus.CANCELLED.value
     if expires_on < day:
         return CardStatus.EXPIRED.value
@@ -78,19 +80,21 @@ def card_status_on(*, expires_on: date | None, cancelled_at: datetime | None, da
     return CardStatus.VALID.value
 
 
-def newest_cards_and_hse(operative_ids: QuerySet, day: date) -> tuple[dict, dict]:
+CARD_FACTS = ("number", "card_type__name", "occupation__name", "grade__name")
+
+
+def newest_cards_and_hse(operative_ids: QuerySet, day: date, *, facts=CARD_FACTS) -> tuple[dict, dict]:
     """For the operatives `operative_ids` (a values("operative_id") queryset): their newest card issued by `day`
-    (by expiry, then id, as dicts with the card's facts) and their HS&E status that day. Two queries."""
+    (by expiry, then id, as dicts with expires_on, cancelled_at and `facts`) and their HS&E status that day.
+    Two queries."""
     cards: dict[int, dict] = {}
-    for card in Card.objects.filter(operative_id__in=operative_ids, issued_on__lte=day).values(
-        "pk", "operative_id", "number", "expires_on", "cancelled_at", "card_type__name", "occupation__name",
-        "grade__name",
-    ):  # fmt: skip
+    fields = ("pk", "operative_id", "expires_on", "cancelled_at", *facts)
+    for card in Card.objects.filter(operative_id__in=operative_ids, issued_on__lte=day).values(*fields).order_by():
         best = cards.get(card["operative_id"])
         if best is None or (card["expires_on"], card["pk"]) > (best["expires_on"], best["pk"]):
             cards[card["operative_id"]] = card
     hse: dict[int, str] = {}
-    passes = HseResult.objects.filter(operative_id__in=operative_ids, passed=True, taken_on__lte=day)
+    passes = HseResult.objects.filter(operative_id__in=operative_ids, passed=True, taken_on__lte=day).order_by()
     for operative_id, expires_on in passes.values_list("operative_id", "expires_on"):
         if hse.get(operative_id) != HseStatus.VALID:
             hse[operative_id] = HseStatus.VALID if expires_on and expires_on >= day else HseStatus.EXPIRED
@@ -228,6 +232,7 @@ def contract_workers_with_status(
     day = as_at or timezone.localdate()
     workers = contract_workers_on(contract, viewer_party=viewer_party, as_at=as_at)
     cards, hse = newest_cards_and_hse(workers.values("operative_id"), day)
+    end_of_day = _end_of(day)
     roles = dict(ContractWorker.Role.choices)
     rows = []
     for worker in workers.order_by("operative__last_name", "operative__first_name", "pk").values(
@@ -236,7 +241,10 @@ def contract_workers_with_status(
     ):  # fmt: skip
         card = cards.get(worker["operative_id"])
         status = card_status_on(
-            expires_on=card["expires_on"] if card else None, cancelled_at=card and card["cancelled_at"], day=day
+            expires_on=card["expires_on"] if card else None,
+            cancelled_at=card and card["cancelled_at"],
+            day=day,
+            end_of_day=end_of_day,
         )
         hse_status = hse.get(worker["operative_id"], HseStatus.NONE)
         first, last = worker["operative__first_name"], worker["operative__last_name"]
@@ -302,7 +310,8 @@ def compliance_summary(
     rule, for the whole contract (party=None) or a party's branch. A fixed number of queries."""
     day = as_at or timezone.localdate()
     workers = contract_workers_on(contract, viewer_party=party, as_at=as_at)
-    cards, hse = newest_cards_and_hse(workers.values("operative_id"), day)
+    cards, hse = newest_cards_and_hse(workers.values("operative_id"), day, facts=("grade__name",))
+    end_of_day = _end_of(day)
     summary = ComplianceSummary()
     grades = Counter()
     tiers: dict[int, list[int]] = {}
@@ -310,7 +319,10 @@ def compliance_summary(
     for operative_id, role, tier in workers.values_list("operative_id", "role", "party__tier").order_by():
         card = cards.get(operative_id)
         status = card_status_on(
-            expires_on=card["expires_on"] if card else None, cancelled_at=card and card["cancelled_at"], day=day
+            expires_on=card["expires_on"] if card else None,
+            cancelled_at=card and card["cancelled_at"],
+            day=day,
+            end_of_day=end_of_day,
         )
         summary.total += 1
         summary.by_status[status] = summary.by_status.get(status, 0) + 1
