@@ -81,23 +81,29 @@ def workforce_csv_response(*, contract: Contract, viewer_party: ContractParty | 
     return csv_response(_filename(contract, as_at, "csv"), titles[0], [*titles[1:], [], HEADER, *rows])
 
 
-# Column left edges on a landscape A4 page (mm) and the characters each may show.
-COLUMNS = [(10, 34), (62, 26), (102, 4), (110, 10), (127, 11), (146, 11), (165, 10), (183, 22), (215, 18), (243, 10),
-           (260, 11), (277, 0)]  # fmt: skip
+# Columns of the PDF's table, in characters of a fixed-width font: one text line per worker (5,000 workers in well
+# under a second, where a cell at a time takes seconds).
+PDF_COLUMNS = [("Name", 28), ("Company", 24), ("Tier", 4), ("Role", 10), ("On from", 11), ("Off from", 11),
+               ("Card", 9), ("Card type", 20), ("Occupation", 16), ("Grade", 10), ("Expires", 11),
+               ("Status / HS&E", 26)]  # fmt: skip
+PDF_FONT_SIZE = 6.6
+PDF_ROWS_PER_PAGE = 52
+
+
+def _pdf_line(cells: list[str]) -> str:
+    return " ".join(cell[:width].ljust(width) for cell, (_, width) in zip(cells, PDF_COLUMNS, strict=True)).rstrip()
 
 
 def workforce_pdf(*, contract: Contract, viewer_party: ContractParty | None, as_at: date) -> bytes:
-    """The export as a PDF: a title block, then one line per worker, 36 to a page, with the column heads on each."""
+    """The export as a PDF (landscape A4): a title block, then one line per worker, the column heads on each page."""
     rows = workforce_rows(contract=contract, viewer_party=viewer_party, as_at=as_at)
     buffer = BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=landscape(A4))
     pdf.setTitle(f"{contract.name}: workforce as at {_day(as_at)}")
     pdf.setAuthor("JIB - ECS Online Systems (ECS Check)")
     width, height = landscape(A4)
-    heads = ["Name", "Company", "Tier", "Role", "On from", "Off from", "Card", "Card type", "Occupation", "Grade",
-             "Expires", "Status / HS&E"]  # fmt: skip
-    per_page = 36
-    pages = max(1, -(-len(rows) // per_page))
+    heads = _pdf_line([head for head, _ in PDF_COLUMNS])
+    pages = max(1, -(-len(rows) // PDF_ROWS_PER_PAGE))
     for page in range(pages):
         y = height - 14 * mm
         if page == 0:
@@ -109,18 +115,16 @@ def workforce_pdf(*, contract: Contract, viewer_party: ContractParty | None, as_
                 pdf.drawString(10 * mm, y, line[:170])
                 y -= 5 * mm
             y -= 2 * mm
-        pdf.setFont("Helvetica-Bold", 8)
-        for (left, _), head in zip(COLUMNS, heads, strict=True):
-            pdf.drawString(left * mm, y, head)
-        y -= 5 * mm
-        pdf.setFont("Helvetica", 8)
-        for row in rows[page * per_page : (page + 1) * per_page]:
-            cells = [*row[:11], f"{row[11]} / {row[12]}"]
-            for (left, chars), cell in zip(COLUMNS, cells, strict=True):
-                pdf.drawString(left * mm, y, cell[:chars] if chars else cell)
-            y -= 4.6 * mm
+        text = pdf.beginText(10 * mm, y)
+        text.setFont("Courier-Bold", PDF_FONT_SIZE)
+        text.setLeading(PDF_FONT_SIZE * 1.45)
+        text.textLine(heads)
+        text.setFont("Courier", PDF_FONT_SIZE)
+        for row in rows[page * PDF_ROWS_PER_PAGE : (page + 1) * PDF_ROWS_PER_PAGE]:
+            text.textLine(_pdf_line([*row[:11], f"{row[11]} / {row[12]}"]))
         if not rows:
-            pdf.drawString(10 * mm, y, "Nobody was on the contract that day.")
+            text.textLine("Nobody was on the contract that day.")
+        pdf.drawText(text)
         pdf.setFont("Helvetica", 7)
         pdf.drawString(10 * mm, 8 * mm, f"{len(rows)} workers. Page {page + 1} of {pages}.")
         pdf.showPage()
