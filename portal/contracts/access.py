@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from portal.contracts.models import Contract, ContractParty, ContractWorker
-from portal.contracts.selectors import contracts_visible_to, viewer_party_of
+from portal.contracts.selectors import contracts_visible_to, invitations_for, viewer_party_of
 from portal.licensing.models import LicencePart
 from portal.organisations.access import AnyOf, require_flag, require_licence_part
 from portal.organisations.models import PortalUser
@@ -68,12 +68,16 @@ def own_worker(view: ContractView, *, worker_id) -> ContractWorker:
         raise Http404 from None
 
 
+def invitation_emails(portal_user: PortalUser) -> tuple[str, ...]:
+    """The addresses an invitation sent by email to the user's company (before its licence) may have gone to."""
+    return (portal_user.organisation.email, portal_user.user.email)
+
+
 def invitation_access(portal_user: PortalUser, *, party_id) -> ContractParty:
-    """An invitation to the user's organisation (any state), for its users who may answer."""
+    """An invitation waiting for the user's organisation, for its users who may answer; 404 for any other."""
     require_check(portal_user, ANSWER_INVITATIONS)
+    waiting = invitations_for(portal_user.organisation_id, emails=invitation_emails(portal_user))
     try:
-        return ContractParty.objects.select_related("contract__client", "parent__organisation").get(
-            pk=party_id, organisation_id=portal_user.organisation_id
-        )
+        return waiting.get(pk=party_id)
     except (ContractParty.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

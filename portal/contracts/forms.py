@@ -8,7 +8,7 @@ from portal.core.validators import postcode_normalise
 from portal.organisations.models import Organisation
 from portal.registry.models import CardTypeFamily, Grade, Occupation
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
 
 
 class ContractForm(GovukForm):

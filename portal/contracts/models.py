@@ -83,6 +83,16 @@ class ContractRequirement(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    def met_by(self, *, family_id: int | None, occupation_id: int | None, grade_position: int | None) -> bool:
+        """Whether a card of this family, occupation and grade (its position: higher is above) meets it."""
+        if self.card_type_family_id and family_id != self.card_type_family_id:
+            return False
+        if self.occupation_id and occupation_id != self.occupation_id:
+            return False
+        if self.minimum_grade_id:
+            return grade_position is not None and grade_position >= self.minimum_grade.position
+        return True
+
     @property
     def apprentice_rule(self) -> str:
         if not self.apprentice_ratio:

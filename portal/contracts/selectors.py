@@ -81,6 +81,18 @@ def card_status_on(
 
 
 CARD_FACTS = ("number", "card_type__name", "occupation__name", "grade__name")
+# What meets_requirements reads of a card.
+REQUIREMENT_FACTS = ("card_type__family_id", "occupation_id", "grade__position")
+
+
+def _meets(requirements, role: str, card: dict | None) -> bool | None:
+    return meets_requirements(
+        requirements,
+        role=role,
+        family_id=card["card_type__family_id"] if card else None,
+        occupation_id=card["occupation_id"] if card else None,
+        grade_position=card["grade__position"] if card else None,
+    )
 
 
 def newest_cards_and_hse(operative_ids: QuerySet, day: date, *, facts=CARD_FACTS) -> tuple[dict, dict]:
@@ -170,10 +182,12 @@ class WorkerStatusRow:
     status_label: str
     hse_status: str
     hse_label: str
+    # Whether the card meets one of the contract's requirements (None: no requirement, or an apprentice).
+    meets_requirements: bool | None = None
 
     @property
     def needs_attention(self) -> bool:
-        return self.status in NEEDS_ATTENTION or self.hse_status != HseStatus.VALID
+        return self.status in NEEDS_ATTENTION or self.hse_status != HseStatus.VALID or self.meets_requirements is False
 
 
 STATUS_LABELS = {
@@ -185,8 +199,23 @@ STATUS_LABELS = {
 }
 
 
-def worker_rows(workers) -> list[WorkerStatusRow]:
-    """Rows for annotated workers (a page of `contract_workers_queryset`): one more query for the cards' facts."""
+def meets_requirements(requirements, *, role: str, family_id, occupation_id, grade_position) -> bool | None:
+    """Whether an operative's card meets any of the contract's requirements; None for an apprentice (the ratio
+    rules them) or when the contract has none."""
+    if not requirements or role == ContractWorker.Role.APPRENTICE:
+        return None
+    return any(
+        r.met_by(family_id=family_id, occupation_id=occupation_id, grade_position=grade_position) for r in requirements
+    )
+
+
+def requirements_of(contract: Contract) -> list:
+    return list(contract.requirements.select_related("minimum_grade"))
+
+
+def worker_rows(workers, *, requirements=()) -> list[WorkerStatusRow]:
+    """Rows for annotated workers (a page of `contract_workers_queryset`): one more query for the cards' facts.
+    `requirements` (the contract's, `requirements_of`) fills in whether each operative meets them."""
     workers = list(workers)
     card_ids = {worker.card_id for worker in workers if worker.card_id}
     cards = {
@@ -219,6 +248,13 @@ def worker_rows(workers) -> list[WorkerStatusRow]:
                 status_label=STATUS_LABELS[worker.card_status],
                 hse_status=worker.hse_status,
                 hse_label=HseStatus.LABELS[worker.hse_status],
+                meets_requirements=meets_requirements(
+                    requirements,
+                    role=worker.role,
+                    family_id=card.card_type.family_id if card else None,
+                    occupation_id=card.occupation_id if card else None,
+                    grade_position=card.grade.position if card and card.grade_id else None,
+                ),
             )
         )
     return rows
@@ -231,7 +267,8 @@ def contract_workers_with_status(
     plain values, no model instances: 5,000 workers for an export or the API in well under a second)."""
     day = as_at or timezone.localdate()
     workers = contract_workers_on(contract, viewer_party=viewer_party, as_at=as_at)
-    cards, hse = newest_cards_and_hse(workers.values("operative_id"), day)
+    cards, hse = newest_cards_and_hse(workers.values("operative_id"), day, facts=CARD_FACTS + REQUIREMENT_FACTS)
+    requirements = requirements_of(contract)
     end_of_day = _end_of(day)
     roles = dict(ContractWorker.Role.choices)
     rows = []
@@ -272,6 +309,7 @@ def contract_workers_with_status(
                 status_label=STATUS_LABELS[status],
                 hse_status=hse_status,
                 hse_label=HseStatus.LABELS[hse_status],
+                meets_requirements=_meets(requirements, worker["role"], card),
             )
         )
     return rows
@@ -288,6 +326,7 @@ class ComplianceSummary:
     by_tier: list = field(default_factory=list)  # [(tier, total, with valid card)]
     requirements: list = field(default_factory=list)  # [(requirement, allowed apprentices, within rule)]
     hse_missing: int = 0
+    below_requirements: int = 0  # operatives whose card meets none of the contract's requirements
 
     @property
     def share_valid(self) -> int:
@@ -310,7 +349,9 @@ def compliance_summary(
     rule, for the whole contract (party=None) or a party's branch. A fixed number of queries."""
     day = as_at or timezone.localdate()
     workers = contract_workers_on(contract, viewer_party=party, as_at=as_at)
-    cards, hse = newest_cards_and_hse(workers.values("operative_id"), day, facts=("grade__name",))
+    requirements = requirements_of(contract)
+    facts = ("grade__name", *REQUIREMENT_FACTS) if requirements else ("grade__name",)
+    cards, hse = newest_cards_and_hse(workers.values("operative_id"), day, facts=facts)
     end_of_day = _end_of(day)
     summary = ComplianceSummary()
     grades = Counter()
@@ -330,6 +371,8 @@ def compliance_summary(
             summary.apprentices += 1
         else:
             summary.operatives += 1
+            if requirements and not _meets(requirements, role, card):
+                summary.below_requirements += 1
         if hse.get(operative_id, HseStatus.NONE) != HseStatus.VALID:
             summary.hse_missing += 1
         grades[(card["grade__name"] if card else "") or ""] += 1
@@ -344,7 +387,7 @@ def compliance_summary(
     if grades.get(""):
         summary.by_grade.append(("No grade on card", grades[""]))
     summary.by_tier = [(tier, total, valid) for tier, (total, valid) in sorted(tiers.items())]
-    for requirement in contract.requirements.all():
+    for requirement in requirements:
         allowed = summary.total // requirement.apprentice_ratio if requirement.apprentice_ratio else 0
         summary.requirements.append((requirement, allowed, summary.apprentices <= allowed))
     return summary
@@ -393,10 +436,15 @@ def viewer_party_of(contract: Contract, organisation_id: int) -> ContractParty |
     )
 
 
-def invitations_for(organisation_id: int) -> QuerySet:
-    """Invitations waiting for the organisation's answer."""
+def invitations_for(organisation_id: int, *, emails: tuple[str, ...] = ()) -> QuerySet:
+    """Invitations waiting for the organisation's answer: to the organisation, or sent by email (before it held a
+    licence) to its contact address or the address of the user looking."""
+    addressed = Q(organisation_id=organisation_id)
+    emails = tuple(email.lower() for email in emails if email)
+    if emails:
+        addressed |= Q(organisation__isnull=True, invited_email__in=emails)
     return (
-        ContractParty.objects.filter(organisation_id=organisation_id, status=ContractParty.Status.INVITED)
+        ContractParty.objects.filter(addressed, status=ContractParty.Status.INVITED)
         .select_related("contract__client", "parent__organisation", "invited_by")
         .order_by("expires_on", "pk")
     )

@@ -1,12 +1,14 @@
 """Writes for ECS Check: contracts, their supply chain and their workers. Each change is recorded as a
 ContractEvent and the facts the set-up process follows are announced (portal.contracts.signals)."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.models import User
@@ -214,7 +216,7 @@ def party_respond(
     today = today or timezone.localdate()
     with transaction.atomic():
         _locked_contract(party.contract_id)
-        party = ContractParty.objects.select_for_update().select_related("contract").get(pk=party.pk)
+        party = ContractParty.objects.select_for_update(of=("self",)).select_related("contract").get(pk=party.pk)
         if party.status != ContractParty.Status.INVITED:
             raise ContractError(f"This invitation has already been answered ({party.get_status_display().lower()}).")
         if party.invitation_expired_on(today):
@@ -234,9 +236,17 @@ def party_respond(
 def party_link_organisation(*, party: ContractParty, organisation: Organisation, actor: User | None) -> ContractParty:
     """An unlicensed company invited by email now holds a licence: its invitation becomes the organisation's."""
     with transaction.atomic():
-        party = ContractParty.objects.select_for_update().get(pk=party.pk)
+        party = ContractParty.objects.select_for_update(of=("self",)).select_related("contract").get(pk=party.pk)
         if party.organisation_id is not None:
             raise ContractError("This invitation already belongs to an organisation.")
+        if organisation.pk == party.contract.client_id or (
+            ContractParty.objects.filter(
+                contract_id=party.contract_id,
+                organisation=organisation,
+                status__in=[ContractParty.Status.INVITED, ContractParty.Status.ACCEPTED],
+            ).exists()
+        ):
+            raise ContractError(f"{organisation.name} is already in this contract's supply chain.")
         party.organisation = organisation
         party.save(update_fields=["organisation", "updated_at"])
         _event(
@@ -281,12 +291,10 @@ def parties_remind(*, today: date | None = None) -> int:
     ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
     for party_id in waiting.values_list("pk", flat=True):
         with transaction.atomic():
-            party = ContractParty.objects.select_for_update().select_related("contract").get(pk=party_id)
+            party = ContractParty.objects.select_for_update(of=("self",)).select_related("contract").get(pk=party_id)
             if party.status != ContractParty.Status.INVITED or party.reminders_sent >= len(REMINDER_AFTER_DAYS):
                 continue
-            due = timezone.localdate(party.invited_at) + timezone.timedelta(
-                days=REMINDER_AFTER_DAYS[party.reminders_sent]
-            )
+            due = timezone.localdate(party.invited_at) + timedelta(days=REMINDER_AFTER_DAYS[party.reminders_sent])
             if due > today:
                 continue
             party.reminders_sent += 1
@@ -312,7 +320,7 @@ def parties_expire(*, today: date | None = None) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            party = ContractParty.objects.select_for_update().select_related("contract").get(pk=party_id)
+            party = ContractParty.objects.select_for_update(of=("self",)).select_related("contract").get(pk=party_id)
             if not party.invitation_expired_on(today):
                 continue
             party.status = ContractParty.Status.EXPIRED
@@ -459,7 +467,7 @@ def contract_worker_remove(*, worker: ContractWorker, removed_by: User, off_from
     with transaction.atomic():
         contract = _locked_contract(worker.contract_id)
         worker = (
-            ContractWorker.objects.select_for_update()
+            ContractWorker.objects.select_for_update(of=("self",))
             .select_related("operative", "party__organisation")
             .get(pk=worker.pk)
         )
@@ -498,9 +506,6 @@ def contract_email_send(*, ref: str) -> int:
     """Send the email a job names ("<party id>:invited" or ":reminder"): to the users of a licensed company who
     may answer, or to the address of an unlicensed company (inviting it to apply for a licence). Returns how many
     were sent; nothing when the invitation was answered meanwhile."""
-    from django.conf import settings
-    from django.urls import reverse
-
     party_id, what = ref.split(":", 1)
     party = ContractParty.objects.select_related("contract__client", "parent__organisation", "organisation").get(
         pk=int(party_id)

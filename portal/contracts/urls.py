@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.contract_detail, name="detail"),
     path("<int:pk>/change/", views.contract_edit, name="edit"),
     path("<int:pk>/start/", views.go_live, name="go_live"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/requirements/add/", views.requirement_add, name="requirement_add"),
     path("<int:pk>/requirements/<int:requirement_id>/remove/", views.requirement_remove, name="requirement_remove"),
     path("<int:pk>/invite/", views.invite, name="invite"),

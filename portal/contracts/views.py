@@ -16,6 +16,7 @@ from portal.contracts.access import (
     ANY_CONTRACT_FLAG,
     contract_access,
     invitation_access,
+    invitation_emails,
     own_worker,
     party_in_branch,
     require_check,
@@ -49,7 +50,9 @@ def contract_list(request, section: str = "in_progress"):
     contracts = selectors.contract_list(portal_user.organisation_id, section=section)
     page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
     waiting = (
-        selectors.invitations_for(portal_user.organisation_id).count() if holds(portal_user, ANSWER_INVITATIONS) else 0
+        selectors.invitations_for(portal_user.organisation_id, emails=invitation_emails(portal_user)).count()
+        if holds(portal_user, ANSWER_INVITATIONS)
+        else 0
     )
     return render(
         request,
@@ -110,13 +113,14 @@ def contract_detail(request, pk: int):
     view = contract_access(portal_user, pk=pk, flag=ANY_CONTRACT_FLAG)
     contract, party = view.contract, view.party
     can_view = holds(portal_user, Flag.VIEW_CONTRACTS)
+    requirements = list(
+        contract.requirements.select_related("card_type_family", "occupation", "minimum_grade__occupation")
+    )
     context = {
         "contract": contract,
         "party": party,
         "is_client": view.is_client,
-        "requirements": list(
-            contract.requirements.select_related("card_type_family", "occupation", "minimum_grade__occupation")
-        ),
+        "requirements": requirements,
         "chain": selectors.supply_chain(contract, party),
         "can_view": can_view,
         "can_edit": view.is_client and contract.is_open and holds(portal_user, Flag.CREATE_CONTRACTS),
@@ -144,7 +148,7 @@ def contract_detail(request, pk: int):
             {
                 "summary": selectors.compliance_summary(contract, party),
                 "page": page,
-                "rows": selectors.worker_rows(page.object_list),
+                "rows": selectors.worker_rows(page.object_list, requirements=requirements),
                 "status_filter": status,
                 "query": f"status={status}" if status else "",
                 "events": selectors.contract_events(contract, party),
@@ -269,12 +273,36 @@ def go_live(request, pk: int):
     return redirect("contracts:detail", pk)
 
 
+def cancel(request, pk: int):
+    portal_user = portal_user_of(request)
+    view = contract_access(portal_user, pk=pk, flag=Flag.CREATE_CONTRACTS)
+    if not view.is_client or not view.contract.is_open:
+        raise Http404
+    if request.method != "POST":
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=f"Cancel {view.contract.name}?",
+                consequences=[
+                    "The contract moves to Contracts Completed, marked cancelled.",
+                    "Invitations not yet answered expire; the supply chain and its workers can no longer change.",
+                ],
+                button="Cancel the contract",
+                cancel_url=reverse("contracts:detail", args=[pk]),
+                warning="A cancelled contract cannot be reopened.",
+            ),
+        )
+    services.contract_cancel(contract=view.contract, actor=request.user)
+    messages.success(request, f"{view.contract.name} is cancelled.")
+    return redirect("contracts:detail", pk)
+
+
 def invitations(request):
     portal_user = portal_user_of(request)
     require_check(portal_user, ANSWER_INVITATIONS)
-    waiting = Paginator(selectors.invitations_for(portal_user.organisation_id), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    waiting = Paginator(
+        selectors.invitations_for(portal_user.organisation_id, emails=invitation_emails(portal_user)), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(request, "contracts/invitations.html", {"page": waiting, "today": timezone.localdate()})
 
 
@@ -284,6 +312,10 @@ def invitation_answer(request, party_id: int):
     party = invitation_access(portal_user, party_id=party_id)
     accept = request.POST.get("answer") == "accept"
     try:
+        if party.organisation_id is None:  # sent by email before the company held a licence
+            party = services.party_link_organisation(
+                party=party, organisation=portal_user.organisation, actor=request.user
+            )
         services.party_respond(party=party, accept=accept, responded_by=request.user)
     except services.ContractError as exc:
         messages.error(request, str(exc))

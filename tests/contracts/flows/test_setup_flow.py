@@ -93,3 +93,29 @@ def test_the_daily_run_is_a_served_deployment():
         built = pool.submit(deployments).result()
     daily = next(d for d in built if d.flow_name == "contracts-daily")
     assert daily.name == "daily" and daily.schedules[0].schedule.cron == "30 0 * * *"
+
+
+def test_the_back_office_shows_the_cases_to_the_licensing_team(client):
+    from portal.accounts import services as account_services
+    from tests.conftest import sign_in
+
+    owner = check_user()
+    contract = contract_for(owner)
+    process = process_of(ContractSetupFlow, contract)
+    staff = account_services.jib_staff_create(
+        email="lena@jib.example", first_name="Lena", last_name="Lister", mobile="+447700123998",
+        teams=["licensing"], password="correct horse battery",
+    )  # fmt: skip
+    sign_in(client, staff)
+    base = "/backoffice/workflow/flows/contractsetup"
+    assert client.get(f"{base}/").status_code == 200
+    detail = client.get(f"{base}/{process.pk}/")
+    assert detail.status_code == 200 and contract.name in detail.text
+    assert client.get(f"{base}/chart/").status_code == 200
+    client.logout()
+    finance = account_services.jib_staff_create(
+        email="fiona@jib.example", first_name="Fiona", last_name="Finch", mobile="+447700123997",
+        teams=["finance"], password="correct horse battery",
+    )  # fmt: skip
+    sign_in(client, finance)
+    assert client.get(f"{base}/").status_code == 403

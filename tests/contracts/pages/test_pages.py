@@ -250,6 +250,12 @@ def test_list_queries_are_constant(client, signed_in, django_assert_max_num_quer
 
 def test_contract_page_queries_are_constant(client, signed_in, chain, django_assert_max_num_queries):
     users, parties = chain["users"], chain["parties"]
+    services.contract_requirement_add(
+        contract=chain["contract"],
+        actor=users["client"].user,
+        description="Electrical installation",
+        apprentice_ratio=4,
+    )
     worker_on(parties["a"], users["a"])
     signed_in(users["client"])
     few = _count(client, url(chain["contract"]))
@@ -259,3 +265,132 @@ def test_contract_page_queries_are_constant(client, signed_in, chain, django_ass
     accepted_party(chain["contract"], users["b"], check_user(), parent=parties["b"])
     with django_assert_max_num_queries(few):
         client.get(url(chain["contract"]))
+
+
+def test_a_company_invited_by_email_answers_once_licensed(client, signed_in):
+    owner = check_user()
+    contract = contract_for(owner)
+    party = services.party_invite(
+        contract=contract, invited_by=owner.user, invited_email="Office@NewCo.example", invited_name="NewCo"
+    )
+    signed_in(check_user())  # another company: neither listed nor answerable
+    assert contract.name not in client.get("/portal/contracts/invitations/").text
+    assert client.post(f"/portal/contracts/invitations/{party.pk}/answer/", {"answer": "accept"}).status_code == 404
+    client.logout()
+    newco = check_user(OrganisationFactory(name="NewCo Ltd", email="office@newco.example"))
+    signed_in(newco)
+    assert contract.name in client.get("/portal/contracts/invitations/").text
+    response = client.post(f"/portal/contracts/invitations/{party.pk}/answer/", {"answer": "accept"})
+    assert response.status_code == 302
+    party.refresh_from_db()
+    assert party.organisation == newco.organisation and party.status == ContractParty.Status.ACCEPTED
+
+
+def test_the_client_cancels_a_contract_after_confirming(client, signed_in, chain):
+    contract = chain["contract"]
+    signed_in(chain["users"]["main"])
+    assert client.get(url(contract, "cancel/")).status_code == 404
+    client.logout()
+    signed_in(chain["users"]["client"])
+    page = client.get(url(contract, "cancel/")).text
+    assert "Cancel Library refurbishment?" in page
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.SETTING_UP
+    assert client.post(url(contract, "cancel/")).status_code == 302
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.CANCELLED
+    assert contract.name in client.get("/portal/contracts/completed/").text
+    assert client.get(url(contract, "cancel/")).status_code == 404
+
+
+def test_requirements_added_with_clear_errors_and_removed(client, signed_in, chain):
+    from portal.registry.models import Grade, Occupation
+
+    contract = chain["contract"]
+    approved = Grade.objects.get(name="Approved Electrician", occupation__name="Installation Electrician")
+    other = Occupation.objects.get(name="Maintenance Electrician")
+    signed_in(chain["users"]["client"])
+    response = client.post(
+        url(contract, "requirements/add/"),
+        {"description": "Electrical installation", "occupation": other.pk, "minimum_grade": approved.pk,
+         "apprentice_ratio": "1"},
+    )  # fmt: skip
+    assert "Apprentices allowed: 1 in must be 2 or more" in response.text
+    response = client.post(
+        url(contract, "requirements/add/"),
+        {"description": "Electrical installation", "occupation": other.pk, "minimum_grade": approved.pk,
+         "apprentice_ratio": "4"},
+    )  # fmt: skip
+    assert "Approved Electrician is not a grade of Maintenance Electrician." in response.text
+    response = client.post(
+        url(contract, "requirements/add/"),
+        {"description": "Electrical installation", "minimum_grade": approved.pk, "apprentice_ratio": "4"},
+    )
+    assert response.status_code == 302
+    requirement = contract.requirements.get()
+    assert requirement.occupation == approved.occupation and requirement.apprentice_ratio == 4
+    page = client.get(url(contract)).text
+    assert "Approved Electrician or above" in page and "Apprentices up to 1 in 4" in page
+    assert client.post(url(contract, f"requirements/{requirement.pk}/remove/")).status_code == 302
+    assert not contract.requirements.exists()
+
+
+def test_the_client_changes_the_details(client, signed_in, chain):
+    contract = chain["contract"]
+    signed_in(chain["users"]["client"])
+    page = client.get(url(contract, "change/")).text
+    assert f'value="{contract.starts_on.isoformat()}"' in page  # the date field shows its date
+    data = {
+        "name": "Library refurbishment, phase 2",
+        "site_address": contract.site_address,
+        "site_postcode": "BT1 1AA",
+        "starts_on": contract.starts_on.isoformat(),
+        "ends_on": contract.ends_on.isoformat(),
+    }
+    assert client.post(url(contract, "change/"), data).status_code == 302
+    contract.refresh_from_db()
+    assert contract.name == "Library refurbishment, phase 2"
+    assert contract.events.filter(kind="changed").exists()
+
+
+def test_the_employer_details_show_the_kind_of_organisation(client, signed_in):
+    from portal.licensing.models import Licence, OrganisationKind
+
+    user = check_user(flags=(Flag.EDIT_EMPLOYER_DETAILS,))
+    Licence.objects.filter(organisation=user.organisation).update(organisation_kind=OrganisationKind.NHS_TRUST)
+    signed_in(user)
+    page = client.get("/portal/organisation/details/").text
+    assert "Kind of organisation" in page and "NHS trust or similar" in page
+    assert "ECS Check - Client and Supply Chain" in page
+
+
+def test_the_supply_chain_shows_each_company_kind(client, signed_in, chain):
+    from portal.licensing.models import Licence, OrganisationKind
+
+    Licence.objects.filter(organisation=chain["users"]["main"].organisation).update(
+        organisation_kind=OrganisationKind.CONTRACTOR
+    )
+    Licence.objects.filter(organisation=chain["users"]["b"].organisation).update(
+        organisation_kind=OrganisationKind.OTHER
+    )
+    signed_in(chain["users"]["client"])
+    page = client.get(url(chain["contract"])).text
+    assert "Contractor" in page and ">Other<" in page
+
+
+def test_invitations_page_queries_are_constant(client, signed_in, django_assert_max_num_queries):
+    company = check_user()
+    owner = check_user()
+    services.party_invite(contract=contract_for(owner), invited_by=owner.user, organisation=company.organisation)
+    signed_in(company)
+    few = _count(client, "/portal/contracts/invitations/")
+    for n in range(5):
+        other = check_user()
+        contract = contract_for(other, name=f"Contract {n}")
+        tier1 = accepted_party(contract, other, check_user())
+        services.party_invite(
+            contract=contract, invited_by=tier1.invited_by, parent=tier1, organisation=company.organisation
+        )
+    with django_assert_max_num_queries(few):
+        page = client.get("/portal/contracts/invitations/").text
+    assert page.count("Accept<span") == 6

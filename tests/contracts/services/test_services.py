@@ -237,3 +237,50 @@ def test_removing_a_party_removes_its_branch_and_takes_its_workers_off():
     assert statuses[chain["parties"]["b"].pk] == "accepted"
     worker.refresh_from_db()
     assert worker.removed_at is not None
+
+
+def test_minimum_grade_or_above_and_apprentices_against_the_ratio():
+    from portal.registry.models import Grade
+
+    approved = Grade.objects.get(name="Approved Electrician", occupation__name="Installation Electrician")
+    electrician = Grade.objects.get(name="Electrician", occupation__name="Installation Electrician")
+    technician = Grade.objects.get(name="Technician", occupation__name="Installation Electrician")
+    chain = three_tier_chain()
+    contract, party, user = chain["contract"], chain["parties"]["a"], chain["users"]["a"]
+    services.contract_requirement_add(
+        contract=contract,
+        actor=chain["users"]["client"].user,
+        description="Electrical installation",
+        minimum_grade=approved,
+        apprentice_ratio=2,
+    )
+    card_type = approved.occupation.card_type
+    for grade in (approved, technician, electrician):
+        worker_on(party, user, card_type=card_type, occupation=grade.occupation, grade=grade)
+    worker_on(party, user, role=ContractWorker.Role.APPRENTICE)
+    rows = {row.grade: row for row in selectors.contract_workers_with_status(contract, viewer_party=None)}
+    assert rows["Approved Electrician"].meets_requirements is True
+    assert rows["Technician"].meets_requirements is True
+    assert rows["Electrician"].meets_requirements is False and rows["Electrician"].needs_attention
+    assert rows[""].meets_requirements is None  # the apprentice
+    summary = selectors.compliance_summary(contract)
+    assert summary.below_requirements == 1
+    ((requirement, allowed, within),) = summary.requirements
+    assert allowed == 2 and within  # 4 workers, 1 in 2: two apprentices allowed
+    for _ in range(3):
+        worker_on(party, user, role=ContractWorker.Role.APPRENTICE)
+    ((requirement, allowed, within),) = selectors.compliance_summary(contract).requirements
+    assert allowed == 3 and not within  # 7 workers allow 3 apprentices; 4 are on the contract
+
+
+@override_settings(ECS_RUN_JOBS_INLINE=True)
+def test_a_reminder_email_and_none_once_answered(django_capture_on_commit_callbacks):
+    client, company = check_user(), check_user()
+    contract = contract_for(client)
+    party = services.party_invite(contract=contract, invited_by=client.user, organisation=company.organisation)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.parties_remind(today=TODAY + timedelta(days=3)) == 1
+    assert [m.subject.startswith("Reminder:") for m in mail.outbox] == [True]
+    services.party_respond(party=party, accept=True, responded_by=company.user)
+    assert services.contract_email_send(ref=f"{party.pk}:reminder") == 0  # answered meanwhile: nothing sent
