@@ -70,6 +70,10 @@ class Error(Schema):
     detail: str = Field(description="What went wrong, for a person to read.")
 
 
+class InvalidRequest(BaseModel):
+    detail: list[dict] = Field(description="Each parameter that is missing or malformed: where (loc) and why (msg).")
+
+
 @api.exception_handler(RateLimited)
 def rate_limited(request, exc: RateLimited):
     response = api.create_response(
@@ -125,7 +129,7 @@ def card_check_out(verdict) -> dict:
 
 @api.get(
     "/v1/card-check",
-    response={200: CardCheckOut, 401: Error, 429: Error},
+    response={200: CardCheckOut, 401: Error, 422: InvalidRequest, 429: Error},
     summary="Check an ECS card by its number and the holder's surname",
     tags=["cards"],
 )
@@ -191,7 +195,7 @@ def contract_out(contract: Contract, party) -> dict:
 
 @api.get(
     "/v1/contracts",
-    response={200: list[ContractOut], 401: Error, 429: Error},
+    response={200: list[ContractOut], 401: Error, 422: InvalidRequest, 429: Error},
     summary="The contracts the key's organisation is the client of, or a company in",
     tags=["contracts"],
 )
@@ -209,7 +213,7 @@ def contracts(request):
 
 @api.get(
     "/v1/contracts/{contract_id}/workers",
-    response={200: WorkforceOut, 401: Error, 404: Error, 429: Error},
+    response={200: WorkforceOut, 401: Error, 404: Error, 422: InvalidRequest, 429: Error},
     summary="A contract's workforce with each worker's live card status",
     tags=["contracts"],
 )
