@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.assessments",
     "portal.contracts",
+    "portal.sitechecks",
+    "ninja",  # the ECS Check API (portal.sitechecks.api); serves its OpenAPI docs from static files
     "workflows.common",
     "workflows.licence",
     "workflows.card_application",
@@ -274,6 +276,8 @@ PASSWORD_RESET_MAILS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_MAILS_PER_HOU
 # Employee look-ups (NI number and date of birth): per user and per organisation, per hour.
 EMPLOYEE_LOOKUPS_PER_USER_PER_HOUR = int(os.environ.get("EMPLOYEE_LOOKUPS_PER_USER_PER_HOUR", "30"))
 EMPLOYEE_LOOKUPS_PER_ORGANISATION_PER_HOUR = int(os.environ.get("EMPLOYEE_LOOKUPS_PER_ORGANISATION_PER_HOUR", "100"))
+# ECS Check API: requests each API key may make a minute (counted in the cache above).
+ECS_API_REQUESTS_PER_MINUTE = int(os.environ.get("ECS_API_REQUESTS_PER_MINUTE", "120"))
 # Invitations work once, for this many days, and never for a removed user.
 INVITATION_VALIDITY_DAYS = int(os.environ.get("INVITATION_VALIDITY_DAYS", "7"))
 # A licence applicant's status link works for this many days (each email to the applicant carries a fresh one).

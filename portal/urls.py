@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from portal.accounts import views as account_views
+from portal.sitechecks.api import urls as api_urls
 
 # The portal's pages; ecs.urls (the URL root) adds the back office.
 admin.site.site_header = "ECS Online Systems administration"
@@ -20,6 +21,8 @@ urlpatterns = [
     path("portal/assessments/", include("portal.assessments.urls")),
     path("portal/notifications/", include("portal.notifications.urls")),
     path("portal/contracts/", include("portal.contracts.urls")),
+    path("portal/site-checks/", include("portal.sitechecks.urls")),
+    path("api/", api_urls()),
     path("apply/", include("portal.licensing.urls")),
     path("licences/", include("portal.licensing.urls_backoffice")),
     path("assessment/", include("portal.assessments.session_urls")),

@@ -15,6 +15,7 @@ from tasks.documents import sweep_stalled_documents  # noqa: E402
 from tasks.jobs import purge_handed_jobs, sweep_stalled_jobs  # noqa: E402
 from tasks.notifications import send_expiry_digests  # noqa: E402
 from tasks.payments import apply_pending_payment_events, import_bank_statement  # noqa: E402
+from tasks.sitechecks import send_contract_card_alerts  # noqa: E402
 
 # Seconds between two runs of each sweep (shorter in tests).
 SWEEP_INTERVAL = int(os.environ.get("ECS_SWEEP_INTERVAL_SECONDS", "300"))
@@ -31,6 +32,8 @@ def deployments() -> list:
         send_expiry_digests.to_deployment(name="weekly", schedule=Cron("0 7 * * 1", timezone="Europe/London")),
         # Daily at 00:30 UK time: invitation reminders and expiry, contracts starting and completing.
         contracts_daily.to_deployment(name="daily", schedule=Cron("30 0 * * *", timezone="Europe/London")),
+        # Daily at 06:30 UK time: contract workers' cards expired or cancelled, told once to company and client.
+        send_contract_card_alerts.to_deployment(name="daily", schedule=Cron("30 6 * * *", timezone="Europe/London")),
         # Run on demand (Prefect UI or `prefect deployment run`) with the statement's path.
         import_bank_statement.to_deployment(name="on-demand"),
     ]

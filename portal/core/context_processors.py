@@ -44,6 +44,7 @@ PORTAL_SECTIONS = [
             ("Contracts in Progress", "contracts:in_progress", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS)),
             ("Contracts Completed", "contracts:completed", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS)),
             ("Create New Contract", "contracts:create", (), (Flag.CREATE_CONTRACTS,)),
+            ("Spot Check a Card", "sitechecks:spot_check", (), (Flag.VIEW_CONTRACTS,)),
             ("Invitations", "contracts:invitations", (), (Flag.ADD_SUBCONTRACTORS, Flag.MANAGE_CONTRACT_WORKERS)),
         ],
     ),
