@@ -243,3 +243,36 @@ def visible_flows(context) -> list[tuple[str, str, bool]]:
             url = flow.reverse("index")
             flows.append((viewset._flow_class.process_title, url, _is_current(request, url)))
     return flows
+
+
+@register.filter
+def finding_name(key) -> str:
+    """A finding's key as its name: "companies_house" → "Companies House"."""
+    names = {"companies_house": "Companies House", "membership": "Membership", "duplicates": "Duplicates"}
+    return names.get(str(key), str(key).replace("_", " ").capitalize())
+
+
+@register.filter
+def row_label(obj) -> str:
+    """What a list row is, in words, for its checkbox: "Verify the application: CA1234567 Amira Thomas"."""
+    flow_task = getattr(obj, "flow_task", None)
+    process = getattr(obj, "process", None)
+    if flow_task is not None and process is not None:
+        title = getattr(flow_task, "task_title", "") or str(flow_task)
+        return f"{title}: {process.brief}" if getattr(process, "brief", "") else title
+    return str(getattr(obj, "brief", "") or f"row {obj.pk}")
+
+
+@register.filter
+def action_words(label) -> str:
+    """viewflow's transition names as the actions people take."""
+    words = {
+        "Assign": "Take the task",
+        "Unassign": "Give it back to the queue",
+        "Cancel": "Cancel this task",
+        "Undo": "Undo this task",
+        "Revive": "Restart this task",
+        "Execute": "Do the task",
+        "Reassign": "Give it to someone else",
+    }
+    return words.get(str(label), str(label))
