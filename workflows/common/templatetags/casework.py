@@ -41,11 +41,20 @@ def readable(value) -> str:
 @register.filter
 def readable_rows(data) -> list[tuple[str, str]]:
     """viewflow's (field, label, value) rows that have something readable to show."""
+    from viewflow.workflow.models import Process
+
     rows = []
     for field, label, value in data or ():
         name = field.name
         if name in HIDDEN_FIELDS or name.endswith(("_object_id", "_content_type", "_id", "_key", "_hash")):
             continue
+        if name.startswith("awaiting_"):
+            continue
+        label = str(getattr(field, "verbose_name", label) or label)
+        if isinstance(field.model, type) and issubclass(field.model, Process) and name in PROCESS_LABELS:
+            label = PROCESS_LABELS[name]
+            if name == "status":
+                value = status_words(str(value).upper().replace(" ", ""))
         if name.endswith("_pence"):
             label = str(label).removesuffix(" pence").removesuffix(" Pence")
             shown = pounds(value) if isinstance(value, int) else ""
@@ -62,7 +71,10 @@ def readable_rows(data) -> list[tuple[str, str]]:
 # Fields no one reads: the engine's own, and fingerprints, tokens and raw payloads.
 HIDDEN_FIELDS = frozenset(
     ("id", "parent_task", "data", "flow_class", "process", "task", "fingerprint", "token", "raw", "payload", "reading")
+    + ("step", "pre_checks", "findings", "problems", "body_check", "payment_intent_id")
 )
+# The process's own fields, named as the case they are.
+PROCESS_LABELS = {"status": "Case", "created": "Case opened", "finished": "Case closed"}
 
 
 def when(value) -> str:
