@@ -19,8 +19,8 @@ register = template.Library()
 @register.filter
 def readable(value) -> str:
     """Yes/No, dates as "30 Nov 2026" and times as "30 Nov 2026 07:31" (local time), files as "Uploaded", lists
-    joined by commas. Empty for what has nothing to show (no file, an empty list) and for nested structures (the
-    automated checks' findings, shown on the case page)."""
+    as words ("fire, data and security"). Empty for what has nothing to show (no file, an empty list) and for
+    nested structures (the automated checks' findings, shown on the case page)."""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
@@ -34,7 +34,7 @@ def readable(value) -> str:
     if isinstance(value, list | tuple):
         if any(isinstance(item, dict | list | tuple) for item in value):
             return ""
-        return ", ".join(readable(item) for item in value)
+        return words(readable(item) for item in value)
     return str(value)
 
 
