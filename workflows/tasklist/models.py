@@ -57,3 +57,28 @@ class SavedFilter(models.Model):
     @property
     def is_shared(self) -> bool:
         return bool(self.team)
+
+
+class TaskEvent(models.Model):
+    """Who took, gave back or handed on a task in the back office, and when."""
+
+    class Action(models.TextChoices):
+        CLAIMED = "claimed", "Claimed"
+        RELEASED = "released", "Released"
+        ASSIGNED = "assigned", "Assigned"
+
+    task = models.ForeignKey("viewflow.Task", on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        if self.action == self.Action.ASSIGNED:
+            return f"{self.actor} assigned the task to {self.owner}"
+        return f"{self.actor} {self.get_action_display().lower()} the task"
