@@ -72,7 +72,7 @@ def test_team_leader_assigns_a_task_and_shares_a_filter(page, browser, live_serv
     other = browser.new_context(base_url=live_server.url)
     verifier_page = other.new_page()
     browser_sign_in(verifier_page, vera)
-    verifier_page.goto("/backoffice/work/")
+    verifier_page.goto("/backoffice/work/mine/")
     expect(verifier_page.locator("tbody tr")).to_contain_text(late.application.reference)
     verifier_page.get_by_role("link", name="Late verifications").click()
     expect(verifier_page.get_by_role("heading", name="Verification queue")).to_be_visible()
