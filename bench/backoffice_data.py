@@ -8,7 +8,9 @@ Adds (once per database; a second call finds the marker organisation and reuses 
   by the bench's verifiers, 50 by the bench's own verifier (for My work); about one in twenty renewals, so priority
   has something to find;
 - `finished_tasks` finished tasks in history: finished card application processes of five tasks each (paid,
-  verifying, verify, approve, dispatch), spread over two years, their cases pointing at the applications;
+  verifying, verify, approve, dispatch), spread over two years, each for a case of its own (finished cases, whose
+  applications are not made here); one in ten with a hold the employer answered;
+- for one in seven open cases, a hold the employer answered (their verification is raised in priority);
 - staff: a verifier and a team leader the benchmark signs in as.
 
 Processes and tasks are written with INSERT … SELECT generate_series, so a million tasks take seconds to a minute.
@@ -121,11 +123,11 @@ def make_backoffice_data(*, finished_tasks: int = 1_000_000, open_tasks: int = 1
                 INSERT INTO viewflow_process (flow_class, status, created, finished, data,
                                               artifact_content_type_id, artifact_object_id)
                 SELECT %s, 'DONE', now() - (g %% 1051200) * interval '1 minute' - interval '3 days',
-                       now() - (g %% 1051200) * interval '1 minute', '{}'::jsonb, %s, %s + (g %% %s)
+                       now() - (g %% 1051200) * interval '1 minute', '{}'::jsonb, %s, %s + g
                 FROM generate_series(1, %s) AS g
                 RETURNING id
                 """,
-                [flow_ref, content_type.pk, first_app, len(applications), processes],
+                [flow_ref, content_type.pk, last_app + 1_000_000, processes],
             )
             ids = [row[0] for row in cur.fetchall()]
             low, high = min(ids), max(ids)
@@ -171,6 +173,18 @@ def make_backoffice_data(*, finished_tasks: int = 1_000_000, open_tasks: int = 1
                 FROM viewflow_process p WHERE p.id BETWEEN %s AND %s
                 """,
                 [get_task_ref(CardApplicationFlow.verify), holders, len(holders), VERIFY, min(ids), max(ids)],
+            )
+            # Holds the employer answered: one in ten finished cases, one in seven open ones.
+            cur.execute(
+                """
+                INSERT INTO viewflow_task (flow_task, flow_task_type, status, created, finished, token,
+                                           owner_permission, process_id, data)
+                SELECT %s, 'HUMAN', 'DONE', p.created, p.created + interval '2 days', 'start',
+                       'organisations.can_fill_in_applications', p.id, '{}'::jsonb
+                FROM viewflow_process p
+                WHERE (p.id BETWEEN %s AND %s AND p.id %% 10 = 0) OR (p.id BETWEEN %s AND %s AND p.id %% 7 = 0)
+                """,
+                [get_task_ref(CardApplicationFlow.await_supply), low, high, min(ids), max(ids)],
             )
             # My work: 50 tasks for the bench's own verifier (the others hold the rest of the held fifth).
             cur.execute(
