@@ -23,6 +23,8 @@ class FilterForm(GovukForm):
     def __init__(self, *args, steps=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["step"].choices = [("", "Every step")] + [(ref, step_title(ref)) for ref in steps]
+        for field in self.fields.values():
+            field.required_when = "filtering"  # every filter is optional: the field template leaves out "(optional)"
 
     def work_filter(self) -> WorkFilter:
         if not self.is_valid():
