@@ -12,6 +12,7 @@ from django.urls import URLResolver, reverse
 from viewflow.workflow.models import Process, Task
 
 from portal.accounts.models import JibTeam
+from portal.applications.models import ApplicationDocument
 from tests.backoffice.pages.test_backoffice_access import casework, team_client  # noqa: F401  (the cases, and a team's client)
 from tests.conftest import sign_in
 from workflows.site import FLOW_VIEWSETS, site
@@ -47,6 +48,8 @@ def fill(route: str, document_pk: int) -> list[str]:
     flow = FLOWS[flow_label.group(1)] if flow_label else None
     if names == ["document_pk"]:
         return [ARGUMENT.sub(str(document_pk), route)]
+    if names == ["application_pk"]:
+        return [ARGUMENT.sub(str(ApplicationDocument.objects.get(pk=document_pk).application_id), route)]
     if names == ["process_pk"]:
         processes = Process.objects.filter(flow_class=flow).order_by("pk")
         chosen = {process.pk for process in (processes.first(), processes.last()) if process is not None}
