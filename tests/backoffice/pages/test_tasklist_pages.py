@@ -46,8 +46,9 @@ def test_another_teams_queue_is_refused_an_unknown_queue_is_not_found(employer):
 
 def test_portal_users_and_strangers_cannot_open_the_lists(employer):
     client = sign_in(Client(), employer.user)
-    for url in (reverse("tasklist:my_work"), reverse("tasklist:queues")):
-        assert client.get(url).status_code in (302, 403, 404)
+    for url in (reverse("tasklist:my_work"), reverse("tasklist:queues"), reverse("tasklist:queue", args=["finance"])):
+        assert client.get(url).status_code == 403
+        assert Client().get(url).status_code == 302  # not signed in: to the sign-in page
 
 
 def test_another_team_cannot_claim_or_assign_a_task(employer):
