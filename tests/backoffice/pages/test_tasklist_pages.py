@@ -176,3 +176,14 @@ def test_queues_page_counts(employer):
     page = leader.get(reverse("tasklist:queues")).text
     assert "Verification" in page and "Verify the application (2, 1 late)" in page
     assert not RAW.search(page)
+
+
+def test_team_leader_filters_the_queue_by_a_named_colleague(employer):
+    vera = staff_member(JibTeam.VERIFICATION)
+    held = card_task(employer, owner=vera)
+    card_task(employer)
+    _, leader = as_member(JibTeam.TEAM_LEADER)
+    url = reverse("tasklist:queue", args=[JibTeam.VERIFICATION])
+    assert f'<option value="{vera.pk}">{vera.get_full_name()}</option>' in leader.get(url).text
+    page = leader.get(url, {"who": vera.pk}).text
+    assert "1 task match" in page and held.application.reference in page
