@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "workflows.bacs_allocation",
     "workflows.assessment_booking",
     "workflows.contract_setup",
+    "workflows.tasklist",
 ]
 
 MIDDLEWARE = [

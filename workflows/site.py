@@ -80,7 +80,13 @@ class DashboardApplication(Application):
         return is_case_manager(user)
 
 
-site = Site(
+class BackOffice(Site):
+    """The back office opens on the reader's own work (workflows/tasklist)."""
+
+    index_path = path("", RedirectView.as_view(pattern_name="tasklist:my_work"), name="index")
+
+
+site = BackOffice(
     title="ECS back office",
     viewsets=[WorkflowAppViewset(flow_viewsets=FLOW_VIEWSETS, title="Casework"), DashboardApplication()],
 )
