@@ -8,6 +8,7 @@ from workflows.dashboard_views import casework_dashboard_view
 from workflows.site import site as backoffice
 
 urlpatterns = [
+    path("backoffice/incidents/", include("workflows.incidents.urls")),
     path("backoffice/", backoffice.urls),
     path("backoffice-dashboard/", casework_dashboard_view, name="casework_dashboard"),
     path("", include("portal.urls")),

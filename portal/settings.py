@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "workflows.licence",
     "workflows.card_application",
     "workflows.bacs_allocation",
+    "workflows.incidents",
 ]
 
 MIDDLEWARE = [
