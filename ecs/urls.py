@@ -11,5 +11,6 @@ urlpatterns = [
     path("backoffice/incidents/", include("workflows.incidents.urls")),
     path("backoffice/", backoffice.urls),
     path("backoffice-dashboard/", casework_dashboard_view, name="casework_dashboard"),
+    path("backoffice-dashboard/", include("workflows.dashboard_urls")),
     path("", include("portal.urls")),
 ]

@@ -32,6 +32,12 @@ SERVICE_LEVEL_DAYS = {
     BacsAllocationFlow.allocate: 10,
 }
 
+
+def service_level_days(node) -> int | None:
+    """How many calendar days a person's task at `node` may wait before it is late (None: not measured)."""
+    return SERVICE_LEVEL_DAYS.get(node)
+
+
 # The processes, in the order the dashboard lists them.
 FLOWS = [LicenceFlow, CardApplicationFlow, BacsAllocationFlow]
 OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
