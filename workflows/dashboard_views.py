@@ -223,10 +223,8 @@ def flow_cases_view(request, label: str):
             rows = rows.filter(status=STATUS.DONE, finished__gte=since).order_by("-finished", "-pk")
             sla = figures.service_level_days(node)
             if state == "breached":
-                if sla is None:
-                    rows = rows.none()
-                else:
-                    rows = rows.filter(finished__gt=F("created") + timedelta(days=sla))
+                late = F("created") + timedelta(days=sla or 0)
+                rows = rows.none() if sla is None else rows.filter(finished__gt=late)
         kind = "task"
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
