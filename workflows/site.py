@@ -2,10 +2,12 @@
 
 from functools import wraps
 
+from django.shortcuts import render
 from django.urls import URLResolver, path
 from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
+from viewflow.workflow.flow.views import FlowChartView
 
 from portal.accounts.access import is_case_manager, require_jib_team
 from workflows.bacs_allocation.flows import BacsAllocationFlow
@@ -22,9 +24,24 @@ def _teams_only(view, teams):
     return guarded
 
 
+class CaseworkChartView(FlowChartView):
+    """The process chart on a back-office page; the picture itself with ?format=svg, BPMN with ?format=bpmn."""
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") in ("svg", "bpmn"):
+            return super().get(request, *args, **kwargs)
+        process = None
+        if "process_pk" in kwargs:
+            process = self.flow_class.process_class.objects.filter(flow_class=self.flow_class, pk=kwargs["process_pk"])
+            process = process.first()
+        return render(request, "viewflow/workflow/chart.html", {"flow_class": self.flow_class, "process": process})
+
+
 class CaseworkViewset(FlowViewset):
     """A process's pages (dashboard, lists, cases, tasks, charts, files): each opens only for the process's teams
     (`flow.jib_teams`), 403 for anyone else before anything is fetched."""
+
+    chart_view_class = CaseworkChartView
 
     def _get_urls(self):
         patterns = super()._get_urls()
