@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from viewflow.workflow.base import Node
+from viewflow.workflow.fields import get_flow_ref, get_task_ref
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -26,7 +27,7 @@ PAGE_SIZE = 50
 def casework_dashboard_view(request):
     """What is waiting where, and for how long: for JIB team leaders and managers."""
     require_jib_team(request.user, *CASE_MANAGERS)
-    return render(request, "core/dashboard.html", casework_dashboard())
+    return render(request, "backoffice/dashboard.html", casework_dashboard())
 
 
 def _flow(label: str):
@@ -107,8 +108,6 @@ def flow_dashboard_view(request, label: str):
 
 
 def _flow_ref(flow) -> str:
-    from viewflow.workflow.fields import get_flow_ref
-
     return get_flow_ref(flow)
 
 
@@ -216,12 +215,12 @@ def flow_cases_view(request, label: str):
         rows = Task.objects.filter(flow_task=node).select_related("owner")
         if state in ("live", "late"):
             rows = rows.filter(status__in=figures.LIVE).order_by("created", "pk")
-            sla = figures.service_level_days(node)
+            sla = figures.service_level_days().get(get_task_ref(node))
             if state == "late":
                 rows = rows.filter(created__lt=now - timedelta(days=sla)) if sla is not None else rows.none()
         else:
             rows = rows.filter(status=STATUS.DONE, finished__gte=since).order_by("-finished", "-pk")
-            sla = figures.service_level_days(node)
+            sla = figures.service_level_days().get(get_task_ref(node))
             if state == "breached":
                 late = F("created") + timedelta(days=sla or 0)
                 rows = rows.none() if sla is None else rows.filter(finished__gt=late)

@@ -141,6 +141,7 @@ class FlowDashboard:
 
 
 def _steps(flow, *, team: str, allowed: set[str] | None) -> list[Step]:
+    levels = service_level_days()
     steps = []
     ordered, _ = chart.topsort(flow)
     for node in ordered:
@@ -157,7 +158,7 @@ def _steps(flow, *, team: str, allowed: set[str] | None) -> list[Step]:
                 title=str(node.task_title or node.name),
                 kind=kind,
                 team_permission=permission if isinstance(permission, str) else None,
-                service_level_days=service_level_days(node),
+                service_level_days=levels.get(get_task_ref(node)),
             )
         )
     return steps
