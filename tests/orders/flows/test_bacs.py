@@ -178,6 +178,8 @@ def test_finance_uploads_a_statement_and_others_cannot(client, primary_user):
     assert response.status_code == 302
     exact.refresh_from_db()
     assert exact.status == Order.Status.PAID
+    summary = client.get(response.url)  # what the import did
+    assert "nov.csv" in summary.text and 'id="statement-summary"' in summary.text and "£250.00" in summary.text
     response = client.post(
         f"{BASE}/import_statement/", {"statement": SimpleUploadedFile("x.csv", b"nothing,useful\n1,2\n")}
     )
