@@ -14,5 +14,6 @@ bank_transfer_needs_allocation = Signal()
 order_paid = Signal()
 
 # The finance team credited a BACS transfer to an organisation's funds on account. Arguments: `transfer`
-# (BankTransfer, CREDITED), `organisation` (Organisation credited). The employer is sent a receipt.
+# (BankTransfer, CREDITED), `organisation` (Organisation credited), `entry` (its FundsLedgerEntry, whose receipt
+# the employer can open). The employer is sent a receipt.
 bank_transfer_credited = Signal()

@@ -105,7 +105,7 @@ def bank_transfer_allocate(
             if organisation is None:
                 order = chosen if chosen is not None else _order_by_reference(order_reference)
                 organisation = order.organisation
-            funds_credit(
+            entry = funds_credit(
                 organisation=organisation, amount_pence=transfer.amount_pence,
                 kind=FundsLedgerEntry.Kind.BACS_ALLOCATION, reference=f"BANK-{transfer.pk}", actor=actor,
             )  # fmt: skip
@@ -123,7 +123,7 @@ def bank_transfer_allocate(
         transfer.note = note
         transfer.save()
         if transfer.status == BankTransfer.Status.CREDITED:
-            bank_transfer_credited.send(sender=BankTransfer, transfer=transfer, organisation=credited)
+            bank_transfer_credited.send(sender=BankTransfer, transfer=transfer, organisation=credited, entry=entry)
         return transfer
 
 

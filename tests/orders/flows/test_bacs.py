@@ -310,3 +310,35 @@ def test_the_finance_pages_are_for_the_finance_team(client, primary_user):
     assert client.get(f"/backoffice/finance/statements/{first.pk}/").status_code == 403
     employer = sign_in(Client(), primary_user.user)
     assert employer.get("/backoffice/finance/").status_code == 403
+
+
+def test_the_employer_gets_a_receipt_for_a_bacs_credit(client, primary_user, django_capture_on_commit_callbacks):
+    from portal.notifications.models import Notification
+
+    services.bank_statement_import(content=statement("23/11/2026,BGC SPARKS LTD,120.00"), name="s.csv")
+    transfer = BankTransfer.objects.get()
+    finance = account_services.jib_staff_create(
+        email="fin2@jib.example", first_name="Fin", last_name="Ance", mobile="+447700900778",
+        teams=["finance"], password="correct horse battery",
+    )  # fmt: skip
+    services.bank_transfer_allocate(
+        transfer=transfer,
+        actor=finance,
+        decision=BankTransfer.Decision.CREDIT,
+        organisation=primary_user.organisation,
+    )
+    entry = FundsLedgerEntry.objects.get(kind=FundsLedgerEntry.Kind.BACS_ALLOCATION)
+    assert entry.amount_pence == 12_000
+    notification = Notification.objects.get(recipient=primary_user.user)
+    assert notification.subject == "Payment received: £120.00 added to your funds on account"
+    assert f"/portal/orders/receipts/funds/{entry.pk}/" in notification.body_text
+    sign_in(client, primary_user.user)
+    receipt = client.get(f"/portal/orders/receipts/funds/{entry.pk}/")
+    assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
+    assert receipt.content.startswith(b"%PDF")
+    assert f"/portal/orders/receipts/funds/{entry.pk}/" in client.get("/portal/orders/financial-history/").text
+    # Another organisation's user cannot open it.
+    from tests.factories import OrganisationFactory, PortalUserFactory
+
+    stranger = PortalUserFactory(organisation=OrganisationFactory(), all_flags=True)
+    assert sign_in(Client(), stranger.user).get(f"/portal/orders/receipts/funds/{entry.pk}/").status_code == 404
