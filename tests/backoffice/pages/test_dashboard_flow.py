@@ -14,6 +14,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from portal.accounts import services as account_services
 from portal.applications.models import ApplicationEvent, CardApplication
 from tests.backoffice.incident_factories import make_incident
+from tests.backoffice.pages.test_backoffice_access import casework, team_client  # noqa: F401  (the cases, a client)
 from tests.conftest import sign_in
 from tests.factories_applications import start_application
 from workflows.card_application.flows import CardApplicationFlow as Flow
@@ -197,3 +198,36 @@ def test_queries_stay_the_same_as_data_grows(history, django_assert_max_num_quer
         make_incident(Flow.pre_checks)
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(URL)
+
+
+@pytest.mark.django_db
+def test_every_page_of_incidents_dashboards_and_finance_as_every_team(casework, primary_user):  # noqa: F811
+    """No 5xx and no raw value on these pages as any team; an employer's user refused everywhere."""
+    from django.urls import reverse
+
+    from portal.accounts.models import JibTeam
+    from portal.orders.models import BankStatement
+    from tests.backoffice.pages.test_backoffice_pages import check
+
+    incident = make_incident(Flow.pre_checks)
+    statement = BankStatement.objects.create(name="nov.csv", lines_read=0)
+    pages = [
+        reverse("incidents:list"),
+        reverse("incidents:detail", args=[incident.pk]),
+        "/backoffice/incidents/?state=resolved",
+    ]
+    pages += [reverse("finance:index"), reverse("finance:statement", args=[statement.pk])]
+    for flow in ("licence", "cardapplication", "bacsallocation"):
+        for query in ("", "?days=7&team=verification", "?days=90&team=licensing", "?format=csv"):
+            pages.append(f"/backoffice-dashboard/{flow}/{query}")
+        pages.append(f"/backoffice-dashboard/{flow}/cases/?state=done&days=7")
+        pages.append(f"/backoffice-dashboard/{flow}/cases/?state=started_week&week=2026-11-23")
+    pages += [URL + f"cases/?state={state}&step=verify" for state in ("live", "late", "finished", "breached")]
+    problems = []
+    for team in JibTeam:
+        client = team_client(team)
+        problems += [problem for url in pages for problem in check(client, url, team)]
+    assert not problems, "\n".join(problems)
+    portal = sign_in(Client(), primary_user.user)
+    for url in pages:
+        assert portal.get(url).status_code == 403, url
