@@ -81,14 +81,7 @@ class BackOffice(Site):
     index_path = path("", RedirectView.as_view(pattern_name="tasklist:my_work"), name="index")
 
 
-class Casework(WorkflowAppViewset):
-    """viewflow's casework pages; My work and the team queues (workflows/tasklist) take the place of its inbox and
-    queue in the menu."""
-
-    menu_template_name = "tasklist/workflow_menu.html"
-
-
 site = BackOffice(
     title="ECS back office",
-    viewsets=[Casework(flow_viewsets=FLOW_VIEWSETS, title="Casework"), DashboardApplication()],
+    viewsets=[WorkflowAppViewset(flow_viewsets=FLOW_VIEWSETS, title="Casework"), DashboardApplication()],
 )

@@ -146,6 +146,8 @@ class CardApplication(models.Model):
     )
     card = models.ForeignKey("registry.Card", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Where the card was sent, as the envelope said (the order's deliver-to office and FAO when it was dispatched).
+    dispatched_to = models.TextField("card sent to", blank=True)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -563,3 +563,48 @@ def document_reading_note(*, reading_since, now) -> str:
     if reading_since is not None and (now - reading_since).total_seconds() > READING_SLOW_AFTER_SECONDS:
         return READING_SLOW
     return READING_USUAL
+
+
+@dataclass(frozen=True)
+class DeliveryAddress:
+    """Where the processing team sends an application's card: the paying order's deliver-to office (or, when the
+    order names none, the office that raised it), for the attention of whom the order says."""
+
+    order_reference: str
+    office_name: str
+    address: str
+    postcode: str
+    attention: str
+
+    def lines(self) -> list[str]:
+        """The address as it goes on the envelope, one line each."""
+        lines = [f"FAO {self.attention}"] if self.attention else []
+        lines.append(self.office_name)
+        lines += [line.strip() for line in self.address.replace("\r", "").split("\n") if line.strip()]
+        if self.postcode:
+            lines.append(self.postcode)
+        return lines
+
+    def __str__(self) -> str:
+        return ", ".join(self.lines())
+
+
+def delivery_address(*, application: CardApplication) -> DeliveryAddress | None:
+    """The delivery address of the order that paid for the application (None when no live order holds it)."""
+    line = (
+        application.order_lines.filter(live=True)
+        .select_related("order__deliver_to", "order__office")
+        .order_by("-pk")
+        .first()
+    )
+    if line is None:
+        return None
+    order = line.order
+    office = order.deliver_to or order.office
+    return DeliveryAddress(
+        order_reference=order.reference,
+        office_name=office.name,
+        address=office.address,
+        postcode=office.postcode,
+        attention=order.delivery_attention,
+    )

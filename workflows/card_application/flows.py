@@ -157,6 +157,7 @@ class CardApplicationFlow(JibCasework, flow.Flow):
 
     # The application's documents, for the case workers (JIB staff only; personal data).
     document_path = path("document/<int:document_pk>/", views.document, name="document")
+    photo_path = path("application/<int:application_pk>/photo/", views.photo, name="photo")
 
     # Waits completed by workflows.card_application.receivers.
     def payment_received(self, activation):

@@ -9,8 +9,78 @@ from viewflow.workflow.flow.views import mixins
 from portal.accounts.access import jib_application_document, jib_card_application
 from portal.applications import services
 from portal.applications.models import ApplicationDocument
+from portal.applications.selectors import delivery_address
 from portal.applications.services import ApplicationError
+from portal.registry.models import AwardingBody
 from workflows.common.services import job_failure_reason
+from workflows.common.templatetags.casework import readable, when
+
+# What a person checks on every photo (the automated check judges what it can of the same guidance).
+PHOTO_RULES = (
+    "Head and shoulders, facing the camera, eyes open and visible",
+    "A plain, light background, no other people or objects",
+    "No hat or sunglasses (head coverings worn for religious or medical reasons are accepted)",
+    "In focus, evenly lit, in colour, recent (taken in the last month)",
+    "The same person as on the application (name, age)",
+)
+# Which task shows what: every task shows the facts, the photo and the findings.
+SHOWS_DELIVERY = ("dispatch",)
+
+
+def _iso_date(value: str) -> str:
+    """An ISO date from a stored reading, as people read it."""
+    from datetime import date
+
+    try:
+        return readable(date.fromisoformat(value)) if value else ""
+    except ValueError:
+        return value
+
+
+def document_comparison(document, operative, body_names: dict[str, str]) -> dict:
+    """A document beside what OCR read from it and what the awarding body answered: one row per thing compared,
+    with what did not match; and the body's answer in words."""
+    reading, body, problems = document.reading or {}, document.body_check or {}, dict(document.problems or {})
+    found = body.get("found")
+
+    def both(code, title):
+        return " ".join(part for part in (code, title) if part)
+
+    rows = [
+        ("Name", operative.full_name, reading.get("candidate_name", ""),
+         both(body.get("first_name", ""), body.get("last_name", "")), problems.pop("name", "")),
+        ("Awarding body", str(document.awarding_body or ""),
+         body_names.get(reading.get("awarding_body", ""), reading.get("awarding_body", "")),
+         body.get("awarding_body", "") if found else "", problems.pop("awarding_body", "")),
+        ("Qualification", str(document.qualification_type or ""),
+         both(reading.get("qualification_code", ""), reading.get("qualification_title", "")),
+         both(body.get("qualification_code", ""), body.get("qualification_title", "")),
+         problems.pop("qualification", "")),
+        ("Certificate number", document.certificate_number, reading.get("certificate_number", ""),
+         body.get("certificate_number", ""), problems.pop("certificate_number", "")),
+        ("Date awarded", readable(document.awarded_on) if document.awarded_on else "",
+         _iso_date(reading.get("date_awarded", "")) or reading.get("month_awarded", ""),
+         _iso_date(body.get("awarded_on", "")), problems.pop("date_awarded", "")),
+    ]  # fmt: skip
+    if found:
+        answer = ("The certificate is valid" if body.get("valid") else "The certificate is no longer valid") + (
+            f" (answered {when(body['checked_at'])})" if body.get("checked_at") else ""
+        )
+    elif found is False:
+        answer = f"{body.get('awarding_body', 'The awarding body')} found no such certificate" + (
+            f": {body['reason']}" if body.get("reason") else ""
+        )
+    else:
+        answer = ""
+    return {
+        "rows": [row for row in rows if any(row[1:])],
+        "answer": answer,
+        "read": bool(reading),
+        "unreadable": reading.get("readable") is False
+        or bool(reading)
+        and not any(reading.get(k) for k in ("candidate_name", "certificate_number", "awarding_body")),
+        "other_problems": [problem for problem in problems.values() if problem],
+    }
 
 
 class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames):
@@ -32,14 +102,24 @@ class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames)
             application.documents.select_related("awarding_body", "qualification_type", "reference_type", "decided_by")
         )
         flow = process.flow_class.instance
+        body_names = dict(AwardingBody.objects.values_list("code", "name"))
         for d in documents:
             d.backoffice_url = flow.reverse("document", kwargs={"document_pk": d.pk}) if d.file else ""
+            d.is_image = d.content_type in ("image/jpeg", "image/png")
+            d.comparison = document_comparison(d, application.operative, body_names)
+        node = self.request.activation.flow_task.name
         return super().get_context_data(
             application=application,
             operative=application.operative,
             documents=documents,
             events=application.events.select_related("actor"),
             failure_reason=job_failure_reason(task=failed) if failed and failed == latest_job else "",
+            findings=services.card_application_findings(application=application),
+            photo_url=flow.reverse("photo", kwargs={"application_pk": application.pk}) if application.photo else "",
+            photo_rules=PHOTO_RULES,
+            delivery=delivery_address(application=application),
+            shows_delivery=node in SHOWS_DELIVERY,
+            task_kind=node,
             **kwargs,
         )
 
@@ -189,6 +269,20 @@ def document(request, document_pk: int, **kwargs):
         filename=f"document-{document.pk}",
         as_attachment=False,
     )
+
+
+def photo(request, application_pk: int, **kwargs):
+    """An application's photo, for the JIB teams who work card applications (never a public media address)."""
+    application = jib_card_application(request.user, application_pk)
+    if not application.photo:
+        raise Http404
+    file = application.photo.open("rb")
+    head = file.read(8)
+    file.seek(0)
+    response = FileResponse(file, content_type="image/png" if head.startswith(b"\x89PNG") else "image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def employer_page(request, **kwargs):

@@ -99,9 +99,16 @@ SOURCES: dict[type, CaseSource] = {
 
 def search_q(term: str) -> Q:
     """Tasks whose case matches `term` (a reference exactly; an applicant's or organisation's name in part)."""
+    from viewflow.workflow.models import Process
+    from viewflow.workflow.status import PROCESS
+
     q = Q(pk__in=[])
     for flow_class, source in SOURCES.items():
-        q |= Q(process__flow_class=flow_class, process__artifact_object_id__in=source.matching(term))
+        # Open cases only: a work list holds open tasks (index tasklist_process_open_artifact).
+        cases = Process.objects.filter(
+            flow_class=flow_class, status=PROCESS.NEW, artifact_object_id__in=source.matching(term)
+        )
+        q |= Q(process_id__in=cases.values("pk"))
     return q
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.template.defaultfilters import date as format_date
+from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
@@ -47,10 +48,31 @@ class Row:
     can_claim: bool
     can_release: bool
     can_assign: bool
+    claim_url: str = ""
+    release_url: str = ""
+    assign_url: str = ""
+
+
+_P, _T = 987654321, 123456789  # placeholders: each URL is reversed once per page, then filled in for every row
+
+
+class _Urls:
+    def __init__(self):
+        self.by_node = {}
+        self.actions = {name: reverse(f"tasklist:{name}", args=[_T]) for name in ("claim", "release", "assign")}
+
+    def task(self, node, task) -> str:
+        if node not in self.by_node:
+            self.by_node[node] = node.reverse("index", args=[_P, _T])
+        return self.by_node[node].replace(str(_P), str(task.process_id)).replace(str(_T), str(task.pk))
+
+    def action(self, name, task) -> str:
+        return self.actions[name].replace(str(_T), str(task.pk))
 
 
 def rows_for(tasks, *, user, now) -> list[Row]:
     described = cases.describe(tasks)
+    urls = _Urls()
     rows = []
     for task in tasks:
         node = task.flow_task
@@ -60,7 +82,7 @@ def rows_for(tasks, *, user, now) -> list[Row]:
                 task=task,
                 case=described[task.pk],
                 step=str(node.task_title or node),
-                url=node.reverse("index", args=[task.process_id, task.pk]),
+                url=urls.task(node, task),
                 due=due_words(task.due, now),
                 due_at=when(task.due),
                 overdue=bool(task.overdue),
@@ -71,6 +93,9 @@ def rows_for(tasks, *, user, now) -> list[Row]:
                 can_claim=task.status == STATUS.NEW and not task.owner_id and bool(node.can_assign(user, task)),
                 can_release=task.status == STATUS.ASSIGNED and bool(node.can_unassign(user, task)),
                 can_assign=task.status in (STATUS.NEW, STATUS.ASSIGNED) and may_assign(user, task),
+                claim_url=urls.action("claim", task),
+                release_url=urls.action("release", task),
+                assign_url=urls.action("assign", task),
             )
         )
     return rows

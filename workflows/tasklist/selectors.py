@@ -7,7 +7,7 @@ from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Q, Query
 from django.utils import timezone
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.status import PROCESS, STATUS
 
 from workflows.tasklist.models import ServiceLevel
 
@@ -81,21 +81,25 @@ def priority_expression(today):
     - Normal (0): anything else.
     """
     from django.db.models import Exists, IntegerField, OuterRef
+    from viewflow.workflow.models import Process
 
     from portal.applications.models import CardApplication
     from workflows.card_application.flows import CardApplicationFlow
 
-    renewal_due = Exists(
-        CardApplication.objects.filter(
-            pk=OuterRef("process__artifact_object_id"),
-            renews_card__expires_on__lte=today + RENEWAL_URGENT_WITHIN,
-        )
-    )
+    # Uncorrelated sub-queries (the database reads each once, as a hashed set), and no join to the process table:
+    # the list is sorted on the task table alone.
+    renewals_due = Process.objects.filter(
+        flow_class=CardApplicationFlow,
+        status=PROCESS.NEW,  # open cases only (index tasklist_process_open_artifact)
+        artifact_object_id__in=CardApplication.objects.filter(
+            status__in=CardApplication.JIB_STAGES, renews_card__expires_on__lte=today + RENEWAL_URGENT_WITHIN
+        ).values("pk"),
+    ).values("pk")
     answered = Exists(
         Task.objects.filter(process_id=OuterRef("process_id"), flow_task__in=answer_steps(), status=STATUS.DONE)
     )
     return Case(
-        When(Q(process__flow_class=CardApplicationFlow) & renewal_due, then=Value(PRIORITY_URGENT)),
+        When(process_id__in=renewals_due, then=Value(PRIORITY_URGENT)),
         When(answered, then=Value(PRIORITY_ANSWERED)),
         default=Value(PRIORITY_NORMAL),
         output_field=IntegerField(),
@@ -140,7 +144,8 @@ def open_tasks(*, steps, levels=None, now=None) -> QuerySet:
     due = due_expression(service_levels() if levels is None else levels)
     return (
         Task.objects.filter(flow_task__in=list(steps), status__in=OPEN)
-        .select_related("process", "owner")
+        .select_related("owner")
+        .prefetch_related("process")  # read for the page's rows only, after the sort
         .annotate(
             due=due,
             overdue=Case(When(Q(due__lt=now), then=Value(True)), default=Value(False), output_field=BooleanField()),
@@ -148,6 +153,13 @@ def open_tasks(*, steps, levels=None, now=None) -> QuerySet:
         )
         .order_by(F("overdue").desc(), F("priority").desc(), F("due").asc(nulls_last=True), "created", "pk")
     )
+
+
+def page_of(tasks: QuerySet, start: int, stop: int) -> list:
+    """Rows `start`..`stop` of a sorted work list, read in two steps: the page's ids from a narrow sort (the task
+    table's keys only), then those tasks in full. The database sorts thousands of small rows, not wide ones."""
+    ids = list(tasks.select_related(None).prefetch_related(None).values_list("pk", flat=True)[start:stop])
+    return list(tasks.filter(pk__in=ids)) if ids else []
 
 
 def apply_filter(tasks: QuerySet, work_filter: WorkFilter, *, user, now=None) -> QuerySet:

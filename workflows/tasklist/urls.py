@@ -1,11 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from workflows.tasklist import views
 
 app_name = "tasklist"
 
 urlpatterns = [
-    path("", views.my_work, name="my_work"),
+    path("", RedirectView.as_view(pattern_name="tasklist:my_work"), name="index"),
+    path("mine/", views.my_work, name="my_work"),
     path("queues/", views.queues, name="queues"),
     path("queues/<slug:team>/", views.queue, name="queue"),
     path("tasks/<int:pk>/claim/", views.claim, name="claim"),

@@ -52,7 +52,7 @@ def _list_page(request, *, title, tasks_qs, steps, queue=None, queues, counts, n
     total = tasks_qs.count()
     paginator = Paginator(range(total), PAGE_SIZE)  # the count is read once; the page is sliced in the database
     page = paginator.get_page(_page_number(request))
-    tasks = list(tasks_qs[page.start_index() - 1 : page.end_index()]) if total else []
+    tasks = selectors.page_of(tasks_qs, page.start_index() - 1, page.end_index()) if total else []
     rows = rows_for(tasks, user=request.user, now=now)
     may_bulk_assign = queue is not None and is_case_manager(request.user)
     bulk_form = BulkAssignForm(colleagues=list(selectors.colleagues_for(steps)) if may_bulk_assign else [])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.applications import signals
 from portal.applications.models import CardApplication
+from portal.applications.selectors import delivery_address
 from portal.applications.services.events import (
     ApplicationError,
     card_application_lock,
@@ -112,18 +113,21 @@ def card_application_dispatch(*, application: CardApplication, actor: User, note
         if application.status != Status.PREPARED or application.card_id is None:
             raise ApplicationError(f"Application {application.reference} has no prepared card to dispatch.")
         now = timezone.now()
+        address = delivery_address(application=application)
         application.completed_at = now
-        application.save(update_fields=["completed_at", "updated_at"])
+        application.dispatched_to = str(address) if address else ""
+        application.save(update_fields=["completed_at", "dispatched_to", "updated_at"])
         renewed = application.renews_card
         if renewed is not None and renewed.cancelled_at is None:
             renewed.cancelled_at = now
             renewed.save(update_fields=["cancelled_at"])
-        to = application.business_email or "the employer's contact address"
+        contact = application.business_email or "the employer's contact address"
+        to = f"to {address}" if address else f"({contact})"
         card_application_record_event(
             application,
             actor=actor,
             to_status=Status.DISPATCHED,
-            what=f"Card {application.card.number} dispatched ({to})"
+            what=f"Card {application.card.number} dispatched {to}"
             + (f"; card {renewed.number} replaced" if renewed is not None else "")
             + (f": {note.strip()}" if note.strip() else "")
             + ".",

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from portal.applications import selectors
 from portal.applications.models import ApplicationDocument, CardApplication
@@ -197,3 +198,19 @@ def card_application_note_pre_checks(*, application: CardApplication, progress: 
         application.save(update_fields=["pre_checks", "updated_at"])
         card_application_record_event(application, what=said)
     return application
+
+
+def card_application_findings(*, application: CardApplication) -> list[dict]:
+    """The pre-checks' findings as they stand now, for the case pages (reads only): eligibility, documents and photo
+    found again from the application as it is (a verifier may have accepted documents since the pre-checks ran); the
+    HS&E finding as the pre-checks found it, with `as_of` the time they ran. Empty before the pre-checks ran."""
+    ran = (application.pre_checks or {}).get("checks") or []
+    if not ran:
+        return []
+    checked_at = parse_datetime(application.pre_checks.get("checked_at") or "")
+    now = {"Eligibility": _eligibility, "Documents": _documents, "Photo": _photo}
+    findings = []
+    for check in ran:
+        again = now.get(check.get("name"))
+        findings.append({**again(application), "as_of": None} if again else {**check, "as_of": checked_at})
+    return findings

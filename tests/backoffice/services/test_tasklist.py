@@ -11,6 +11,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from portal.accounts.models import JibTeam
+from portal.applications.models import CardApplication
 from portal.orders.models import ApplicationType
 from tests.backoffice.pages.test_backoffice_access import staff_member
 from tests.factories import PortalUserFactory
@@ -33,6 +34,8 @@ PERMISSIONS = {
 def card_task(portal_user, step=CardApplicationFlow.verify, *, owner=None, age_days=0, application=None, **kwargs):
     """An open task at `step` of a new card application of `portal_user`'s organisation, created `age_days` ago."""
     application = application or start_application(portal_user=portal_user, **kwargs)
+    application.status = CardApplication.Status.VERIFYING  # in the JIB's hands (the bench skips the employer's part)
+    application.save(update_fields=["status"])
     process = Process.objects.get(flow_class=CardApplicationFlow, artifact_object_id=application.pk)
     task = Task.objects.create(
         process=process,
