@@ -108,3 +108,29 @@ def incident_retry(request, pk: int):
 @require_POST
 def incident_send_to_manual(request, pk: int):
     return _act(request, pk, services.incident_send_to_manual, "{case} has gone to manual checking.")
+
+
+MAX_AT_ONCE = 100
+
+
+@login_required
+@require_POST
+def incident_retry_many(request):
+    """Run the chosen failed steps again (say, once the outside service answers again), each as one action."""
+    ids = [int(value) for value in request.POST.getlist("incident") if value.isdigit()][:MAX_AT_ONCE]
+    if not ids:
+        messages.error(request, "Choose the incidents to run again.")
+        return redirect("incidents:list")
+    done, refused = 0, []
+    for pk in ids:
+        incident = _fetch(request.user, pk)
+        try:
+            services.incident_retry(incident=incident, actor=request.user)
+            done += 1
+        except services.IncidentError as exc:
+            refused.append(f"{incident.case}: {exc}")
+    if done:
+        messages.success(request, f"{done} step{'' if done == 1 else 's'} running again.")
+    for reason in refused:
+        messages.error(request, reason)
+    return redirect("incidents:list")

@@ -101,3 +101,21 @@ def test_an_action_is_recorded_and_shown(django_capture_on_commit_callbacks, set
     assert "ECS0000103 Bo Diaz" in resolved and "Run again by Ivy" in resolved
     again = client.post(f"/backoffice/incidents/{incident.pk}/retry/", follow=True)
     assert "already resolved" in again.text
+
+
+@pytest.mark.django_db
+def test_several_steps_run_again_at_once_each_recorded(settings):
+    settings.ECS_RUN_JOBS_INLINE = False
+    first, second = make_incident(LicenceFlow.checks, case="LA-1"), make_incident(LicenceFlow.checks, case="LA-2")
+    card = make_incident(CardApplicationFlow.pre_checks, case="ECS0000104 Cy Dee")
+    client = staff("licensing")
+    assert client.post("/backoffice/incidents/retry/", {"incident": [first.pk, second.pk]}).status_code == 302
+    for incident in (first, second):
+        incident.refresh_from_db()
+        assert incident.resolution == "retried" and incident.events.last().what == "Run again."
+    # Another team's incident among the chosen is refused, and nothing of it is done.
+    assert client.post("/backoffice/incidents/retry/", {"incident": [card.pk]}).status_code == 403
+    card.refresh_from_db()
+    assert card.is_open
+    nothing = client.post("/backoffice/incidents/retry/", {}, follow=True)
+    assert "Choose the incidents to run again." in nothing.text
