@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "workflows.card_application",
     "workflows.bacs_allocation",
     "workflows.incidents",
+    "workflows.insights",
     "workflows.tasklist",
 ]
 

@@ -9,6 +9,7 @@ setup_django()
 from prefect import serve  # noqa: E402
 from prefect.schedules import Cron  # noqa: E402
 
+from tasks.dashboards import refresh_dashboard_figures  # noqa: E402
 from tasks.documents import sweep_stalled_documents  # noqa: E402
 from tasks.jobs import purge_handed_jobs, sweep_stalled_jobs  # noqa: E402
 from tasks.notifications import send_expiry_digests  # noqa: E402
@@ -16,6 +17,8 @@ from tasks.payments import apply_pending_payment_events, import_bank_statement  
 
 # Seconds between two runs of each sweep (shorter in tests).
 SWEEP_INTERVAL = int(os.environ.get("ECS_SWEEP_INTERVAL_SECONDS", "300"))
+# Seconds between two computations of the process dashboards' figures (workflows.flow_dashboard.FIGURES_MAX_AGE).
+DASHBOARD_INTERVAL = int(os.environ.get("ECS_DASHBOARD_INTERVAL_SECONDS", "600"))
 
 
 def deployments() -> list:
@@ -28,6 +31,7 @@ def deployments() -> list:
         send_expiry_digests.to_deployment(name="weekly", schedule=Cron("0 7 * * 1", timezone="Europe/London")),
         # Run on demand (Prefect UI or `prefect deployment run`) with the statement's path.
         import_bank_statement.to_deployment(name="on-demand"),
+        refresh_dashboard_figures.to_deployment(name="scheduled", interval=DASHBOARD_INTERVAL),
     ]
 
 

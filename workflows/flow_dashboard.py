@@ -9,7 +9,7 @@ and the percentiles computed here.
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import Permission
 from django.db import connection
@@ -138,6 +138,7 @@ class FlowDashboard:
     bottlenecks: list[Step] = field(default_factory=list)
     live_total: int = 0
     live_late: int = 0
+    figures_at: datetime | None = None  # when the period's history figures were computed
 
 
 def _steps(flow, *, team: str, allowed: set[str] | None) -> list[Step]:
@@ -193,8 +194,11 @@ def _live(flow, steps: list[Step], now: datetime) -> None:
             step.live, step.live_late, step.oldest = row["n"], row["late"], row["oldest"]
 
 
-def _durations(flow, steps: list[Step], since: datetime) -> None:
+def _durations(flow, steps: list[Step], since: datetime) -> dict[str, dict]:
+    """Per step (by reference): tasks finished in the period, their median and 90th percentile time, the time spent
+    in all, and how many took longer than the service level (one query)."""
     by_ref = {step.ref: step for step in steps}
+    found: dict[str, dict] = {}
     finished = Task.objects.filter(
         flow_task__in=list(by_ref), status=STATUS.DONE, finished__gte=since, finished__isnull=False
     ).order_by()
@@ -207,11 +211,15 @@ def _durations(flow, steps: list[Step], since: datetime) -> None:
             breaches=Count("pk", filter=_late(steps, now=since, finished=True)),
         )
         for row in rows:
-            step = by_ref.get(get_task_ref(row["flow_task"])) if row["flow_task"] else None
-            if step is not None:
-                step.finished, step.breaches = row["n"], row["breaches"]
-                step.p50, step.p90, step.total = row["p50"], row["p90"], _seconds(row["total"]) or 0.0
-        return
+            if row["flow_task"] is not None:
+                found[get_task_ref(row["flow_task"])] = {
+                    "finished": row["n"],
+                    "p50": row["p50"],
+                    "p90": row["p90"],
+                    "total": _seconds(row["total"]) or 0.0,
+                    "breaches": row["breaches"],
+                }
+        return found
     seconds: dict[str, list[float]] = {}
     for node, created, ended in finished.values_list("flow_task", "created", "finished"):
         if node is not None:
@@ -219,9 +227,14 @@ def _durations(flow, steps: list[Step], since: datetime) -> None:
     for ref, values in seconds.items():
         step = by_ref[ref]
         limit = step.service_level_days * 86400 if step.service_level_days is not None else None
-        step.finished, step.total = len(values), sum(values)
-        step.p50, step.p90 = percentile(values, 0.5), percentile(values, 0.9)
-        step.breaches = sum(1 for value in values if limit is not None and value > limit)
+        found[ref] = {
+            "finished": len(values),
+            "p50": percentile(values, 0.5),
+            "p90": percentile(values, 0.9),
+            "total": sum(values),
+            "breaches": sum(1 for value in values if limit is not None and value > limit),
+        }
+    return found
 
 
 def _end_to_end(flow, since: datetime) -> dict:
@@ -298,10 +311,65 @@ def _auto_verified(since: datetime) -> dict:
     }
 
 
-def flow_dashboard(*, flow, days: int = DEFAULT_PERIOD, team: str = "", now: datetime | None = None) -> FlowDashboard:
-    """The figures of one process over the last `days` days; `team` narrows the steps to those the team works."""
+def history_figures(*, flow, days: int, now: datetime) -> dict:
+    """The figures of `flow` over the `days` before `now` that read the period's history (every step, every team):
+    per-step durations and breaches, end-to-end cycle time, weeks, the share verified automatically. JSON-ready."""
     from workflows.card_application.flows import CardApplicationFlow
 
+    since = now - timedelta(days=days)
+    steps = _steps(flow, team="", allowed=None)
+    return {
+        "computed_at": now.isoformat(),
+        "steps": _durations(flow, steps, since),
+        "end_to_end": _end_to_end(flow, since),
+        "weeks": [{**week, "week": week["week"].isoformat()} for week in _weeks(flow, since, now)],
+        "auto_verified": _auto_verified(since) if flow is CardApplicationFlow else None,
+    }
+
+
+def flow_figures_refresh(*, flow, days: int, now: datetime | None = None) -> dict:
+    """Compute the period's history figures of `flow` and keep them (workflows.insights.FlowFigures)."""
+    from workflows.insights.models import FlowFigures
+
+    now = now or timezone.now()
+    figures = history_figures(flow=flow, days=days, now=now)
+    FlowFigures.objects.update_or_create(
+        flow_class=get_flow_ref(flow), days=days, defaults={"computed_at": now, "figures": figures}
+    )
+    return figures
+
+
+def flow_figures_refresh_all() -> int:
+    """Every process over every period (the scheduled flow in tasks/dashboards.py). Returns how many were kept."""
+    now = timezone.now()
+    count = 0
+    for flow in dashboard_flows():
+        for days in PERIODS:
+            flow_figures_refresh(flow=flow, days=days, now=now)
+            count += 1
+    return count
+
+
+# How old the kept figures may be before a page computes them again itself (the schedule refreshes them sooner).
+FIGURES_MAX_AGE = timedelta(minutes=15)
+
+
+def _kept_figures(flow, days: int, now: datetime) -> dict:
+    from workflows.insights.models import FlowFigures
+
+    kept = FlowFigures.objects.filter(flow_class=get_flow_ref(flow), days=days).values("computed_at", "figures").first()
+    if kept is not None and now - FIGURES_MAX_AGE <= kept["computed_at"] <= now:
+        return kept["figures"]
+    return flow_figures_refresh(flow=flow, days=days, now=now)
+
+
+def flow_dashboard(
+    *, flow, days: int = DEFAULT_PERIOD, team: str = "", now: datetime | None = None, fresh: bool = False
+) -> FlowDashboard:
+    """The figures of one process over the last `days` days; `team` narrows the steps to those the team works.
+
+    What is live (cases at each step, open incidents) is counted now; the period's history is read from the figures
+    kept by the schedule (at most FIGURES_MAX_AGE old), or computed now when there are none or `fresh`."""
     now = now or timezone.now()
     days = days if days in PERIODS else DEFAULT_PERIOD
     team = team if team in JibTeam.values else ""
@@ -309,7 +377,10 @@ def flow_dashboard(*, flow, days: int = DEFAULT_PERIOD, team: str = "", now: dat
     allowed = team_permissions(team) if team else None
     steps = _steps(flow, team=team, allowed=allowed)
     _live(flow, steps, now)
-    _durations(flow, steps, since)
+    history = flow_figures_refresh(flow=flow, days=days, now=now) if fresh else _kept_figures(flow, days, now)
+    for step in steps:
+        for key, value in (history["steps"].get(step.ref) or {}).items():
+            setattr(step, key, value)
     incidents = _incidents(flow, steps)
     busiest = max((step.live for step in steps), default=0)
     spent = sum(step.total for step in steps)
@@ -317,6 +388,7 @@ def flow_dashboard(*, flow, days: int = DEFAULT_PERIOD, team: str = "", now: dat
         step.heat = math.ceil(5 * step.live / busiest) if busiest and step.live else 0
         step.share = round(100 * step.total / spent) if spent else 0
     bottlenecks = sorted((s for s in steps if s.total), key=lambda s: s.total, reverse=True)
+    weeks = [{**week, "week": date.fromisoformat(week["week"])} for week in history["weeks"]]
     return FlowDashboard(
         flow=flow,
         label=flow.instance.flow_label,
@@ -326,11 +398,12 @@ def flow_dashboard(*, flow, days: int = DEFAULT_PERIOD, team: str = "", now: dat
         since=since,
         now=now,
         steps=steps,
-        end_to_end=_end_to_end(flow, since),
-        weeks=_weeks(flow, since, now),
+        end_to_end=dict(history["end_to_end"]),
+        weeks=weeks,
         incidents=incidents,
-        auto_verified=_auto_verified(since) if flow is CardApplicationFlow else None,
+        auto_verified=dict(history["auto_verified"]) if history["auto_verified"] else None,
         bottlenecks=bottlenecks,
         live_total=sum(step.live for step in steps),
         live_late=sum(step.live_late for step in steps),
+        figures_at=datetime.fromisoformat(history["computed_at"]),
     )

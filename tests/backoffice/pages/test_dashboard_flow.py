@@ -19,7 +19,13 @@ from tests.conftest import sign_in
 from tests.factories_applications import start_application
 from workflows.card_application.flows import CardApplicationFlow as Flow
 from workflows.dashboard_views import duration_words
-from workflows.flow_dashboard import flow_dashboard, percentile
+from workflows.flow_dashboard import (
+    FIGURES_MAX_AGE,
+    flow_dashboard,
+    flow_figures_refresh,
+    flow_figures_refresh_all,
+    percentile,
+)
 
 URL = "/backoffice-dashboard/cardapplication/"
 H = timedelta(hours=1)
@@ -198,6 +204,43 @@ def test_queries_stay_the_same_as_data_grows(history, django_assert_max_num_quer
         make_incident(Flow.pre_checks)
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(URL)
+    # Working out the period's figures (the schedule's work) costs the same queries too.
+    with django_assert_max_num_queries(12) as computing:
+        flow_figures_refresh(flow=Flow, days=90)
+    for n in range(20):
+        process = case(now, started_ago=timedelta(days=3), finished_ago=timedelta(days=1))
+        task(process, Flow.dispatch, now, created_ago=timedelta(days=2), took=H * (n + 1))
+    with django_assert_max_num_queries(len(computing.captured_queries)):
+        flow_figures_refresh(flow=Flow, days=90)
+
+
+@pytest.mark.django_db
+def test_the_period_figures_are_kept_and_worked_out_again_on_schedule(history):
+    now = timezone.now()
+    assert step(flow_dashboard(flow=Flow, days=30), Flow.verify).finished == 4
+    done = case(now, started_ago=timedelta(days=3), finished_ago=timedelta(days=1))
+    task(done, Flow.verify, now, created_ago=timedelta(days=2), took=H)
+    kept = flow_dashboard(flow=Flow, days=30)
+    assert step(kept, Flow.verify).finished == 4  # as kept
+    assert step(kept, Flow.verify).live == 3  # what is live is counted afresh
+    assert flow_figures_refresh_all() == 9  # three processes, three periods
+    assert step(flow_dashboard(flow=Flow, days=30), Flow.verify).finished == 5
+    task(done, Flow.verify, now, created_ago=timedelta(days=2), took=H)
+    later = flow_dashboard(flow=Flow, days=30, now=now + FIGURES_MAX_AGE + timedelta(minutes=1))
+    assert step(later, Flow.verify).finished == 6  # too old: worked out again
+    page = staff("manager").get(URL).text
+    assert 'id="figures-at"' in page
+
+
+def test_the_figures_are_a_scheduled_deployment():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tasks.serve import deployments
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        built = pool.submit(deployments).result()
+    scheduled = next(d for d in built if d.flow_name == "refresh-dashboard-figures")
+    assert scheduled.schedules[0].schedule.interval.total_seconds() == 600
 
 
 @pytest.mark.django_db
