@@ -57,8 +57,74 @@ PAGES = [
     Page("Task page (verify, held by the verifier)", "verifier", lambda ctx: ctx["task_url"]),
     # Pages of other parts of the back office, when they are there:
     Page("Incidents", "leader", "incidents:list"),
+    Page("Incidents, page 10", "leader", lambda ctx: _url("incidents:list") + "?page=10"),
+    Page("Incident page", "leader", lambda ctx: _url("incidents:detail", ctx["incident"])),
     Page("Casework dashboard", "leader", "casework_dashboard"),
+    Page("Card application dashboard (30 days)", "leader", lambda ctx: _url("dashboards:flow", "cardapplication")),
+    Page(
+        "Card application dashboard (90 days, Verif.)",
+        "leader",
+        lambda ctx: _url("dashboards:flow", "cardapplication") + "?days=90&team=verification",
+    ),
+    Page(
+        "Card application dashboard (7 days)",
+        "leader",
+        lambda ctx: _url("dashboards:flow", "cardapplication") + "?days=7",
+    ),
+    Page(
+        "Dashboard CSV (90 days)",
+        "leader",
+        lambda ctx: _url("dashboards:flow", "cardapplication") + "?days=90&format=csv",
+    ),
+    Page(
+        "Dashboard cases: at verify now",
+        "leader",
+        lambda ctx: _url("dashboards:cases", "cardapplication") + "?state=live&step=verify",
+    ),
+    Page(
+        "Dashboard cases: verify finished, 90 days",
+        "leader",
+        lambda ctx: _url("dashboards:cases", "cardapplication") + "?state=finished&step=verify&days=90",
+    ),
 ]
+
+
+def _url(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=list(args))
+
+
+def make_incidents(count: int = 2_000) -> int:
+    """Open incidents on the pre-checks of as many open cases (made once; the incidents list pages through them)."""
+    from django.utils import timezone
+    from viewflow.workflow.fields import get_flow_ref, get_task_ref
+
+    from workflows.card_application.flows import CardApplicationFlow as Flow
+    from workflows.incidents.models import Incident
+
+    first = Incident.objects.order_by("pk").first()
+    if first is not None:
+        return first.pk
+    tasks = list(Flow.task_class.objects.filter(flow_task=Flow.verify, status="NEW").order_by("pk")[:count])
+    now = timezone.now()
+    Incident.objects.bulk_create(
+        Incident(
+            task=task,
+            process_id=task.process_id,
+            flow_class=get_flow_ref(Flow),
+            flow_task=get_task_ref(Flow.pre_checks),
+            step="Automated pre-checks",
+            case=f"ECS{task.process_id:07d} Bench Case",
+            tries=4,
+            opened_at=now,
+            error="City & Guilds is unavailable (the service did not answer in time).",
+        )  # fmt: skip
+        for task in tasks
+    )
+    return Incident.objects.order_by("pk").first().pk
+
+
 VIEWFLOW_PAGES = [
     Page("viewflow inbox (before)", "verifier", "workflow:inbox"),
     Page("viewflow queue (before)", "leader", "workflow:queue"),
@@ -167,6 +233,10 @@ def main() -> int:
     index = task.flow_task.reverse("index", args=[task.process_id, task.pk])
     landing = clients["verifier"].get(index)
     ctx = {"task_url": landing["Location"] if landing.status_code == 302 else index}
+    try:
+        ctx["incident"] = make_incidents()
+    except LookupError:  # no incidents on this branch
+        ctx["incident"] = 0
 
     pages = list(PAGES) + (VIEWFLOW_PAGES if args.viewflow else [])
     for extra in args.url:

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "workflows.bacs_allocation",
     "workflows.assessment_booking",
     "workflows.contract_setup",
+    "workflows.incidents",
+    "workflows.insights",
     "workflows.tasklist",
 ]
 

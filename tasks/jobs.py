@@ -20,13 +20,14 @@ def _ref(task_run) -> str:
 
 
 def _report_failure(task, task_run, state) -> None:
-    """After the last retry: mark the flow step failed, so that its .OnError boundary hands it to a person."""
+    """After the last retry: mark the flow step failed; it waits as an incident for a person to retry it or send the
+    case to its .OnError boundary's human task."""
     with django_work():
         from workflows.common.services import job_fail
 
         exc = state.result(raise_on_failure=False)
         reason = str(exc) if isinstance(exc, BaseException) else (state.message or "The automated step failed.")
-        job_fail(ref=_ref(task_run), reason=reason)
+        job_fail(ref=_ref(task_run), reason=reason, tries=getattr(task_run, "run_count", 0) or len(RETRY_DELAYS) + 1)
 
 
 @task(

@@ -11,6 +11,7 @@ from prefect.schedules import Cron  # noqa: E402
 
 from tasks.assessments import sweep_assessment_bookings  # noqa: E402
 from tasks.contracts import contracts_daily  # noqa: E402
+from tasks.dashboards import refresh_dashboard_figures  # noqa: E402
 from tasks.documents import sweep_stalled_documents  # noqa: E402
 from tasks.jobs import purge_handed_jobs, sweep_stalled_jobs  # noqa: E402
 from tasks.notifications import send_expiry_digests  # noqa: E402
@@ -19,6 +20,8 @@ from tasks.sitechecks import send_contract_card_alerts  # noqa: E402
 
 # Seconds between two runs of each sweep (shorter in tests).
 SWEEP_INTERVAL = int(os.environ.get("ECS_SWEEP_INTERVAL_SECONDS", "300"))
+# Seconds between two computations of the process dashboards' figures (workflows.flow_dashboard.FIGURES_MAX_AGE).
+DASHBOARD_INTERVAL = int(os.environ.get("ECS_DASHBOARD_INTERVAL_SECONDS", "600"))
 
 
 def deployments() -> list:
@@ -36,6 +39,7 @@ def deployments() -> list:
         send_contract_card_alerts.to_deployment(name="daily", schedule=Cron("30 6 * * *", timezone="Europe/London")),
         # Run on demand (Prefect UI or `prefect deployment run`) with the statement's path.
         import_bank_statement.to_deployment(name="on-demand"),
+        refresh_dashboard_figures.to_deployment(name="scheduled", interval=DASHBOARD_INTERVAL),
     ]
 
 

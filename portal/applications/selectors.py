@@ -547,6 +547,24 @@ def applications_completed(portal_user: PortalUser, *, now=None) -> QuerySet:
     )
 
 
+# What the employer reads while documents are being read: the usual wait, then, once the reading has taken longer
+# than READING_SLOW_AFTER (the awarding body is slow or down and the check is being retried), what is happening.
+READING_SLOW_AFTER_SECONDS = 20
+READING_USUAL = "This usually takes a few seconds. The page updates when it is done."
+READING_SLOW = (
+    "The awarding body is taking longer than usual to answer, so we keep trying for a few minutes. If it still does "
+    "not answer, the JIB checks the document by hand: you do not need to upload it again, and you can carry on with "
+    "the application meanwhile."
+)
+
+
+def document_reading_note(*, reading_since, now) -> str:
+    """The sentence under "Reading the document…": `reading_since` is when the longest-waiting reading began."""
+    if reading_since is not None and (now - reading_since).total_seconds() > READING_SLOW_AFTER_SECONDS:
+        return READING_SLOW
+    return READING_USUAL
+
+
 @dataclass(frozen=True)
 class DeliveryAddress:
     """Where the processing team sends an application's card: the paying order's deliver-to office (or, when the
