@@ -17,7 +17,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -53,7 +53,9 @@ def load_applications(organisation, primary) -> None:
     rng = random.Random(11)
     now = datetime.now(UTC).replace(microsecond=0)
     employments = list(
-        Employment.objects.filter(organisation=organisation).order_by("pk").values_list("pk", "operative_id", "office_id")
+        Employment.objects.filter(organisation=organisation)
+        .order_by("pk")
+        .values_list("pk", "operative_id", "office_id")
     )
     card_types = list(CardType.objects.values_list("pk", flat=True))
     statuses = ["dispatched"] * (FINISHED - 2_000) + ["rejected"] * 2_000
@@ -73,7 +75,7 @@ def load_applications(organisation, primary) -> None:
             yield (
                 f"B{n:09d}", organisation.pk, office_id, employment_id, operative_id, card_types[n % len(card_types)],
                 "initial", status, 4 if status != "in_progress" else 1 + n % 4, "", "", "", "[]", "", "",
-                "f", "f", "{}", "", "", created, created if not completed else completed, user_id,
+                "f", "f", "{}", "", "", created, completed or created, user_id,
                 "f", "t" if status == "awaiting_endorsement" else "f",
                 created + timedelta(hours=1) if paid else None, completed,
                 created + timedelta(minutes=30) if status != "in_progress" else None,
