@@ -5,7 +5,7 @@
 - Each employee's newest card that is not cancelled (the lists, the counts on the home page, cards expiring soon):
   a partial index on current cards by operative, newest first, read without touching the table.
 
-The tables belong to the registry; the indexes serve these pages, so they are made here (raw SQL: Django's model
+ANALYZE afterwards gives PostgreSQL the statistics of the upper-cased names. The tables belong to the registry; the indexes serve these pages, so they are made here (raw SQL: Django's model
 state is unchanged). SQLite, the embedded default, gets the card index only: its LIKE is case-insensitive already
 and uses no expression index.
 """
@@ -43,6 +43,11 @@ def _statements(schema_editor, which: int) -> list[str]:
 def create(apps, schema_editor):
     for sql in _statements(schema_editor, 0):
         schema_editor.execute(sql)
+    if schema_editor.connection.vendor == "postgresql":
+        # Statistics of the new expressions: without them a search that finds a few people is planned as a walk
+        # through every operative in name order (measured: 0.6 s instead of 2 ms).
+        schema_editor.execute("ANALYZE registry_operative")
+        schema_editor.execute("ANALYZE registry_card")
 
 
 def drop(apps, schema_editor):
