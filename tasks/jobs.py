@@ -44,6 +44,58 @@ def run_job(ref: str) -> bool:
         return job_run(ref=ref)
 
 
+class JobsFailed(Exception):
+    """Some automated steps of a group failed: the run retries them (and skips those already done)."""
+
+
+def _group_name() -> str:
+    from prefect.runtime import task_run
+
+    refs = task_run.parameters.get("refs") or []
+    return f"run-jobs:{len(refs)}:{refs[0] if refs else ''}"
+
+
+@task(
+    name="run-jobs",
+    task_run_name=_group_name,
+    retries=len(RETRY_DELAYS),
+    retry_delay_seconds=RETRY_DELAYS,
+    log_prints=True,
+)
+def run_jobs(refs: list[str]) -> dict[str, str]:
+    """Several automated steps in one task run (the relay groups those waiting together): Prefect's cost per run is
+    paid once for the group. Each step's outcome is logged and returned by reference. A step that fails makes the
+    run fail and retry (steps already done are skipped: completion is idempotent); after the last retry each step
+    still failing is marked failed on its case, so that its .OnError boundary hands it to a person."""
+    from prefect import get_run_logger
+    from prefect.runtime import task_run
+
+    logger = get_run_logger()
+    last_try = task_run.run_count > len(RETRY_DELAYS)
+    outcomes: dict[str, str] = {}
+    failed: dict[str, BaseException] = {}
+    for ref in refs:
+        with django_work():
+            from workflows.common.services import job_run
+
+            try:
+                outcomes[ref] = "done" if job_run(ref=ref) else "already finished"
+            except Exception as exc:  # noqa: BLE001 - this step's failure; the others go on
+                failed[ref] = exc
+                outcomes[ref] = f"failed: {exc}"
+        logger.info("%s: %s", ref, outcomes[ref])
+    if failed:
+        if last_try:
+            with django_work():
+                from workflows.common.services import job_fail
+
+                for ref, exc in failed.items():
+                    job_fail(ref=ref, reason=str(exc) or exc.__class__.__name__)
+        reasons = "; ".join(f"{ref}: {exc}" for ref, exc in failed.items())
+        raise JobsFailed(f"{len(failed)} of {len(refs)} steps failed: {reasons}")
+    return outcomes
+
+
 @flow(name="sweep-stalled-jobs")
 def sweep_stalled_jobs(minutes: int = 10) -> int:
     """Hand over again every automated step that has waited too long with no report (a worker died)."""
