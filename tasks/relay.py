@@ -4,7 +4,7 @@ Requests only record jobs; this loop hands them to the task worker in batches, e
 several relays (the batch is row-locked and skipped by the others). While Prefect is out of reach the jobs wait
 and the relay tries again with a short backoff, so they go as soon as Prefect answers.
 
-Automated steps waiting together go to Prefect as one task run of `run_jobs` for several of them (at most
+Automated steps (and notifications) waiting together go to Prefect as one task run for several of them (at most
 ECS_JOB_BATCH, spread over ECS_TASK_WORKERS workers): Prefect's cost per task run (~0.2 CPU-s across the worker
 and the server, measured) is paid once per group instead of once per step. Each step's outcome stays visible in
 the run's log and result, a failing step makes the run retry, and after the last retry it goes to a person.
@@ -27,7 +27,7 @@ from portal.core.services import background_jobs_hand, background_jobs_hand_batc
 from portal.notifications.services import SEND_KIND  # noqa: E402
 from tasks.documents import read_document  # noqa: E402
 from tasks.jobs import run_job, run_jobs  # noqa: E402
-from tasks.notifications import send_notification  # noqa: E402
+from tasks.notifications import send_notification, send_notifications  # noqa: E402
 from workflows.common.nodes import JOB_KIND  # noqa: E402
 
 logger = logging.getLogger("tasks.relay")
@@ -41,6 +41,7 @@ HAND_OFFS = {
 # Kinds whose waiting jobs may share one task run: the task and its parameters for the jobs' references.
 GROUP_HAND_OFFS = {
     JOB_KIND: lambda refs: (run_jobs, {"refs": refs}),
+    SEND_KIND: lambda refs: (send_notifications, {"notification_ids": [int(ref) for ref in refs]}),
 }
 BATCH = int(os.environ.get("ECS_RELAY_BATCH", "100"))
 # The most automated steps in one task run (1: one run per step), and the task workers to spread a burst over.

@@ -67,6 +67,11 @@ def test_group_sizes_spread_a_burst_over_the_workers(monkeypatch):
     assert relay.group_size("read_document", 50) == 1  # documents are read one per run: minutes of OCR each
     refs = ["workflow_licence/flows.LicenceFlow/1/2", "workflow_licence/flows.LicenceFlow/3/4"]
     assert relay.GROUP_HAND_OFFS[JOB_KIND](refs) == (relay.run_jobs, {"refs": refs})
+    assert relay.GROUP_HAND_OFFS["send_notification"](["7", "8"]) == (
+        relay.send_notifications,
+        {"notification_ids": [7, 8]},
+    )
+    assert set(relay.GROUP_HAND_OFFS) <= set(relay.HAND_OFFS)
 
 
 # -- On Prefect -------------------------------------------------------------------------------------------------
