@@ -17,6 +17,7 @@ Django runs on PostgreSQL (DATABASE_URL, default ecs_throughput_bench, created i
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -146,12 +147,20 @@ def run(args, server: subprocess.Popen, *, workers: int, batch: int) -> dict:
     connection.close()
     extra = {"ECS_JOB_BATCH": str(batch), "ECS_TASK_WORKERS": str(workers)}
     logs = open(PREFECT_HOME / f"run-w{workers}-b{batch}.log", "w")  # noqa: SIM115 - the processes' output
+
+    def command(module: str, i: int = 0) -> list[str]:
+        if not args.profile:
+            return [sys.executable, "-m", module]
+        out = Path(args.profile) / f"{module}-w{workers}-b{batch}-{i}.txt"
+        return [args.py_spy, "record", "--format", "raw", "-r", "50", "-o", str(out), "--", sys.executable, "-m",
+                module]  # fmt: skip
+
     procs = [
-        subprocess.Popen([sys.executable, "-m", "tasks.worker"], cwd=ROOT, env=env_for(args, **extra), stdout=logs,
+        subprocess.Popen(command("tasks.worker", i), cwd=ROOT, env=env_for(args, **extra), stdout=logs,
                          stderr=subprocess.STDOUT)
-        for _ in range(workers)
+        for i in range(workers)
     ]  # fmt: skip
-    relay = subprocess.Popen([sys.executable, "-m", "tasks.relay"], cwd=ROOT, env=env_for(args, **extra),
+    relay = subprocess.Popen(command("tasks.relay"), cwd=ROOT, env=env_for(args, **extra),
                              stdout=logs, stderr=subprocess.STDOUT)  # fmt: skip
     time.sleep(args.warmup)
     running = [p.pid for p in procs]
@@ -172,7 +181,7 @@ def run(args, server: subprocess.Popen, *, workers: int, batch: int) -> dict:
         }
     finally:
         for proc in [relay, *procs]:
-            proc.terminate()
+            proc.send_signal(signal.SIGINT) if args.profile else proc.terminate()
         for proc in [relay, *procs]:
             try:
                 proc.wait(20)
@@ -180,6 +189,24 @@ def run(args, server: subprocess.Popen, *, workers: int, batch: int) -> dict:
                 proc.kill()
         connection.close()
     return {"workers": workers, "batch": batch, "done": done, "steps": len(ids), "seconds": elapsed, "cpu": cpu}
+
+
+def profile_summary(path: Path, top: int = 18) -> list[str]:
+    """The functions most often on the stack in a py-spy raw profile (share of samples, inclusive)."""
+    counts: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        total += int(n)
+        seen = set()
+        for frame in stack.split(";"):
+            name, _, where = frame.partition(" (")
+            key = f"{name} ({where.split(':')[0].split('site-packages/')[-1]})"
+            if key not in seen:
+                seen.add(key)
+                counts[key] = counts.get(key, 0) + int(n)
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])[:top]
+    return [f"{100 * n / max(total, 1):5.1f}%  {key}" for key, n in ranked]
 
 
 def main() -> int:
@@ -193,6 +220,8 @@ def main() -> int:
     )
     parser.add_argument("--warmup", type=float, default=8.0, help="seconds for the workers to connect")
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--profile", default="", help="a folder: record the workers and the relay with py-spy")
+    parser.add_argument("--py-spy", default=shutil.which("py-spy") or "py-spy")
     args = parser.parse_args()
     create_database(os.environ["DATABASE_URL"])
     if args.prefect_db == "postgres":
@@ -218,6 +247,9 @@ def main() -> int:
                 print(f"{workers:7d} {batch:5d} {row['done']:4d}/{row['steps']:<4d} {row['seconds']:8.1f} "
                       f"{rate:8.2f} {per_step:10.3f} {cpu['workers'] / n:7.3f} {cpu['relay'] / n:6.3f} "
                       f"{cpu['server'] / n:7.3f} {os.getloadavg()[0]:5.2f}", flush=True)  # fmt: skip
+        for path in sorted(Path(args.profile).glob("*.txt")) if args.profile else []:
+            print(f"\n{path.name}:")
+            print("\n".join(profile_summary(path)))
     finally:
         server.terminate()
         try:
