@@ -192,11 +192,14 @@ def run(args, server: subprocess.Popen, *, workers: int, batch: int) -> dict:
 
 
 def profile_summary(path: Path, top: int = 18) -> list[str]:
-    """The functions most often on the stack in a py-spy raw profile (share of samples, inclusive)."""
+    """The functions most often on the stack in a py-spy raw profile (share of samples, inclusive), leaving out
+    the process's start (imports, Django's set-up)."""
     counts: dict[str, int] = {}
     total = 0
     for line in path.read_text().splitlines():
         stack, _, n = line.rpartition(" ")
+        if "_find_and_load" in stack or "Apps.populate" in stack:
+            continue
         total += int(n)
         seen = set()
         for frame in stack.split(";"):
