@@ -6,8 +6,8 @@
 
 For each combination of task workers (--workers) and group size (--batch: ECS_JOB_BATCH, 1 = one Prefect task run
 per step, as before grouping), it starts the task workers and one relay, then records STEPS licence applications
-in a burst (each records its automated checks step and an acknowledgement e-mail in the outbox) and times from the
-first until every checks step is done (the e-mails run alongside). It prints steps per second and the CPU seconds
+in one transaction (each records its automated checks step and an acknowledgement e-mail in the outbox: all become
+due at once) and times from the commit until every checks step is done (the e-mails run alongside). It prints steps per second and the CPU seconds
 per step of the workers, the relay and the Prefect server (from /proc; PostgreSQL's own CPU and the bench process
 recording the applications are left out). The Prefect server runs on SQLite under /tmp
 (the embedded default) or on PostgreSQL (`--prefect-db postgres`, the cluster shape), on a port of its own.
@@ -166,8 +166,11 @@ def run(args, server: subprocess.Popen, *, workers: int, batch: int) -> dict:
     running = [p.pid for p in procs]
     before = {"workers": cpu_seconds(running), "relay": cpu_seconds([relay.pid]),
               "server": cpu_seconds(descendants(server.pid))}  # fmt: skip
+    from django.db import transaction
+
+    with transaction.atomic():  # the burst: every step becomes due at once, when this commits
+        ids = record_steps(args.steps)
     started = time.monotonic()
-    ids = record_steps(args.steps)  # the burst: the relay hands them while they are recorded
     done, deadline = 0, started + args.timeout
     try:
         while done < len(ids) and time.monotonic() < deadline:
