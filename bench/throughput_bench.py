@@ -7,11 +7,11 @@
 For each combination of task workers (--workers) and group size (--batch: ECS_JOB_BATCH, 1 = one Prefect task run
 per step, as before grouping), it starts the task workers and one relay, then records STEPS licence applications
 in one transaction (each records its automated checks step and an acknowledgement e-mail in the outbox: all become
-due at once) and times from the commit until every checks step is done (the e-mails run alongside). It prints steps per second and the CPU seconds
-per step of the workers, the relay and the Prefect server (from /proc; PostgreSQL's own CPU and the bench process
-recording the applications are left out). The Prefect server runs on SQLite under /tmp
-(the embedded default) or on PostgreSQL (`--prefect-db postgres`, the cluster shape), on a port of its own.
-Django runs on PostgreSQL (DATABASE_URL, default ecs_throughput_bench, created if needed).
+due at once) and times from the commit until every checks step is done (the e-mails run alongside). It prints
+steps per second and the CPU seconds per step of the workers, the relay and the Prefect server (from /proc;
+PostgreSQL's own CPU and the bench process recording the applications are left out). The Prefect server runs on
+SQLite under /tmp (the embedded default) or on PostgreSQL (`--prefect-db postgres`, the cluster shape), on a port
+of its own. Django runs on PostgreSQL (DATABASE_URL, default ecs_throughput_bench, created if needed).
 """
 
 import argparse
