@@ -131,7 +131,11 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["organisation", "status", "office"])]
+        indexes = [
+            models.Index(fields=["organisation", "status", "office"]),
+            # Orders Being Fulfilled at national scale: paid orders, newest payment first, in the index's order.
+            models.Index(fields=["organisation", "-paid_at"], condition=models.Q(status="paid"), name="order_paid_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.your_reference}"
