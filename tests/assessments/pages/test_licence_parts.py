@@ -118,7 +118,8 @@ def test_only_the_licensing_team_may_change_a_licence():
     licence = Licence.objects.get(organisation=OrganisationFactory())
     finance = sign_in(Client(), staff(JibTeam.FINANCE))
     assert finance.get("/backoffice/licences/").status_code == 403
-    assert finance.post(f"/backoffice/licences/{licence.pk}/", {"employer_portal": "on", "reason": "x"}).status_code == 403
+    change = {"employer_portal": "on", "reason": "x"}
+    assert finance.post(f"/backoffice/licences/{licence.pk}/", change).status_code == 403
     portal_user = PortalUserFactory(all_flags=True)
     assert sign_in(Client(), portal_user.user).get("/backoffice/licences/").status_code == 403
     licence.refresh_from_db()
