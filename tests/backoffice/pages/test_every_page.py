@@ -19,7 +19,7 @@ from tests.backoffice.pages.test_backoffice_pages import urls
 # What no back-office page may show.
 RAW = re.compile(
     r"\{'|\['|\{&#x27;|\[&#x27;|&#x27;\]|\bNone\b(?![ \xa0]+[a-z])|\bTrue\b|\bFalse\b"
-    r"|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\bpence\b|\bPence\b"
+    r"|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|>[^<]*?\b\d{4}-\d{2}-\d{2}\b|\bpence\b|\bPence\b"
     r"|&lt;[\w.]+(?::|/\d)|[Ff]ingerprint|mdc-|vf-card|vf-page|material-icons|<style|\bonclick=|<script>"
 )
 ACTION = re.compile(r'href="(/backoffice/[^"]+/(?:cancel|undo|revive|assign|unassign|execute)/)"')
