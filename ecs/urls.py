@@ -8,7 +8,11 @@ from workflows.dashboard_views import casework_dashboard_view
 from workflows.site import site as backoffice
 
 urlpatterns = [
+    path("backoffice/incidents/", include("workflows.incidents.urls")),
+    path("backoffice/finance/", include("workflows.bacs_allocation.urls")),
+    path("backoffice/work/", include("workflows.tasklist.urls")),
     path("backoffice/", backoffice.urls),
     path("backoffice-dashboard/", casework_dashboard_view, name="casework_dashboard"),
+    path("backoffice-dashboard/", include("workflows.dashboard_urls")),
     path("", include("portal.urls")),
 ]

@@ -20,13 +20,14 @@ def _ref(task_run) -> str:
 
 
 def _report_failure(task, task_run, state) -> None:
-    """After the last retry: mark the flow step failed, so that its .OnError boundary hands it to a person."""
+    """After the last retry: mark the flow step failed; it waits as an incident for a person to retry it or send the
+    case to its .OnError boundary's human task."""
     with django_work():
         from workflows.common.services import job_fail
 
         exc = state.result(raise_on_failure=False)
         reason = str(exc) if isinstance(exc, BaseException) else (state.message or "The automated step failed.")
-        job_fail(ref=_ref(task_run), reason=reason)
+        job_fail(ref=_ref(task_run), reason=reason, tries=getattr(task_run, "run_count", 0) or len(RETRY_DELAYS) + 1)
 
 
 @task(
@@ -42,6 +43,77 @@ def run_job(ref: str) -> bool:
         from workflows.common.services import job_run
 
         return job_run(ref=ref)
+
+
+class GroupFailed(Exception):
+    """Some items of a group failed: the run retries them (and skips those already done)."""
+
+
+def run_group(items: list, *, run, fail, what: str) -> dict[str, str]:
+    """Run `run(item)` for each item of a group sharing one task run; log and return each item's outcome.
+
+    A failing item does not stop the others; the run then fails, and Prefect retries it (items already done are
+    skipped by their own idempotence). On the last try `fail(item, reason)` records each item still failing."""
+    from prefect import get_run_logger
+    from prefect.runtime import task_run
+
+    logger = get_run_logger()
+    last_try = task_run.run_count > len(RETRY_DELAYS)
+    outcomes: dict[str, str] = {}
+    failed: dict = {}
+    for item in items:
+        with django_work():
+            try:
+                outcomes[str(item)] = "done" if run(item) else "already done"
+            except Exception as exc:  # noqa: BLE001 - this item's failure; the others go on
+                failed[item] = exc
+                outcomes[str(item)] = f"failed: {exc}"
+        logger.info("%s %s: %s", what, item, outcomes[str(item)])
+    if failed:
+        if last_try:
+            for item, exc in failed.items():
+                with django_work():
+                    fail(item, str(exc) or exc.__class__.__name__)
+        reasons = "; ".join(f"{item}: {exc}" for item, exc in failed.items())
+        raise GroupFailed(f"{len(failed)} of {len(items)} failed: {reasons}")
+    return outcomes
+
+
+def group_run_name(parameter: str, prefix: str):
+    def name() -> str:
+        from prefect.runtime import task_run
+
+        items = task_run.parameters.get(parameter) or []
+        return f"{prefix}:{len(items)}:{items[0] if items else ''}"
+
+    return name
+
+
+def _job_run(ref: str) -> bool:
+    from workflows.common.services import job_run
+
+    return job_run(ref=ref)
+
+
+def _job_fail(ref: str, reason: str) -> None:
+    from workflows.common.services import job_fail
+
+    job_fail(ref=ref, reason=reason)
+
+
+@task(
+    name="run-jobs",
+    task_run_name=group_run_name("refs", "run-jobs"),
+    retries=len(RETRY_DELAYS),
+    retry_delay_seconds=RETRY_DELAYS,
+    log_prints=True,
+)
+def run_jobs(refs: list[str]) -> dict[str, str]:
+    """Several automated steps in one task run (the relay groups those waiting together): Prefect's cost per run is
+    paid once for the group. Each step's outcome is logged and returned by reference; a failing step makes the run
+    retry, and after the last retry it is marked failed on its case, so that its .OnError boundary hands it to a
+    person (see run_group)."""
+    return run_group(refs, run=_job_run, fail=_job_fail, what="step")
 
 
 @flow(name="sweep-stalled-jobs")

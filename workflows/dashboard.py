@@ -1,36 +1,37 @@
 """The casework dashboard for JIB team leaders and managers: what is waiting where, and for how long.
 
 Every figure is aggregated in the database, so the dashboard costs the same few queries however many cases there
-are: one for the card application stages, one for recent outcomes, one for the open human tasks.
+are: one for the card application stages, one for recent outcomes, one for the service levels, one for the open
+human tasks, one for the open incidents.
 """
 
 from datetime import datetime, timedelta
 
 from django.db.models import Count, DateTimeField, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
-from viewflow.workflow.fields import get_task_ref
+from django.utils.http import urlencode
+from viewflow.workflow.fields import get_flow_ref, get_task_ref
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from portal.applications.models import ApplicationEvent, CardApplication
 from workflows.bacs_allocation.flows import BacsAllocationFlow
 from workflows.card_application.flows import CardApplicationFlow
+from workflows.incidents.selectors import incidents_open_count
 from workflows.licence.flows import LicenceFlow
+from workflows.tasklist.selectors import service_levels
 
 Status = CardApplication.Status
 
-# Service levels: how many calendar days a person's task may wait, from when it was created, before it is late.
-# Verification's 5 working days count as 7 calendar days.
-SERVICE_LEVEL_DAYS = {
-    CardApplicationFlow.verify: 7,
-    CardApplicationFlow.approve: 2,
-    CardApplicationFlow.dispatch: 2,
-    LicenceFlow.check_manually: 10,
-    LicenceFlow.verify: 10,
-    LicenceFlow.set_up_offices: 10,
-    BacsAllocationFlow.allocate: 10,
-}
+
+def service_level_days() -> dict[str, int]:
+    """How many calendar days a person's task at each step may wait, from when it was created, before it is late:
+    viewflow's reference of the step -> days (one query). The reference data is workflows.tasklist's ServiceLevel,
+    editable in the admin; a step without one is not measured."""
+    return {ref: allowed.days for ref, allowed in service_levels().items()}
+
 
 # The processes, in the order the dashboard lists them.
 FLOWS = [LicenceFlow, CardApplicationFlow, BacsAllocationFlow]
@@ -94,9 +95,10 @@ def _outcomes(now: datetime) -> list[dict]:
 
 def _tasks(now: datetime) -> list[dict]:
     """Open tasks for a person, by process and task: how many, assigned or not, the oldest, how many are late."""
+    levels = service_level_days()
     late = Q(pk__in=[])
-    for node, days in SERVICE_LEVEL_DAYS.items():
-        late |= Q(flow_task=get_task_ref(node), created__lt=now - timedelta(days=days))
+    for ref, days in sorted(levels.items()):
+        late |= Q(flow_task=ref, created__lt=now - timedelta(days=days))
     rows = (
         Task.objects.filter(status__in=OPEN_TASK, flow_task_type="HUMAN")
         .order_by()
@@ -114,7 +116,7 @@ def _tasks(now: datetime) -> list[dict]:
         node = row["flow_task"]
         if node is None:  # a task of a node that no longer exists
             continue
-        days = SERVICE_LEVEL_DAYS.get(node)
+        days = levels.get(get_task_ref(node))
         order = (flow_order.get(node.flow_class, len(FLOWS)), node.flow_class.process_title, node.task_title)
         ordered.append(
             (
@@ -122,6 +124,10 @@ def _tasks(now: datetime) -> list[dict]:
                 {
                     "process": node.flow_class.process_title,
                     "task": node.task_title,
+                    "cases_url": reverse("dashboards:cases", args=[node.flow_class.instance.flow_label])
+                    + f"?state=live&step={node.name}",
+                    "late_url": reverse("dashboards:cases", args=[node.flow_class.instance.flow_label])
+                    + f"?state=late&step={node.name}",
                     "count": row["count"],
                     "assigned": row["assigned"],
                     "unassigned": row["count"] - row["assigned"],
@@ -137,10 +143,22 @@ def _tasks(now: datetime) -> list[dict]:
 
 def casework_dashboard(*, now: datetime | None = None) -> dict:
     """Card applications per JIB stage with the age of the oldest, recent outcomes, and the open human tasks of
-    every process against their service levels (SERVICE_LEVEL_DAYS)."""
+    every process against their service levels (workflows.tasklist's ServiceLevel), the open incidents, and a link
+    to each process's own dashboard."""
     now = now or timezone.now()
     tasks = _tasks(now)
+    incidents = incidents_open_count()
     return {
+        "flows": [
+            {
+                "title": flow.process_title,
+                "url": reverse("dashboards:flow", args=[flow.instance.flow_label]),
+                "incidents": incidents.get(get_flow_ref(flow), 0),
+                "incidents_url": reverse("incidents:list") + "?" + urlencode({"process": get_flow_ref(flow)}),
+            }
+            for flow in FLOWS
+        ],
+        "incidents": sum(incidents.values()),
         "now": now,
         "stages": _stages(now),
         "outcomes": _outcomes(now),

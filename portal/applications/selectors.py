@@ -371,17 +371,39 @@ def _listing(queryset: QuerySet) -> QuerySet:
     )
 
 
+# The sections of Applications Requiring Attention: (name, statuses, order). Each is paginated on its own.
+ATTENTION_SECTIONS = (
+    ("in_progress", (Status.IN_PROGRESS,), ("operative__last_name", "pk")),
+    ("finalised", (Status.FINALISED,), ("finalised_at", "pk")),
+    ("ordered", (Status.ORDERED,), ("-updated_at", "pk")),
+    ("action", (Status.ON_HOLD, Status.AWAITING_ENDORSEMENT), ("updated_at", "pk")),
+)
+
+
 def applications_requiring_attention(portal_user) -> dict[str, QuerySet]:
     """The employer's sections: in progress, finalised, ordered, and the ones waiting for the employer's action."""
     mine = applications_in_scope(portal_user)
     return {
-        "in_progress": _listing(mine.filter(status=Status.IN_PROGRESS)).order_by("operative__last_name", "pk"),
-        "finalised": _listing(mine.filter(status=Status.FINALISED)).order_by("finalised_at", "pk"),
-        "ordered": _listing(mine.filter(status=Status.ORDERED)).order_by("-updated_at", "pk"),
-        "action": _listing(mine.filter(status__in=[Status.ON_HOLD, Status.AWAITING_ENDORSEMENT])).order_by(
-            "updated_at", "pk"
-        ),
+        name: _listing(mine.filter(status__in=statuses)).order_by(*order)
+        for name, statuses, order in ATTENTION_SECTIONS
     }
+
+
+def applications_attention_counts(portal_user) -> dict[str, int]:
+    """How many applications each section of Applications Requiring Attention holds, and how many of the action
+    section are on hold or awaiting endorsement (the home page's counts): one grouped query."""
+    statuses = [status for _, section, _ in ATTENTION_SECTIONS for status in section]
+    by_status = dict(
+        applications_in_scope(portal_user)
+        .filter(status__in=statuses)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {name: sum(by_status.get(s, 0) for s in section) for name, section, _ in ATTENTION_SECTIONS}
+    counts["on_hold"] = by_status.get(Status.ON_HOLD, 0)
+    counts["awaiting_endorsement"] = by_status.get(Status.AWAITING_ENDORSEMENT, 0)
+    return counts
 
 
 def card_application_detail(portal_user, *, pk: int) -> CardApplication:
@@ -545,6 +567,24 @@ def applications_completed(portal_user: PortalUser, *, now=None) -> QuerySet:
         .filter(status__in=CardApplication.FINISHED, completed_at__gte=since)
         .order_by("-completed_at", "-pk")
     )
+
+
+# What the employer reads while documents are being read: the usual wait, then, once the reading has taken longer
+# than READING_SLOW_AFTER (the awarding body is slow or down and the check is being retried), what is happening.
+READING_SLOW_AFTER_SECONDS = 20
+READING_USUAL = "This usually takes a few seconds. The page updates when it is done."
+READING_SLOW = (
+    "The awarding body is taking longer than usual to answer, so we keep trying for a few minutes. If it still does "
+    "not answer, the JIB checks the document by hand: you do not need to upload it again, and you can carry on with "
+    "the application meanwhile."
+)
+
+
+def document_reading_note(*, reading_since, now) -> str:
+    """The sentence under "Reading the document…": `reading_since` is when the longest-waiting reading began."""
+    if reading_since is not None and (now - reading_since).total_seconds() > READING_SLOW_AFTER_SECONDS:
+        return READING_SLOW
+    return READING_USUAL
 
 
 @dataclass(frozen=True)

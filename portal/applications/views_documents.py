@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.applications import selectors, services
@@ -121,6 +122,7 @@ def _render(request, application: CardApplication, *, status: int = 200, **forms
     certificates = [d for d in documents if d.kind != Doc.Kind.HSE_EXEMPTION]
     evidence = [d for d in documents if d.kind == Doc.Kind.HSE_EXEMPTION]
     reading = any(d.status == Doc.Status.READING for d in documents)
+    reading_since = min((d.updated_at for d in documents if d.status == Doc.Status.READING), default=None)
     valid_result = valid_hse_pass(operative_id=application.operative_id)
     source_value = request.GET.get("source") or request.POST.get("manual-source", "")
     source = forms.pop("source", None) or _source(source_value)
@@ -132,6 +134,7 @@ def _render(request, application: CardApplication, *, status: int = 200, **forms
         "certificates": certificates,
         "evidence": evidence,
         "reading": reading,
+        "reading_note": selectors.document_reading_note(reading_since=reading_since, now=timezone.now()),
         "valid_result": valid_result,
         "hse_problem": selectors.hse_problem(application=application),
         "step_problems": selectors.card_application_step2_problems(application=application) if can_edit else [],
@@ -172,12 +175,14 @@ def step2(request, pk: int):
 def document_status(request, pk: int):
     """What each document's reading has come to (the page polls this while a document is being read)."""
     application = _application(request, pk, flag=Flag.VIEW_APPLICATIONS)
-    rows = list(application.documents.order_by("pk").values_list("pk", "status"))
+    rows = list(application.documents.order_by("pk").values_list("pk", "status", "updated_at"))
     labels = dict(Doc.Status.choices)
+    since = min((at for _, status, at in rows if status == Doc.Status.READING), default=None)
     return JsonResponse(
         {
-            "reading": sum(1 for _, status in rows if status == Doc.Status.READING),
-            "documents": [{"id": pk, "status": status, "label": labels[status]} for pk, status in rows],
+            "reading": sum(1 for _, status, _ in rows if status == Doc.Status.READING),
+            "note": selectors.document_reading_note(reading_since=since, now=timezone.now()),
+            "documents": [{"id": pk, "status": status, "label": labels[status]} for pk, status, _ in rows],
         }
     )
 

@@ -11,7 +11,7 @@ from portal.notifications import selectors
 from portal.notifications.models import Kind
 from portal.notifications.services import link, notifications_record
 from portal.orders import signals as order_signals
-from portal.orders.models import Order
+from portal.orders.models import BankTransfer, Order
 from portal.organisations.permissions import Flag
 
 
@@ -120,5 +120,26 @@ def payment_received(*, order, payment, **kwargs) -> None:
             "method": payment.get_method_display().lower(),
             "receipt_url": link("orders:receipt", payment.pk),
             "url": link("orders:detail", order.pk),
+        },
+    )
+
+
+@receiver(
+    order_signals.bank_transfer_credited, sender=BankTransfer, dispatch_uid="notifications.bank_transfer_credited"
+)
+def bank_transfer_credited(*, transfer, organisation, entry, **kwargs) -> None:
+    """A BACS transfer credited to the funds on account: a receipt for the employer."""
+    notifications_record(
+        kind=Kind.PAYMENT_RECEIVED,
+        event_key=f"bank{transfer.pk}",
+        recipients=selectors.organisation_recipients(organisation=organisation),
+        context={
+            "credit": True,
+            "organisation": organisation,
+            "amount": f"£{transfer.amount_pence / 100:,.2f}",
+            "method": "BACS bank transfer",
+            "receipt_number": f"F{entry.pk:07d}",
+            "receipt_url": link("orders:funds_receipt", entry.pk),
+            "url": link("orders:history"),
         },
     )

@@ -136,3 +136,12 @@ def card_delivery(*, application: CardApplication) -> Delivery | None:
         return None
     order = line.order
     return Delivery(office=order.deliver_to or order.office, attention=order.delivery_attention)
+
+
+def organisation_recipients(*, organisation, flag: Flag = Flag.VIEW_PURCHASES) -> list[PortalUser]:
+    """The users of the whole organisation holding `flag` at its head office (what concerns the organisation as a
+    whole, such as its funds on account)."""
+    office = organisation.head_office
+    if office is None:
+        return []
+    return list(_holding_at_or_above(organisation_id=organisation.pk, office=office, flag=flag))

@@ -8,7 +8,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from portal.orders.models import Payment
+from portal.orders.models import FundsLedgerEntry, Payment
 
 
 def _pounds(pence: int) -> str:
@@ -62,6 +62,40 @@ def receipt_pdf(*, payment: Payment) -> bytes:
     line(settings.JIB_POSTAL_ADDRESS, size=9, gap=5)
     if settings.JIB_VAT_NUMBER:
         line(f"VAT registration number: {settings.JIB_VAT_NUMBER}", size=9, gap=5)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def funds_receipt_number(entry: FundsLedgerEntry) -> str:
+    return f"F{entry.pk:07d}"
+
+
+def funds_receipt_pdf(*, entry: FundsLedgerEntry) -> bytes:
+    """A receipt for money received into the funds on account (a BACS transfer the finance team credited)."""
+    organisation = entry.account.organisation
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(f"Receipt {funds_receipt_number(entry)}")
+    pdf.setAuthor("JIB - ECS Online Systems")
+    width, height = A4
+    y = height - 25 * mm
+
+    def line(text: str, *, size: int = 11, bold: bool = False, gap: float = 7) -> None:
+        nonlocal y
+        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        pdf.drawString(20 * mm, y, text)
+        y -= gap * mm
+
+    line("ECS Online Systems - Receipt", size=18, bold=True, gap=12)
+    line(f"Receipt number: {funds_receipt_number(entry)}")
+    line(f"Date received: {timezone.localtime(entry.at):%d/%m/%Y %H:%M}")
+    line(f"Received from: {organisation.name}")
+    line(f"Paid by: BACS bank transfer (reference {entry.reference})", gap=12)
+    line(f"Amount received: {_pounds(entry.amount_pence)}", bold=True)
+    line("Held as funds on account, for card applications and assessments. No VAT: it is charged when you buy.")
+    line(f"Funds on account after this payment: {_pounds(entry.balance_after_pence)}", gap=14)
+    line("The Joint Industry Board for the Electrotechnical Industry", size=9, gap=5)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -9,6 +9,8 @@ from django.db.models.functions import Coalesce
 from portal.applications.models import CardApplication
 from portal.orders.models import (
     BACS_MINIMUM_PENCE,
+    BankStatement,
+    BankTransfer,
     CardPrice,
     FundsAccount,
     FundsLedgerEntry,
@@ -17,6 +19,7 @@ from portal.orders.models import (
     Payment,
 )
 from portal.organisations.access import scope
+from portal.organisations.models import Organisation
 from portal.organisations.permissions import Flag
 
 
@@ -80,18 +83,32 @@ def orders_in_scope(portal_user) -> QuerySet:
     return scope(Order.objects.all(), portal_user, flag=None)
 
 
-def orders_requiring_attention(portal_user) -> QuerySet:
-    return with_totals(
+def orders_requiring_attention(portal_user, *, totals: bool = True) -> QuerySet:
+    """Open orders and those awaiting payment, newest first; `totals=False` leaves out the sums of the lines (a
+    count, or the keys of a page whose rows get them with `with_totals`)."""
+    orders = (
         orders_in_scope(portal_user)
         .filter(status__in=[Order.Status.OPEN, Order.Status.AWAITING_PAYMENT, Order.Status.AWAITING_BACS])
         .select_related("office", "created_by")
-    ).order_by("-created_at", "-pk")
+        .order_by("-created_at", "-pk")
+    )
+    return with_totals(orders) if totals else orders
 
 
-def orders_being_fulfilled(portal_user) -> QuerySet:
-    return with_totals(
-        orders_in_scope(portal_user).filter(status=Order.Status.PAID).select_related("office", "payment")
-    ).order_by("-paid_at", "-pk")
+def orders_being_fulfilled(portal_user, *, totals: bool = True) -> QuerySet:
+    """Paid orders, newest payment first (read in that order from the paid-orders index)."""
+    orders = (
+        orders_in_scope(portal_user)
+        .filter(status=Order.Status.PAID)
+        .select_related("office", "payment")
+        .order_by("-paid_at", "-pk")
+    )
+    return with_totals(orders) if totals else orders
+
+
+def orders_with_totals(orders: QuerySet, keys: list) -> QuerySet:
+    """One page's orders (by key) with their totals: the rows of a list paginated keys first."""
+    return with_totals(orders.filter(pk__in=keys)).order_by()
 
 
 def open_card_orders(portal_user) -> QuerySet:
@@ -216,3 +233,80 @@ def applications_to_order(portal_user, *, ids: list[int]) -> ApplicationsToOrder
     return ApplicationsToOrder(
         waiting=waiting, not_waiting=[a for a in found if a.status != CardApplication.Status.FINALISED]
     )
+
+
+# --- BACS: the statement import's summary, and choosing who paid -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementSummary:
+    lines: int  # credits read from the file
+    duplicates: int  # credits imported before, skipped
+    paid: int  # matched to an order for exactly its total: the order is paid
+    paid_pence: int
+    overpaid: int
+    underpaid: int
+    unmatched: int  # no ECS reference, or one of no order waiting for payment
+    for_finance_pence: int  # the amount the finance team has to allocate
+    decided: int  # of the transfers left to the finance team, those already allocated, credited or returned
+
+    @property
+    def for_finance(self) -> int:
+        return self.overpaid + self.underpaid + self.unmatched
+
+
+def bank_statement_summary(*, statement: BankStatement) -> StatementSummary:
+    """What the import of `statement` did, in one query. A transfer the finance team has since decided is counted
+    under what the import found (overpaid, underpaid or unmatched) and in `decided`."""
+    S = BankTransfer.Status
+    decided = [S.ALLOCATED, S.CREDITED, S.RETURNED]
+    row = statement.transfers.aggregate(
+        n=Count("pk"),
+        paid=Count("pk", filter=Q(status=S.MATCHED)),
+        paid_pence=Coalesce(Sum("amount_pence", filter=Q(status=S.MATCHED)), 0),
+        overpaid=Count("pk", filter=Q(status=S.OVERPAID) | Q(status__in=decided, difference_pence__gt=0)),
+        underpaid=Count("pk", filter=Q(status=S.UNDERPAID) | Q(status__in=decided, difference_pence__lt=0)),
+        unmatched=Count("pk", filter=Q(status=S.UNMATCHED) | Q(status__in=decided, difference_pence=0)),
+        for_finance_pence=Coalesce(Sum("amount_pence", filter=~Q(status=S.MATCHED)), 0),
+        decided=Count("pk", filter=Q(status__in=decided)),
+    )
+    return StatementSummary(
+        lines=statement.lines_read,
+        duplicates=max(statement.lines_read - row["n"], 0),
+        paid=row["paid"],
+        paid_pence=row["paid_pence"],
+        overpaid=row["overpaid"],
+        underpaid=row["underpaid"],
+        unmatched=row["unmatched"],
+        for_finance_pence=row["for_finance_pence"],
+        decided=row["decided"],
+    )
+
+
+def bacs_payers_matching(*, query: str, limit: int = 10) -> list[Organisation]:
+    """Organisations a BACS transfer may have come from: by name (words in any order), JIB or ECA membership
+    number, Companies House number, or the ECS reference of one of their orders."""
+    query = " ".join(query.split())[:100]
+    if len(query) < 2:
+        return []
+    compact = query.replace(" ", "").upper()
+    by_name = Q()
+    for word in query.split():
+        by_name &= Q(name__icontains=word)
+    matches = (
+        by_name
+        | Q(jib_membership_number__iexact=compact)
+        | Q(eca_membership_number__iexact=compact)
+        | Q(companies_house_number__iexact=compact)
+        | Q(orders__reference=compact)
+    )
+    return list(Organisation.objects.filter(matches, is_jib=False).distinct().order_by("name", "pk")[:limit])
+
+
+def payable_orders_of(*, organisation: Organisation) -> QuerySet:
+    """The organisation's orders waiting for payment, with their totals (`total_pence`), oldest first."""
+    return with_totals(
+        Order.objects.filter(
+            organisation=organisation, status__in=[Order.Status.AWAITING_PAYMENT, Order.Status.AWAITING_BACS]
+        )
+    ).order_by("created_at", "pk")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("being-fulfilled/", views.fulfilled, name="fulfilled"),
     path("financial-history/", views.history, name="history"),
     path("receipts/<int:pk>/", views.receipt, name="receipt"),
+    path("receipts/funds/<int:pk>/", views.funds_receipt, name="funds_receipt"),
     path("add-applications/", views.add_applications, name="add_applications"),
     path("new/", views.new_order, name="new"),
     path("new-advance/", views.new_advance_order, name="new_advance"),

@@ -9,19 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.confirm import Confirmation, confirmation_page
 from portal.core.middleware import permissions_policy
+from portal.core.pagination import page_of
 from portal.integrations import stripe_payments
 from portal.integrations.errors import ExternalServiceRejected, ExternalServiceUnavailable
 from portal.orders import selectors, services
 from portal.orders.forms import AddApplicationsForm, AdvanceOrderForm, OrderDetailsForm, PayForm, TestCardForm
-from portal.orders.models import Order, Payment
-from portal.orders.receipts import receipt_pdf
+from portal.orders.models import FundsLedgerEntry, Order, Payment
+from portal.orders.receipts import funds_receipt_number, funds_receipt_pdf, receipt_pdf
 from portal.organisations.access import (
     CHANGE_ORDERS,
     access,
@@ -55,14 +56,16 @@ def _applications_url() -> str:
 def attention(request):
     portal_user = portal_user_of(request)
     require_flag(portal_user, Flag.VIEW_PURCHASES)
-    page = Paginator(selectors.orders_requiring_attention(portal_user), PAGE_SIZE).get_page(request.GET.get("page"))
+    orders = selectors.orders_requiring_attention(portal_user, totals=False)
+    page = page_of(orders, request, per_page=PAGE_SIZE, rows=selectors.orders_with_totals)
     return render(request, "orders/attention.html", {"page": page, "tab": "attention"})
 
 
 def fulfilled(request):
     portal_user = portal_user_of(request)
     require_flag(portal_user, Flag.VIEW_PURCHASES)
-    page = Paginator(selectors.orders_being_fulfilled(portal_user), PAGE_SIZE).get_page(request.GET.get("page"))
+    orders = selectors.orders_being_fulfilled(portal_user, totals=False)
+    page = page_of(orders, request, per_page=PAGE_SIZE, rows=selectors.orders_with_totals)
     return render(request, "orders/fulfilled.html", {"page": page, "tab": "fulfilled"})
 
 
@@ -93,6 +96,23 @@ def receipt(request, pk: int):
     )
     response = HttpResponse(receipt_pdf(payment=payment), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="receipt-{payment.receipt_number}.pdf"'
+    return response
+
+
+def funds_receipt(request, pk: int):
+    """The receipt for money received into the funds on account (a BACS credit), as a PDF."""
+    portal_user = portal_user_of(request)
+    require_flag(portal_user, Flag.VIEW_PURCHASES)  # the funds are the organisation's, as on the history page
+    entry = get_object_or_404(
+        FundsLedgerEntry.objects.select_related("account__organisation").filter(
+            kind=FundsLedgerEntry.Kind.BACS_ALLOCATION,
+            amount_pence__gt=0,
+            account__organisation_id=portal_user.organisation_id,
+        ),
+        pk=pk,
+    )
+    response = HttpResponse(funds_receipt_pdf(entry=entry), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{funds_receipt_number(entry)}.pdf"'
     return response
 
 

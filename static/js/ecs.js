@@ -64,6 +64,8 @@ each("[data-reading-status]", function (region) {
       .then(function (data) {
         if (data.reading === 0) { window.location.reload(); return; }
         region.querySelector("[data-progress]").textContent = "Still reading and checking " + data.reading + (data.reading === 1 ? " document" : " documents") + "…";
+        var note = region.querySelector("[data-progress-note]");
+        if (note && data.note) { note.textContent = data.note; }
         setTimeout(look, wait);
       })
       .catch(function () { if (tries < 100) { setTimeout(look, wait * 2); } });

@@ -191,3 +191,13 @@ class CardApplicationFlow(JibCasework, flow.Flow):
 
     def prepare_card(self, activation):
         services.card_application_prepare(application=activation.process.application)
+
+    # While the pre-checks wait as an incident (workflows.incidents), the employer's page says what is happening.
+    def automated_step_failed(self, process):
+        services.card_application_note_pre_checks(application=process.application, progress="delayed")
+
+    def automated_step_retried(self, process):
+        services.card_application_note_pre_checks(application=process.application, progress="retrying")
+
+    def automated_step_sent_to_manual(self, process):
+        services.card_application_note_pre_checks(application=process.application, progress="by_hand")

@@ -17,6 +17,7 @@ from viewflow.workflow.activation import Activation
 from viewflow.workflow.base import Edge
 from viewflow.workflow.flow import mixins, views
 from viewflow.workflow.nodes import AbstractJob, AbstractJobActivation
+from viewflow.workflow.signals import task_failed
 from viewflow.workflow.status import STATUS
 
 from portal.core.services import background_job_enqueue
@@ -38,6 +39,30 @@ class JobActivation(AbstractJobActivation):
         """Called by an interrupting .OnError boundary once the case has gone to a person."""
         self.task.finished = timezone.now()
         self.task.save()
+
+    # An automated step that failed after its retries waits as an incident (workflows.incidents): a person
+    # either runs it again or sends the case to the human task of its .OnError boundary.
+    @Activation.status.transition(source=STATUS.STARTED, target=STATUS.ERROR)
+    def halt(self, reason: str):
+        """Record why the step failed and stop, without firing the error boundary yet."""
+        self.task.data = {**(self.task.data or {}), "_exception": {"title": reason}}
+        self.task.finished = timezone.now()
+        self.task.save()
+
+    @Activation.status.transition(source=STATUS.ERROR, target=STATUS.SCHEDULED)
+    def retry(self):
+        """Run the step again: recorded in the outbox in this transaction, handed to Prefect after the commit."""
+        data = dict(self.task.data or {})
+        data.pop("_exception", None)
+        self.task.data = data
+        self.task.finished = None
+        self.task.save()
+        background_job_enqueue(kind=JOB_KIND, ref=self.ref())
+
+    @Activation.status.transition(source=STATUS.ERROR)
+    def escalate(self):
+        """Fire the step's .OnError boundary: the case goes to the person who does the check by hand."""
+        task_failed.send(sender=self.flow_class, process=self.process, task=self.task)
 
 
 class Job(mixins.NodeDetailMixin, AbstractJob):

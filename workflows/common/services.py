@@ -11,6 +11,7 @@ from viewflow.workflow.status import STATUS
 from portal.core.models import BackgroundJob
 from portal.core.services import background_job_enqueue
 from workflows.common.nodes import JOB_KIND, Job
+from workflows.common.signals import job_failed
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +61,9 @@ def job_complete(*, ref: str, result: dict) -> bool:
     return True
 
 
-def job_fail(*, ref: str, reason: str) -> bool:
-    """Mark the task failed so that its .OnError boundary gives the case to a person."""
+def job_fail(*, ref: str, reason: str, tries: int = 1) -> bool:
+    """Mark the task failed after `tries` runs: it waits as an incident (workflows.incidents) until a person
+    runs it again (`job_retry`) or sends the case to its .OnError boundary's human task (`job_escalate`)."""
     flow_class, process_pk, task_pk = _split(ref)
     with flow_class.lock(process_pk):
         task = flow_class.task_class.objects.get(pk=task_pk)
@@ -70,11 +72,19 @@ def job_fail(*, ref: str, reason: str) -> bool:
         activation = task.flow_task.activation_class(task)
         if task.status == STATUS.SCHEDULED:
             activation.start()
-        try:
-            raise JobFailed(reason)
-        except JobFailed as exc:  # raised so that viewflow can record it with its traceback
-            activation.error(exc)
+        activation.halt(reason or "The automated step failed without saying why.")
+        job_failed.send(sender=flow_class, task=task, reason=reason, tries=tries)
     return True
+
+
+def job_retry(*, task: Task) -> None:
+    """Run a failed automated step again (under the process lock the caller holds)."""
+    task.flow_task.activation_class(task).retry()
+
+
+def job_escalate(*, task: Task) -> None:
+    """Hand a failed automated step's case to the person its .OnError boundary names (under the process lock)."""
+    task.flow_task.activation_class(task).escalate()
 
 
 class JobFailed(Exception):

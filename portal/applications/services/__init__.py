@@ -38,6 +38,7 @@ from portal.applications.services.ordering import (
 )
 from portal.applications.services.pre_checks import (
     card_application_findings,
+    card_application_note_pre_checks,
     card_application_run_pre_checks,
     card_application_verify_automatically,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "card_application_release_conditional_holds",
     "card_application_release_from_order",
     "card_application_request_endorsements",
+    "card_application_note_pre_checks",
     "card_application_findings",
     "card_application_run_pre_checks",
     "card_application_save_applicant",

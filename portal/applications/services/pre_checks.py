@@ -178,6 +178,28 @@ def card_application_verify_automatically(*, application: CardApplication) -> Ca
     return application
 
 
+# What the employer reads while the automated pre-checks wait for the JIB (they failed after their retries): kept
+# in the findings as `progress` until the pre-checks run to the end (which replaces the findings).
+PRE_CHECK_PROGRESS = {
+    "delayed": "Our automatic checks could not finish: a service we check with did not answer. The JIB is looking "
+    "into it. You do not need to do anything.",
+    "retrying": "We are running our automatic checks again. You do not need to do anything.",
+    "by_hand": "We are checking this by hand. You do not need to do anything; we will tell you if we need more.",
+}
+
+
+def card_application_note_pre_checks(*, application: CardApplication, progress: str) -> CardApplication:
+    """Record where the interrupted pre-checks stand ("delayed", "retrying" or "by_hand"), for the employer's page
+    and the history."""
+    said = PRE_CHECK_PROGRESS[progress]
+    with transaction.atomic():
+        application = card_application_lock(application)
+        application.pre_checks = {**(application.pre_checks or {}), "progress": progress, "progress_text": said}
+        application.save(update_fields=["pre_checks", "updated_at"])
+        card_application_record_event(application, what=said)
+    return application
+
+
 def card_application_findings(*, application: CardApplication) -> list[dict]:
     """The pre-checks' findings as they stand now, for the case pages (reads only): eligibility, documents and photo
     found again from the application as it is (a verifier may have accepted documents since the pre-checks ran); the

@@ -13,7 +13,8 @@ from portal.orders.selectors import order_totals
 from portal.orders.services.funds import funds_credit
 from portal.orders.services.orders import OrderError, locked_order, order_mark_paid, require_payable
 from portal.orders.services.statements import bank_statement_credits
-from portal.orders.signals import bank_transfer_needs_allocation
+from portal.orders.signals import bank_transfer_credited, bank_transfer_needs_allocation
+from portal.organisations.models import Organisation
 
 Method = Order.Method
 Decision = BankTransfer.Decision
@@ -57,22 +58,35 @@ def _order_by_reference(reference: str) -> Order:
 
 
 def bank_transfer_allocate(
-    *, transfer: BankTransfer, actor: User, decision: Decision, order_reference: str = "", note: str = ""
+    *,
+    transfer: BankTransfer,
+    actor: User,
+    decision: Decision,
+    order_reference: str = "",
+    note: str = "",
+    order: Order | None = None,
+    organisation: Organisation | None = None,
 ) -> BankTransfer:
     """The finance team's decision on a transfer the import could not settle.
 
     - ALLOCATE: the transfer pays the order (an underpayment accepted with a note; an overpayment's excess goes
       to the organisation's funds on account);
     - CREDIT: the whole amount goes to the order's organisation's funds on account (BACS_ALLOCATION);
-    - RETURN: not ours, or to be sent back; nothing is paid (a note says why)."""
+    - RETURN: not ours, or to be sent back; nothing is paid (a note says why).
+
+    The order is `order` (chosen from the payer's orders) or found by `order_reference`; the organisation credited is
+    `organisation` or that order's. A credit to funds on account is announced (bank_transfer_credited) so that the
+    employer gets a receipt."""
     note = note.strip()
     with transaction.atomic():
         transfer = BankTransfer.objects.select_for_update().get(pk=transfer.pk)
         if not transfer.needs_finance:
             raise OrderError("This transfer has already been dealt with.")
-        order = None
+        chosen, order, credited = order, None, None
         if decision == Decision.ALLOCATE:
-            order = locked_order(_order_by_reference(order_reference))
+            if chosen is None and organisation is not None and not order_reference.strip():
+                raise OrderError("Choose the order the transfer pays.", field="order")
+            order = locked_order(chosen if chosen is not None else _order_by_reference(order_reference))
             require_payable(order)
             total = order_totals(order=order).total_pence
             if transfer.amount_pence < total and not note:
@@ -88,12 +102,15 @@ def bank_transfer_allocate(
             transfer.status = BankTransfer.Status.ALLOCATED
             transfer.difference_pence = transfer.amount_pence - total
         elif decision == Decision.CREDIT:
-            order = _order_by_reference(order_reference)
-            funds_credit(
-                organisation=order.organisation, amount_pence=transfer.amount_pence,
+            if organisation is None:
+                order = chosen if chosen is not None else _order_by_reference(order_reference)
+                organisation = order.organisation
+            entry = funds_credit(
+                organisation=organisation, amount_pence=transfer.amount_pence,
                 kind=FundsLedgerEntry.Kind.BACS_ALLOCATION, reference=f"BANK-{transfer.pk}", actor=actor,
             )  # fmt: skip
             transfer.status = BankTransfer.Status.CREDITED
+            credited = organisation
         elif decision == Decision.RETURN:
             if not note:
                 raise OrderError("Say why the transfer is not allocated.", field="note")
@@ -105,6 +122,8 @@ def bank_transfer_allocate(
         transfer.decided_at = timezone.now()
         transfer.note = note
         transfer.save()
+        if transfer.status == BankTransfer.Status.CREDITED:
+            bank_transfer_credited.send(sender=BankTransfer, transfer=transfer, organisation=credited, entry=entry)
         return transfer
 
 

@@ -29,6 +29,7 @@ from tests.factories import OfficeFactory, PortalUserFactory
 from tests.factories_applications import start_application
 from tests.factories_registry import CardFactory, EmploymentFactory, HseResultFactory, OperativeFactory
 from workflows.card_application.flows import CardApplicationFlow
+from workflows.incidents.models import Incident
 
 Status = CardApplication.Status
 DocStatus = ApplicationDocument.Status
@@ -659,10 +660,12 @@ def test_awarding_body_down_hands_the_case_to_a_person(
     ApplicationDocument.objects.filter(pk=unchecked.pk).update(status=DocStatus.MANUAL_CHECK, body_check={})
     application = pay(application, primary_user, django_capture_on_commit_callbacks)
     assert application.status == Status.VERIFYING
-    assert open_tasks(application) == {Flow.verify}
     failed = Flow.task_class.objects.get(process__artifact_object_id=application.pk, flow_task=Flow.pre_checks)
-    assert failed.status in (STATUS.ERROR, STATUS.CANCELED)
+    assert failed.status == STATUS.ERROR  # an incident: a person sends the case to manual checking
     verifier = jib_client("verification")
+    incident = Incident.objects.get(task=failed)
+    assert verifier.post(f"/backoffice/incidents/{incident.pk}/manual/").status_code == 302
+    assert open_tasks(application) == {Flow.verify}
     page, _ = work(
         verifier,
         application,

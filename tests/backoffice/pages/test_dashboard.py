@@ -19,7 +19,8 @@ from tests.applications.flows.test_card_application_processing import (
 from tests.conftest import sign_in
 from tests.factories_applications import start_application
 from workflows.card_application.flows import CardApplicationFlow
-from workflows.dashboard import SERVICE_LEVEL_DAYS, casework_dashboard
+from workflows.dashboard import casework_dashboard
+from workflows.tasklist.selectors import service_level_for
 
 Status = CardApplication.Status
 Flow = CardApplicationFlow
@@ -113,7 +114,7 @@ def test_open_human_tasks_against_their_service_levels(primary_user, inline_jobs
     assert {a.status for a in manual} == {Status.VERIFYING} and automatic.status == Status.VERIFIED
 
     verify_late = open_task(manual[0], Flow.verify)
-    verify_late.created = timezone.now() - timedelta(days=SERVICE_LEVEL_DAYS[Flow.verify] + 1)
+    verify_late.created = timezone.now() - service_level_for(Flow.verify) - timedelta(days=1)
     verify_late.save(update_fields=["created"])
     leader = jib_client("team_leader")
     assert leader.post(task_url(automatic, Flow.approve, "assign/")).status_code == 302
@@ -138,8 +139,10 @@ def test_open_human_tasks_against_their_service_levels(primary_user, inline_jobs
     page = leader.get(URL)
     assert page.status_code == 200
     assert "Verify the application" in page.text and "Team leader approval" in page.text
-    assert page.text.count(">Late</strong>") == 1 and "1 over 7 days" in page.text
-    assert 'href="/backoffice/workflow/queue/"' in page.text
+    assert page.text.count(">Late</strong>") == 1 and "over 7 days" in page.text
+    # Each number opens the cases behind it, not the unfiltered queue.
+    assert "/backoffice-dashboard/cardapplication/cases/?state=late&amp;step=verify" in page.text
+    assert 'href="/backoffice/work/queues/"' in page.text
 
 
 @pytest.mark.django_db
@@ -155,7 +158,7 @@ def test_only_team_leaders_and_managers_see_it(primary_user, client):
         page = jib_client(team).get(URL)
         assert page.status_code == 200
         assert "Casework dashboard" in page.text
-        assert f'href="{URL}" aria-current="page">Dashboard</a>' in page.text
+        assert f'href="{URL}" aria-current="page">Dashboards</a>' in page.text
 
 
 @pytest.mark.django_db
@@ -170,16 +173,16 @@ def test_constant_number_of_queries(primary_user, cases, django_assert_max_num_q
             process=process, flow_task=Flow.verify, flow_task_type="HUMAN", status=STATUS.NEW
         )
     leader = jib_client("team_leader")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(5):  # stages, outcomes, service levels, open tasks, open incidents
         dashboard = casework_dashboard()
     assert task_row(dashboard, "Verify the application")["count"] == cases
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert leader.get(URL).status_code == 200
 
 
 @pytest.mark.django_db
 def test_the_back_office_menu_links_the_dashboard_for_team_leaders_only():
     leader = jib_client("team_leader")
-    assert ">Dashboards<" in leader.get("/backoffice/", follow=True).text
+    assert f'href="{URL}">Dashboards</a>' in leader.get("/backoffice/", follow=True).text
     assert leader.get("/backoffice/dashboard/", follow=True).redirect_chain[-1][0] == URL
-    assert ">Dashboards<" not in jib_client("verification").get("/backoffice/", follow=True).text
+    assert f'href="{URL}"' not in jib_client("verification").get("/backoffice/", follow=True).text

@@ -46,7 +46,7 @@ def inline_jobs(settings):
 @pytest.mark.django_db
 def test_the_shell_names_the_person_their_teams_and_the_sections():
     user = staff_member(JibTeam.VERIFICATION, JibTeam.TEAM_LEADER)
-    request = RequestFactory().get("/backoffice/workflow/inbox/")
+    request = RequestFactory().get("/backoffice/work/mine/")
     request.user = user
     html = render_to_string("backoffice/base.html", {"user": user}, request=request)
     assert "ECS back office" in html
@@ -60,7 +60,7 @@ def test_the_shell_names_the_person_their_teams_and_the_sections():
 @pytest.mark.django_db
 def test_sections_a_person_cannot_use_are_not_offered():
     user = staff_member(JibTeam.VERIFICATION)
-    request = RequestFactory().get("/backoffice/workflow/queue/")
+    request = RequestFactory().get("/backoffice/work/queues/verification/")
     request.user = user
     html = render_to_string("backoffice/base.html", {"user": user}, request=request)
     assert ">Dashboards<" not in html and ">Finance<" not in html

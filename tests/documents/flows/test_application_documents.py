@@ -408,6 +408,7 @@ def test_a_pdf_named_jpg_is_taken_as_the_pdf_it_is(
     document = application.documents.get()
     assert document.content_type == "application/pdf" and document.status == Status.READING
     status = portal_client.get(f"/portal/applications/{application.pk}/documents/status/").json()
+    assert status.pop("note").startswith("This usually takes a few seconds")
     assert status == {"reading": 1, "documents": [{"id": document.pk, "status": "reading", "label": "Being read"}]}
     page = portal_client.get(f"/portal/applications/{application.pk}/documents/")
     assert '<noscript><meta http-equiv="refresh"' in page.text and "Check again" in page.text

@@ -25,6 +25,7 @@ from tests.conftest import sign_in
 from tests.factories import OfficeFactory
 from tests.licence_helpers import VALID, membership_records
 from workflows.common import services as job_services
+from workflows.incidents.models import Incident
 from workflows.licence.flows import LicenceFlow
 from workflows.licence.selectors import licence_open_task
 
@@ -182,8 +183,10 @@ def test_companies_house_down_hands_the_case_to_a_person(
     settings.ECS_RUN_JOBS_INLINE = True
     application = submitted(client, django_capture_on_commit_callbacks)
     failed = Task.objects.get(flow_task=LicenceFlow.checks)
-    assert failed.status in (STATUS.ERROR, STATUS.CANCELED)
+    assert failed.status == STATUS.ERROR  # an incident: a person sends the case to manual checking
     case_worker(client)
+    incident = Incident.objects.get(task=failed)
+    assert client.post(f"/backoffice/incidents/{incident.pk}/manual/").status_code == 302
     _, _, response = work(client, LicenceFlow.check_manually, {"notes": "  "})
     assert response.context["form"].errors == {"notes": ["Say what you checked and what you found."]}
     _, page, response = work(client, LicenceFlow.check_manually, {"notes": "Checked the register by phone."})
@@ -199,16 +202,17 @@ def test_companies_house_down_hands_the_case_to_a_person(
 
 @pytest.mark.prefect
 def test_on_prefect_a_step_that_fails_every_retry_goes_to_a_person(client, prefect_worker, companies_house_down):
-    """The real failure path: Prefect retries, then its failure hook marks the step failed and the case reaches
-    the licensing team's "check manually" task."""
+    """The real failure path: Prefect retries, then its failure hook marks the step failed and opens an incident
+    for the licensing team."""
     membership_records()
     submit(client)
     deadline = time.monotonic() + 60
-    while not Task.objects.filter(flow_task=LicenceFlow.check_manually, status=STATUS.NEW).exists():
-        assert time.monotonic() < deadline, "the failed step did not reach a person"
+    while not Incident.objects.filter(resolved_at__isnull=True).exists():
+        assert time.monotonic() < deadline, "the failed step did not open an incident"
         time.sleep(0.25)
     failed = Task.objects.get(flow_task=LicenceFlow.checks)
-    assert failed.status in (STATUS.ERROR, STATUS.CANCELED)
+    assert failed.status == STATUS.ERROR
+    assert Incident.objects.get(task=failed).tries > 1  # Prefect's retries are counted
     assert "Companies House" in job_services.job_failure_reason(task=failed)
 
 

@@ -3,6 +3,7 @@ team's allocation task in the back office, statement upload, and the Prefect flo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -109,9 +110,12 @@ def test_finance_allocates_an_overpayment_in_the_back_office(client, primary_use
     assert client.post(f"{base}/assign/").status_code == 302
     page = client.get(f"{base}/execute/")
     assert page.status_code == 200 and "£300.00" in page.text and "£50.00" in page.text and "overpaid" in page.text
-    bad = client.post(f"{base}/execute/", {"decision": "allocate", "order_reference": "ECS0000000", "note": ""})
-    assert bad.status_code == 200 and "There is no order ECS0000000." in bad.text
-    response = client.post(f"{base}/execute/", {"decision": "allocate", "order_reference": over.reference})
+    # The organisation of the order quoted is chosen already; its orders waiting for payment are offered.
+    assert f'id="payer">{primary_user.organisation.name}' in page.text and over.reference in page.text
+    organisation = primary_user.organisation.pk
+    bad = client.post(f"{base}/execute/", {"decision": "allocate", "organisation": organisation, "note": ""})
+    assert bad.status_code == 200 and bad.context["form"].errors == {"order": ["Choose the order the transfer pays."]}
+    response = client.post(f"{base}/execute/", {"decision": "allocate", "organisation": organisation, "order": over.pk})
     assert response.status_code == 302
     over.refresh_from_db()
     assert over.status == Order.Status.PAID
@@ -174,6 +178,8 @@ def test_finance_uploads_a_statement_and_others_cannot(client, primary_user):
     assert response.status_code == 302
     exact.refresh_from_db()
     assert exact.status == Order.Status.PAID
+    summary = client.get(response.url)  # what the import did
+    assert "nov.csv" in summary.text and 'id="statement-summary"' in summary.text and "£250.00" in summary.text
     response = client.post(
         f"{BASE}/import_statement/", {"statement": SimpleUploadedFile("x.csv", b"nothing,useful\n1,2\n")}
     )
@@ -200,13 +206,11 @@ def test_the_allocation_form_shows_the_services_message_beside_the_field(client,
     finance_client(client)
     base = f"{BASE}/{task.process_id}/allocate/{task.pk}"
     client.post(f"{base}/assign/")
+    organisation = primary_user.organisation.pk
     for data, errors in (
         ({"decision": "return", "note": " "}, {"note": ["Say why the transfer is not allocated."]}),
-        ({"decision": "credit", "order_reference": ""}, {"order_reference": ["Enter the order's ECS reference."]}),
-        (
-            {"decision": "allocate", "order_reference": "ecs 0000000"},
-            {"order_reference": ["There is no order ECS0000000."]},
-        ),
+        ({"decision": "credit"}, {"__all__": ["Find and choose the organisation that paid, above."]}),
+        ({"decision": "allocate", "organisation": organisation}, {"order": ["Choose the order the transfer pays."]}),
     ):
         response = client.post(f"{base}/execute/", data)
         assert response.status_code == 200 and response.context["form"].errors == errors
@@ -243,3 +247,98 @@ def test_the_import_announces_each_unsettled_transfer_inside_its_transaction(pri
     finally:
         bank_transfer_needs_allocation.disconnect(dispatch_uid="test-fail")
     assert not BankTransfer.objects.filter(description="BGC ANOTHER").exists() and open_tasks().count() == 1
+
+
+def test_finance_finds_the_payer_by_name_or_number(client, primary_user):
+    from tests.factories import OrganisationFactory
+
+    other = OrganisationFactory(name="Brightwire Installations Ltd", jib_membership_number="J123456")
+    order = advance(primary_user)
+    services.bank_statement_import(content=statement("23/11/2026,BGC FROM A CUSTOMER,250.00"), name="s.csv")
+    task = open_tasks().get()
+    finance_client(client)
+    base = f"{BASE}/{task.process_id}/allocate/{task.pk}"
+    client.post(f"{base}/assign/")
+    page = client.get(f"{base}/execute/")
+    assert 'id="payer"' not in page.text and "Find the organisation" in page.text
+    assert "Brightwire" in client.get(f"{base}/execute/?q=brightwire installations").text
+    assert "Brightwire" in client.get(f"{base}/execute/?q=j123456").text
+    by_order = client.get(f"{base}/execute/?q={order.reference}").text
+    assert primary_user.organisation.name in by_order and "Brightwire" not in by_order
+    assert "No organisation matches" in client.get(f"{base}/execute/?q=nobody at all").text
+    chosen = client.get(f"{base}/execute/?organisation={primary_user.organisation.pk}")
+    assert order.reference in chosen.text and "£250.00" in chosen.text
+    empty = client.get(f"{base}/execute/?organisation={other.pk}")
+    assert "has no order waiting for payment" in empty.text
+    response = client.post(
+        f"{base}/execute/?organisation={primary_user.organisation.pk}",
+        {"decision": "allocate", "organisation": primary_user.organisation.pk, "order": order.pk},
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+
+
+def test_the_import_shows_what_it_did(client, primary_user):
+    exact, over = advance(primary_user), advance(primary_user)
+    content = statement(
+        f"23/11/2026,BGC {exact.reference},250.00",
+        f"23/11/2026,BGC {over.reference},300.00",
+        "23/11/2026,BGC NOBODY,12.00",
+    )
+    first = services.bank_statement_import(content=content, name="first.csv")
+    summary = selectors.bank_statement_summary(statement=first)
+    assert (summary.lines, summary.paid, summary.overpaid, summary.underpaid, summary.unmatched) == (3, 1, 1, 0, 1)
+    assert (summary.duplicates, summary.paid_pence, summary.for_finance_pence) == (0, 25_000, 31_200)
+    again = services.bank_statement_import(content=content, name="again.csv")
+    assert selectors.bank_statement_summary(statement=again).duplicates == 3
+    finance_client(client)
+    page = client.get(f"/backoffice/finance/statements/{first.pk}/")
+    assert page.status_code == 200 and "£250.00" in page.text and "Duplicates skipped" in page.text
+    listing = client.get("/backoffice/finance/")
+    assert "first.csv" in listing.text and "again.csv" in listing.text
+
+
+def test_the_finance_pages_are_for_the_finance_team(client, primary_user):
+    first = services.bank_statement_import(content=statement("23/11/2026,BGC NOBODY,12.00"), name="s.csv")
+    staff = account_services.jib_staff_create(
+        email="ver@jib.example", first_name="Vera", last_name="Verifier", mobile="+447700900777",
+        teams=["verification"], password="correct horse battery",
+    )  # fmt: skip
+    sign_in(client, staff)
+    assert client.get("/backoffice/finance/").status_code == 403
+    assert client.get(f"/backoffice/finance/statements/{first.pk}/").status_code == 403
+    employer = sign_in(Client(), primary_user.user)
+    assert employer.get("/backoffice/finance/").status_code == 403
+
+
+def test_the_employer_gets_a_receipt_for_a_bacs_credit(client, primary_user, django_capture_on_commit_callbacks):
+    from portal.notifications.models import Notification
+
+    services.bank_statement_import(content=statement("23/11/2026,BGC SPARKS LTD,120.00"), name="s.csv")
+    transfer = BankTransfer.objects.get()
+    finance = account_services.jib_staff_create(
+        email="fin2@jib.example", first_name="Fin", last_name="Ance", mobile="+447700900778",
+        teams=["finance"], password="correct horse battery",
+    )  # fmt: skip
+    services.bank_transfer_allocate(
+        transfer=transfer,
+        actor=finance,
+        decision=BankTransfer.Decision.CREDIT,
+        organisation=primary_user.organisation,
+    )
+    entry = FundsLedgerEntry.objects.get(kind=FundsLedgerEntry.Kind.BACS_ALLOCATION)
+    assert entry.amount_pence == 12_000
+    notification = Notification.objects.get(recipient=primary_user.user)
+    assert notification.subject == "Payment received: £120.00 added to your funds on account"
+    assert f"/portal/orders/receipts/funds/{entry.pk}/" in notification.body_text
+    sign_in(client, primary_user.user)
+    receipt = client.get(f"/portal/orders/receipts/funds/{entry.pk}/")
+    assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
+    assert receipt.content.startswith(b"%PDF")
+    assert f"/portal/orders/receipts/funds/{entry.pk}/" in client.get("/portal/orders/financial-history/").text
+    # Another organisation's user cannot open it.
+    from tests.factories import OrganisationFactory, PortalUserFactory
+
+    stranger = PortalUserFactory(organisation=OrganisationFactory(), all_flags=True)
+    assert sign_in(Client(), stranger.user).get(f"/portal/orders/receipts/funds/{entry.pk}/").status_code == 404

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class InsightsConfig(AppConfig):
+    name = "workflows.insights"
+    label = "workflow_insights"
+    verbose_name = "Process dashboards"
