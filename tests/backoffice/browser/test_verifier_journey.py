@@ -20,13 +20,13 @@ Status = CardApplication.Status
 
 
 def open_from_queue(page, application) -> None:
-    """From the team queue to the task: the verifier takes it and starts."""
+    """From the team queues to the task: the verifier opens the team's queue and takes the case."""
     page.get_by_role("navigation", name="Back office sections").get_by_role("link", name="Team queues").click()
     axe_check(page)
-    row = page.get_by_role("row").filter(has_text=application.reference).first
-    row.get_by_role("link").first.click()
+    page.get_by_role("main").get_by_role("link", name=re.compile("Verification")).first.click()
     axe_check(page)
-    page.get_by_role("button", name="Take and start").click()
+    row = page.get_by_role("row").filter(has_text=application.reference).first
+    row.get_by_role("button", name=re.compile(r"^Take")).click()
 
 
 def test_a_verifier_works_a_card_application_from_the_queue_to_a_decision(page, settings, tmp_path):
