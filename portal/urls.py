@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from portal.accounts import views as account_views
+from portal.sitechecks.api import urls as api_urls
 
 # The portal's pages; ecs.urls (the URL root) adds the back office.
 admin.site.site_header = "ECS Online Systems administration"
@@ -17,8 +18,14 @@ urlpatterns = [
     path("portal/records/", include("portal.registry.urls")),
     path("portal/applications/", include("portal.applications.urls")),
     path("portal/orders/", include("portal.orders.urls")),
+    path("portal/assessments/", include("portal.assessments.urls")),
     path("portal/notifications/", include("portal.notifications.urls")),
+    path("portal/contracts/", include("portal.contracts.urls")),
+    path("portal/site-checks/", include("portal.sitechecks.urls")),
+    path("api/", api_urls()),
     path("apply/", include("portal.licensing.urls")),
+    path("licences/", include("portal.licensing.urls_backoffice")),
+    path("assessment/", include("portal.assessments.session_urls")),
     # viewflow's back-office menu signs out through the url named "logout".
     path("sign-out/", account_views.signout, name="logout"),
     path("", account_views.start, name="start"),

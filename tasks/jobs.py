@@ -45,6 +45,77 @@ def run_job(ref: str) -> bool:
         return job_run(ref=ref)
 
 
+class GroupFailed(Exception):
+    """Some items of a group failed: the run retries them (and skips those already done)."""
+
+
+def run_group(items: list, *, run, fail, what: str) -> dict[str, str]:
+    """Run `run(item)` for each item of a group sharing one task run; log and return each item's outcome.
+
+    A failing item does not stop the others; the run then fails, and Prefect retries it (items already done are
+    skipped by their own idempotence). On the last try `fail(item, reason)` records each item still failing."""
+    from prefect import get_run_logger
+    from prefect.runtime import task_run
+
+    logger = get_run_logger()
+    last_try = task_run.run_count > len(RETRY_DELAYS)
+    outcomes: dict[str, str] = {}
+    failed: dict = {}
+    for item in items:
+        with django_work():
+            try:
+                outcomes[str(item)] = "done" if run(item) else "already done"
+            except Exception as exc:  # noqa: BLE001 - this item's failure; the others go on
+                failed[item] = exc
+                outcomes[str(item)] = f"failed: {exc}"
+        logger.info("%s %s: %s", what, item, outcomes[str(item)])
+    if failed:
+        if last_try:
+            for item, exc in failed.items():
+                with django_work():
+                    fail(item, str(exc) or exc.__class__.__name__)
+        reasons = "; ".join(f"{item}: {exc}" for item, exc in failed.items())
+        raise GroupFailed(f"{len(failed)} of {len(items)} failed: {reasons}")
+    return outcomes
+
+
+def group_run_name(parameter: str, prefix: str):
+    def name() -> str:
+        from prefect.runtime import task_run
+
+        items = task_run.parameters.get(parameter) or []
+        return f"{prefix}:{len(items)}:{items[0] if items else ''}"
+
+    return name
+
+
+def _job_run(ref: str) -> bool:
+    from workflows.common.services import job_run
+
+    return job_run(ref=ref)
+
+
+def _job_fail(ref: str, reason: str) -> None:
+    from workflows.common.services import job_fail
+
+    job_fail(ref=ref, reason=reason)
+
+
+@task(
+    name="run-jobs",
+    task_run_name=group_run_name("refs", "run-jobs"),
+    retries=len(RETRY_DELAYS),
+    retry_delay_seconds=RETRY_DELAYS,
+    log_prints=True,
+)
+def run_jobs(refs: list[str]) -> dict[str, str]:
+    """Several automated steps in one task run (the relay groups those waiting together): Prefect's cost per run is
+    paid once for the group. Each step's outcome is logged and returned by reference; a failing step makes the run
+    retry, and after the last retry it is marked failed on its case, so that its .OnError boundary hands it to a
+    person (see run_group)."""
+    return run_group(refs, run=_job_run, fail=_job_fail, what="step")
+
+
 @flow(name="sweep-stalled-jobs")
 def sweep_stalled_jobs(minutes: int = 10) -> int:
     """Hand over again every automated step that has waited too long with no report (a worker died)."""

@@ -5,7 +5,7 @@ from datetime import date
 from prefect import flow, task
 
 from tasks import django_work, setup_django
-from tasks.jobs import RETRY_DELAYS
+from tasks.jobs import RETRY_DELAYS, group_run_name, run_group
 
 RUN_NAME = "send-notification-{notification_id}"
 
@@ -37,6 +37,30 @@ def send_notification(notification_id: int) -> bool:
         from portal.notifications.services import notification_send
 
         return notification_send(notification_id=notification_id)
+
+
+def _send(notification_id: int) -> bool:
+    from portal.notifications.services import notification_send
+
+    return notification_send(notification_id=notification_id)
+
+
+def _send_failed(notification_id: int, reason: str) -> None:
+    from portal.notifications.services import notification_send_failed
+
+    notification_send_failed(notification_id=notification_id, reason=reason)
+
+
+@task(
+    name="send-notifications",
+    task_run_name=group_run_name("notification_ids", "send-notifications"),
+    retries=len(RETRY_DELAYS),
+    retry_delay_seconds=RETRY_DELAYS,
+)
+def send_notifications(notification_ids: list[int]) -> dict[str, str]:
+    """Several notifications waiting together, in one task run (see tasks.jobs.run_group): each one's outcome is
+    logged and returned; one that still fails after the last retry is recorded as failed on the notification."""
+    return run_group(notification_ids, run=_send, fail=_send_failed, what="notification")
 
 
 @flow(name="send-expiry-digests")

@@ -10,8 +10,10 @@ from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 from viewflow.workflow.flow.views import FlowChartView
 
 from portal.accounts.access import is_case_manager, require_jib_team
+from workflows.assessment_booking.flows import AssessmentBookingFlow
 from workflows.bacs_allocation.flows import BacsAllocationFlow
 from workflows.card_application.flows import CardApplicationFlow
+from workflows.contract_setup.flows import ContractSetupFlow, InvitationFlow
 from workflows.licence.flows import LicenceFlow
 
 
@@ -61,6 +63,9 @@ FLOW_VIEWSETS = [
     CaseworkViewset(LicenceFlow, icon="verified_user"),
     CaseworkViewset(CardApplicationFlow, icon="badge"),
     CaseworkViewset(BacsAllocationFlow, icon="account_balance"),
+    CaseworkViewset(AssessmentBookingFlow, icon="quiz"),
+    CaseworkViewset(ContractSetupFlow, icon="handshake"),
+    CaseworkViewset(InvitationFlow, icon="outgoing_mail"),
 ]
 
 

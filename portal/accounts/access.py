@@ -2,8 +2,9 @@
 
 Each back-office process belongs to teams: licence cases (and the applicant's company accounts) to Licensing;
 card applications, their documents and photos to Verification and Processing; BACS transfers, bank statements and
-orders to Finance. Team leaders and managers see what their teams see. Anyone else gets 403 before anything is
-fetched (so nothing reveals whether an object exists); an object that does not exist is 404.
+orders to Finance; assessment bookings and their sittings (photographs, event log) to Invigilation. Team leaders
+and managers see what their teams see. Anyone else gets 403 before anything is fetched (so nothing reveals whether
+an object exists); an object that does not exist is 404.
 
 Every back-office view fetches through these helpers, and each process's `has_view_permission` asks
 `in_jib_team(user, *flow.jib_teams)` with one of the team lists below.
@@ -15,6 +16,7 @@ from django.http import Http404
 
 from portal.accounts.models import JibTeam, User
 from portal.applications.models import ApplicationDocument, CardApplication
+from portal.assessments.models import Booking
 from portal.licensing.models import LicenceApplication
 from portal.orders.models import BankStatement, BankTransfer, Order
 
@@ -23,6 +25,7 @@ CASE_MANAGERS = (JibTeam.TEAM_LEADER, JibTeam.MANAGER)
 LICENCE_TEAMS = (JibTeam.LICENSING, *CASE_MANAGERS)
 CARD_APPLICATION_TEAMS = (JibTeam.VERIFICATION, JibTeam.PROCESSING, *CASE_MANAGERS)
 FINANCE_TEAMS = (JibTeam.FINANCE, *CASE_MANAGERS)
+INVIGILATION_TEAMS = (JibTeam.INVIGILATION, *CASE_MANAGERS)
 
 # A card application the employer has not yet sent (not paid for) is not a JIB case: its files are not shown.
 NOT_SENT = (CardApplication.Status.IN_PROGRESS, CardApplication.Status.FINALISED, CardApplication.Status.ORDERED)
@@ -114,3 +117,9 @@ def jib_order(user: User, pk) -> Order:
     """An employer's order, for allocating a payment to it: Finance."""
     require_jib_team(user, *FINANCE_TEAMS)
     return _fetch(Order.objects.select_related("organisation"), pk)
+
+
+def jib_booking(user: User, pk) -> Booking:
+    """An assessment booking with its sitting (photographs, event log): Invigilation."""
+    require_jib_team(user, *INVIGILATION_TEAMS)
+    return _fetch(Booking.objects.select_related("assessment_type", "operative", "organisation", "office"), pk)

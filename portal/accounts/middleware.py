@@ -19,7 +19,7 @@ class FrontDoorMiddleware:
         if user.is_authenticated:
             if not user.is_jib_staff:
                 request.portal_user = (
-                    PortalUser.objects.select_related("organisation", "office")
+                    PortalUser.objects.select_related("organisation__licence", "office")
                     .filter(user=user, removed_at__isnull=True, organisation__is_active=True)
                     .first()
                 )

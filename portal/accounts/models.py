@@ -10,6 +10,7 @@ class JibTeam(models.TextChoices):
     VERIFICATION = "verification", "Verification"
     PROCESSING = "processing", "Processing"
     FINANCE = "finance", "Finance"
+    INVIGILATION = "invigilation", "Invigilation"
     TEAM_LEADER = "team_leader", "Team leader"
     MANAGER = "manager", "Manager"
 

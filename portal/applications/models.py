@@ -158,6 +158,29 @@ class CardApplication(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "office"]),
             models.Index(fields=["operative", "status"]),
+            # The employer's lists at national scale: Completed (FINISHED, newest first) and Being Produced
+            # (JIB_STAGES, oldest payment first), read in their order from the index.
+            models.Index(
+                fields=["organisation", "-completed_at"],
+                condition=models.Q(status__in=["dispatched", "rejected"]),
+                name="application_completed_idx",
+            ),
+            models.Index(
+                fields=["organisation", "paid_at"],
+                condition=models.Q(
+                    status__in=[
+                        "received",
+                        "awaiting_endorsement",
+                        "verifying",
+                        "on_hold",
+                        "conditional_hold",
+                        "verified",
+                        "approved",
+                        "prepared",
+                    ]
+                ),
+                name="application_in_hand_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -371,17 +371,39 @@ def _listing(queryset: QuerySet) -> QuerySet:
     )
 
 
+# The sections of Applications Requiring Attention: (name, statuses, order). Each is paginated on its own.
+ATTENTION_SECTIONS = (
+    ("in_progress", (Status.IN_PROGRESS,), ("operative__last_name", "pk")),
+    ("finalised", (Status.FINALISED,), ("finalised_at", "pk")),
+    ("ordered", (Status.ORDERED,), ("-updated_at", "pk")),
+    ("action", (Status.ON_HOLD, Status.AWAITING_ENDORSEMENT), ("updated_at", "pk")),
+)
+
+
 def applications_requiring_attention(portal_user) -> dict[str, QuerySet]:
     """The employer's sections: in progress, finalised, ordered, and the ones waiting for the employer's action."""
     mine = applications_in_scope(portal_user)
     return {
-        "in_progress": _listing(mine.filter(status=Status.IN_PROGRESS)).order_by("operative__last_name", "pk"),
-        "finalised": _listing(mine.filter(status=Status.FINALISED)).order_by("finalised_at", "pk"),
-        "ordered": _listing(mine.filter(status=Status.ORDERED)).order_by("-updated_at", "pk"),
-        "action": _listing(mine.filter(status__in=[Status.ON_HOLD, Status.AWAITING_ENDORSEMENT])).order_by(
-            "updated_at", "pk"
-        ),
+        name: _listing(mine.filter(status__in=statuses)).order_by(*order)
+        for name, statuses, order in ATTENTION_SECTIONS
     }
+
+
+def applications_attention_counts(portal_user) -> dict[str, int]:
+    """How many applications each section of Applications Requiring Attention holds, and how many of the action
+    section are on hold or awaiting endorsement (the home page's counts): one grouped query."""
+    statuses = [status for _, section, _ in ATTENTION_SECTIONS for status in section]
+    by_status = dict(
+        applications_in_scope(portal_user)
+        .filter(status__in=statuses)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {name: sum(by_status.get(s, 0) for s in section) for name, section, _ in ATTENTION_SECTIONS}
+    counts["on_hold"] = by_status.get(Status.ON_HOLD, 0)
+    counts["awaiting_endorsement"] = by_status.get(Status.AWAITING_ENDORSEMENT, 0)
+    return counts
 
 
 def card_application_detail(portal_user, *, pk: int) -> CardApplication:

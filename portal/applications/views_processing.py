@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -11,6 +10,7 @@ from portal.applications import selectors, services
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError
 from portal.core.forms import GovukForm
+from portal.core.pagination import page_of
 from portal.documents.validators import validate_document
 from portal.organisations.access import access, holds, portal_user_of
 from portal.organisations.permissions import Flag
@@ -135,7 +135,7 @@ def supply(request, pk: int):
 
 def produced(request):
     portal_user = portal_user_of(request)
-    page = Paginator(selectors.applications_being_produced(portal_user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(selectors.applications_being_produced(portal_user), request, per_page=PAGE_SIZE, non_null_order=True)
     for application in page:
         application.stage_hint = selectors.STAGE_HINTS.get(application.status, "")
     return render(
@@ -153,5 +153,5 @@ def produced(request):
 
 def completed(request):
     portal_user = portal_user_of(request)
-    page = Paginator(selectors.applications_completed(portal_user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(selectors.applications_completed(portal_user), request, per_page=PAGE_SIZE, non_null_order=True)
     return render(request, "applications/processing/completed.html", {"page": page, "tab": "completed"})

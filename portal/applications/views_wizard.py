@@ -20,6 +20,7 @@ from portal.applications.forms import (
 )
 from portal.applications.models import CardApplication
 from portal.core.confirm import Confirmation, confirmation_page
+from portal.core.pagination import page_of
 from portal.employees import selection
 from portal.employees.selectors import hse_status
 from portal.organisations.access import CHANGE_ORDERS, access, holds, portal_user_of, require_flag
@@ -279,10 +280,18 @@ def _summary_context(application: CardApplication) -> dict:
 # -- The lists and an application's page --------------------------------------------------------------------------
 
 
+# Rows a page of each section of Applications Requiring Attention shows.
+ATTENTION_PAGE_SIZE = 50
+
+
 def attention(request):
+    """Four sections, each paginated on its own (`<section>_page`): one grouped count, then each page's rows."""
     portal_user = portal_user_of(request)
-    sections = selectors.applications_requiring_attention(portal_user)
-    sections = {name: list(queryset) for name, queryset in sections.items()}
+    counts = selectors.applications_attention_counts(portal_user)
+    sections = {
+        name: page_of(queryset, request, per_page=ATTENTION_PAGE_SIZE, param=f"{name}_page", count=counts[name])
+        for name, queryset in selectors.applications_requiring_attention(portal_user).items()
+    }
     for rows in sections.values():
         for application in rows:
             application.hse_status = hse_status(application.operative)

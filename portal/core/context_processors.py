@@ -1,7 +1,8 @@
 from django.urls import NoReverseMatch, reverse
 
-from portal.accounts.access import is_case_manager
-from portal.organisations.access import AnyOf, holds
+from portal.accounts.access import LICENCE_TEAMS, in_jib_team, is_case_manager
+from portal.licensing.models import LicencePart
+from portal.organisations.access import AnyOf, holds, licence_of
 from portal.organisations.permissions import Flag
 
 ADMINISTRATION = (
@@ -38,7 +39,14 @@ PORTAL_SECTIONS = [
     (
         "Contracts",
         "ECS Check contracts.",
-        [("Contracts", "contracts:list", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS))],
+        [
+            ("Contracts Being Set Up", "contracts:setting_up", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS)),
+            ("Contracts in Progress", "contracts:in_progress", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS)),
+            ("Contracts Completed", "contracts:completed", (), (Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS)),
+            ("Create New Contract", "contracts:create", (), (Flag.CREATE_CONTRACTS,)),
+            ("Spot Check a Card", "sitechecks:spot_check", (), (Flag.VIEW_CONTRACTS,)),
+            ("Invitations", "contracts:invitations", (), (Flag.ADD_SUBCONTRACTORS, Flag.MANAGE_CONTRACT_WORKERS)),
+        ],
     ),
     (
         "Administration",
@@ -52,7 +60,14 @@ PORTAL_SECTIONS = [
     (
         "ECS Assessments",
         "Book ECS assessments by remote invigilation.",
-        [("ECS Assessments", "assessments:home", (), ())],
+        [
+            (
+                "ECS Assessments",
+                "assessments:home",
+                (),
+                (Flag.VIEW_PURCHASES, Flag.CREATE_PURCHASES, Flag.VIEW_APPLICATIONS, Flag.FILL_IN_APPLICATIONS),
+            )
+        ],
     ),
     (
         "Orders",
@@ -68,6 +83,15 @@ PORTAL_SECTIONS = [
 ]
 
 
+# Sections shown only when the organisation's licence includes their part.
+SECTION_PARTS = {
+    "Employees": LicencePart.EMPLOYER_PORTAL,
+    "Applications": LicencePart.EMPLOYER_PORTAL,
+    "ECS Assessments": LicencePart.ASSESSMENTS,
+    "Contracts": LicencePart.ECS_CHECK,
+}
+
+
 def _url(url_name: str, args: tuple) -> str | None:
     try:
         return reverse(url_name, args=args)
@@ -78,7 +102,11 @@ def _url(url_name: str, args: tuple) -> str | None:
 def portal_sections(portal_user, path: str) -> list[dict]:
     """The toolbar's sections and links the user may open; a section of one link is a plain link."""
     sections = []
+    licence = licence_of(portal_user)
     for label, description, links in PORTAL_SECTIONS:
+        part = SECTION_PARTS.get(label)
+        if part is not None and (licence is None or not licence.covers(part)):
+            continue
         shown = []
         for link_label, url_name, args, flags in links:
             if flags and not holds(portal_user, AnyOf(*flags)):
@@ -115,4 +143,7 @@ def portal(request):
         if is_case_manager(request.user):
             url = reverse("casework_dashboard")
             items.append({"label": "Dashboard", "url": url, "active": request.path == url, "links": []})
+        if in_jib_team(request.user, *LICENCE_TEAMS):
+            url = reverse("licences:list")
+            items.append({"label": "Licences", "url": url, "active": request.path.startswith(url), "links": []})
     return {"portal_user": portal_user, "nav_items": items}

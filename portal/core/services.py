@@ -80,6 +80,44 @@ def background_jobs_hand(*, hand: Callable[[BackgroundJob], None], limit: int = 
     return Handed(count=len(handed), error=error)
 
 
+def background_jobs_hand_batches(
+    *, hand: Callable[[str, list[BackgroundJob]], None], batch_size: Callable[[str, int], int], limit: int = 100
+) -> Handed:
+    """As background_jobs_hand, but the waiting jobs of one kind go to `hand(kind, jobs)` together, in groups of
+    `batch_size(kind, waiting of that kind)` (1 hands them one by one), oldest first.
+
+    A group is handed, or not at all: when `hand` raises, the group's jobs record the attempt and stay waiting,
+    the groups handed so far are marked, and the batch stops."""
+    handed: list[int] = []
+    error = ""
+    with transaction.atomic():
+        waiting = BackgroundJob.objects.filter(handed_at__isnull=True).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            waiting = waiting.select_for_update(skip_locked=True)
+        by_kind: dict[str, list[BackgroundJob]] = {}
+        for job in waiting[:limit]:
+            by_kind.setdefault(job.kind, []).append(job)
+        groups = []
+        for kind, jobs in by_kind.items():
+            size = max(1, batch_size(kind, len(jobs)))
+            groups += [(kind, jobs[i : i + size]) for i in range(0, len(jobs), size)]
+        groups.sort(key=lambda group: group[1][0].pk)
+        for kind, jobs in groups:
+            try:
+                hand(kind, jobs)
+            except Exception as exc:  # anything the hand-off raises leaves the group waiting
+                error = str(exc) or exc.__class__.__name__
+                BackgroundJob.objects.filter(pk__in=[j.pk for j in jobs]).update(
+                    attempts=F("attempts") + 1, last_error=error[:2000]
+                )
+                logger.warning("Could not hand %s %s jobs over (%s); they stay waiting", len(jobs), kind, error)
+                break
+            handed += [j.pk for j in jobs]
+        if handed:
+            BackgroundJob.objects.filter(pk__in=handed).update(handed_at=timezone.now())
+    return Handed(count=len(handed), error=error)
+
+
 def background_jobs_purge(*, older_than: timedelta = timedelta(days=30)) -> int:
     """Delete jobs handed over more than `older_than` ago (their work is recorded on the cases); returns how many."""
     cutoff = timezone.now() - older_than

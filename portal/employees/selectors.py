@@ -3,7 +3,7 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from portal.applications.selectors import applications_in_progress_count
 from portal.employees.models import Employment, OfficeMove
@@ -24,11 +24,18 @@ SORTS = {
 
 
 def _latest_card(field: str):
+    """The operative's newest card that is not cancelled (latest expiry; the newest row on a tie): one probe of the
+    index on current cards per employee (employees 0004)."""
     return Subquery(
         Card.objects.filter(operative=OuterRef("operative"), cancelled_at__isnull=True)
-        .order_by("-expires_on")
+        .order_by("-expires_on", "-pk")
         .values(field)[:1]
     )
+
+
+def _expiry_window(today: date) -> tuple[date, date]:
+    """Expiring soon: from today to three months ahead (both included); before today is expired."""
+    return today, today + relativedelta(months=3)
 
 
 def _search_filter(search: str) -> Q:
@@ -62,8 +69,7 @@ def employee_list(
     today: date | None = None,
 ) -> QuerySet:
     """Current employees with their newest card's expiry; cards and HS&E results come prefetched."""
-    today = today or date.today()
-    soon = today + relativedelta(months=3)
+    today, soon = _expiry_window(today or date.today())
     employments = (
         employees_in_scope(portal_user, office=office)
         .select_related("operative", "office")
@@ -105,19 +111,28 @@ def hse_status(operative, *, today: date | None = None) -> str:
     return "Failed" if results else "None"
 
 
+def _newest_card_expiry(portal_user: PortalUser) -> QuerySet:
+    """Current employees in scope with their newest card's expiry (`card_expires_on`, None without a card)."""
+    return employees_in_scope(portal_user).annotate(card_expires_on=_latest_card("expires_on"))
+
+
 def expiring_cards(portal_user: PortalUser, *, expired: bool, today: date | None = None) -> QuerySet:
-    """Current employees' newest cards (in scope) expiring within three months, or already expired."""
-    today = today or date.today()
-    newer = Card.objects.filter(
-        operative=OuterRef("operative"), cancelled_at__isnull=True, expires_on__gt=OuterRef("expires_on")
-    )
+    """Current employees' newest cards (in scope) expiring within three months, or already expired.
+
+    The cards in the date range held by an employee in scope, each kept when it is its holder's newest card (the
+    same rule as the home page's counts)."""
+    start, end = _expiry_window(today or date.today())
     employed = employees_in_scope(portal_user).filter(operative=OuterRef("operative"))
-    cards = Card.objects.filter(Exists(employed), cancelled_at__isnull=True).exclude(Exists(newer))
+    newest = Card.objects.filter(operative=OuterRef("operative"), cancelled_at__isnull=True).order_by(
+        "-expires_on", "-pk"
+    )
+    cards = Card.objects.filter(Exists(employed), cancelled_at__isnull=True).filter(
+        pk=Subquery(newest.values("pk")[:1])
+    )
     if expired:
-        cards = cards.filter(expires_on__lt=today).order_by("-expires_on", "pk")
+        cards = cards.filter(expires_on__lt=start).order_by("-expires_on", "pk")
     else:
-        cards = cards.filter(expires_on__gte=today, expires_on__lte=today + relativedelta(months=3))
-        cards = cards.order_by("expires_on", "pk")
+        cards = cards.filter(expires_on__gte=start, expires_on__lte=end).order_by("expires_on", "pk")
     return cards.select_related("operative", "card_type")
 
 
@@ -134,9 +149,13 @@ def office_moves(portal_user: PortalUser, *, operative) -> QuerySet:
 
 
 def employee_counts(portal_user: PortalUser, *, today: date | None = None) -> dict[str, int]:
-    today = today or date.today()
-    return {
-        "employees": employees_in_scope(portal_user).count(),
-        "expiring": expiring_cards(portal_user, expired=False, today=today).count(),
-        "expired": expiring_cards(portal_user, expired=True, today=today).count(),
-    }
+    """The home page's counts in one query: current employees, and those whose newest card (the card
+    `expiring_cards` lists) expires soon or has expired. The slice keeps the newest-card probe to one per employee
+    (PostgreSQL would otherwise repeat the subquery in each count)."""
+    start, end = _expiry_window(today or date.today())
+    employees = _newest_card_expiry(portal_user).order_by()[:10_000_000]
+    return employees.aggregate(
+        employees=Count("pk"),
+        expiring=Count("pk", filter=Q(card_expires_on__gte=start, card_expires_on__lte=end)),
+        expired=Count("pk", filter=Q(card_expires_on__lt=start)),
+    )

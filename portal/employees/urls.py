@@ -1,6 +1,8 @@
 from django.urls import path
 
 from portal.employees import views
+from portal.licensing.models import LicencePart
+from portal.organisations.access import within_licence_part
 
 app_name = "employees"
 urlpatterns = [
@@ -14,3 +16,5 @@ urlpatterns = [
     path("<int:pk>/leave/", views.employee_leave, name="leave"),
     path("<int:pk>/office/", views.employee_office, name="office"),
 ]
+# Every page needs a licence that includes the Employer Portal.
+within_licence_part(urlpatterns, LicencePart.EMPLOYER_PORTAL)

@@ -1,13 +1,13 @@
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from portal.core.exports import csv_response
+from portal.core.pagination import page_of
 from portal.employees import selection, selectors, services
 from portal.employees.forms import ConfirmForm, EmployeeFilterForm, LeaveForm, LookupForm, NewOperativeForm, OfficeForm
 from portal.employees.models import Employment
@@ -76,7 +76,7 @@ def employee_list(request):
         )  # fmt: skip
         header = ["Name", "NI number", "Office", "Started", "Card numbers", "Newest card expires", "H&S status"]
         return csv_response("employees.csv", header, rows)
-    page = Paginator(employments, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(employments, request, per_page=PAGE_SIZE)
     chosen = selection.chosen(request)
     for employment in page:
         employment.hse_status = selectors.hse_status(employment.operative)
@@ -134,7 +134,7 @@ def expiring(request, which: str = "expiring"):
             for c in cards.iterator(chunk_size=1000)
         )
         return csv_response(f"cards-{which}.csv", ["Name", "NI number", "Card type", "Card number", "Expires"], rows)
-    page = Paginator(cards, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(cards, request, per_page=PAGE_SIZE)
     return render(request, "employees/expiring.html", {"page": page, "expired": expired, "which": which})
 
 

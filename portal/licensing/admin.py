@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.licensing.models import CaseEvent, Licence, LicenceApplication, MembershipRecord
+from portal.licensing.models import CaseEvent, Licence, LicenceApplication, LicenceEvent, MembershipRecord
 
 
 @admin.register(MembershipRecord)
@@ -26,6 +26,14 @@ class LicenceApplicationAdmin(admin.ModelAdmin):
     inlines = [CaseEventInline]
 
 
+class LicenceEventInline(admin.TabularInline):
+    model = LicenceEvent
+    extra = 0
+    readonly_fields = ["at", "actor", "what"]
+    can_delete = False
+
+
 @admin.register(Licence)
 class LicenceAdmin(admin.ModelAdmin):
     list_display = ["organisation", "employer_portal", "ecs_check", "assessments", "granted_at"]
+    inlines = [LicenceEventInline]

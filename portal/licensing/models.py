@@ -205,3 +205,18 @@ class Licence(models.Model):
     def parts(self) -> list[str]:
         """The labels of the parts the licence includes, in the seed's order."""
         return [part.label for part in LicencePart if self.covers(part)]
+
+
+class LicenceEvent(models.Model):
+    """A change to a granted licence by the JIB licensing team (its parts, its assessment types): who, when, what."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    what = models.TextField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.what

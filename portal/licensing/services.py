@@ -299,3 +299,48 @@ def licence_grant(*, application: LicenceApplication) -> Licence:
             "will receive an email to set up their account.",
         )
     return licence
+
+
+def licence_parts_change(
+    *,
+    licence: Licence,
+    employer_portal: bool,
+    ecs_check: bool,
+    assessments: bool,
+    assessment_types: list[str],
+    reason: str,
+    actor: User,
+) -> Licence:
+    """The JIB licensing team changes which parts a licence includes and which assessment types (HS&E comes with
+    every ECS Assessments licence); the change and its reason are recorded."""
+    from portal.licensing.models import AssessmentType, LicenceEvent, LicencePart
+
+    if not reason.strip():
+        raise LicensingError("Say why the licence is changed.", field="reason")
+    if not (employer_portal or ecs_check or assessments):
+        raise LicensingError("A licence includes at least one part.", field="employer_portal")
+    unknown = set(assessment_types) - set(AssessmentType.values)
+    if unknown:
+        raise LicensingError("Choose assessment types from the list.", field="assessment_types")
+    types = [code for code in AssessmentType.values if code in assessment_types] if assessments else []
+    with transaction.atomic():
+        licence = Licence.objects.select_for_update().get(pk=licence.pk)
+        before_parts, before_types = licence.parts, licence.assessment_types
+        licence.employer_portal, licence.ecs_check, licence.assessments = employer_portal, ecs_check, assessments
+        licence.assessment_types = types
+        if licence.parts == before_parts and types == before_types:
+            raise LicensingError("Nothing was changed.", field="employer_portal")
+        licence.save(update_fields=["employer_portal", "ecs_check", "assessments", "assessment_types"])
+        changes = []
+        for part in LicencePart:
+            was, now = part.label in before_parts, licence.covers(part)
+            if was != now:
+                changes.append(f"{part.label} {'added' if now else 'removed'}")
+        for code in AssessmentType.values:
+            was, now = code in before_types, code in types
+            if was != now:
+                changes.append(f"{AssessmentType(code).label} assessment {'added' if now else 'removed'}")
+        LicenceEvent.objects.create(
+            licence=licence, actor=actor, what=one_full_stop(f"{'; '.join(changes)}. Reason: {reason.strip()}.")
+        )
+        return licence

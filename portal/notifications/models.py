@@ -12,10 +12,11 @@ class Kind(models.TextChoices):
     CARD_PREPARED = "card_prepared", "A card is prepared"
     CARD_DISPATCHED = "card_dispatched", "A card is dispatched"
     EXPIRY_DIGEST = "expiry_digest", "Weekly reminder of cards expiring soon"
+    CONTRACT_CARD_ALERT = "contract_card_alert", "A contract worker's card expires or is cancelled"
 
 
 # Always sent: each asks the employer to act, or ends an application.
-ESSENTIAL = (Kind.ON_HOLD, Kind.ENDORSEMENT_AWAITED, Kind.REJECTED)
+ESSENTIAL = (Kind.ON_HOLD, Kind.ENDORSEMENT_AWAITED, Kind.REJECTED, Kind.CONTRACT_CARD_ALERT)
 # The ones a user may turn off, in the order the preferences page lists them.
 OPTIONAL = (Kind.PAYMENT_RECEIVED, Kind.CARD_PREPARED, Kind.CARD_DISPATCHED, Kind.EXPIRY_DIGEST)
 # Also sent by SMS: the employer must act within days.

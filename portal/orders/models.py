@@ -84,6 +84,7 @@ class Order(models.Model):
     class Kind(models.TextChoices):
         CARD_APPLICATIONS = "card_applications", "Card applications"
         ADVANCE = "advance", "Advance payment"
+        ASSESSMENT_CREDITS = "assessment_credits", "ECS Assessment credits"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -130,7 +131,11 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["organisation", "status", "office"])]
+        indexes = [
+            models.Index(fields=["organisation", "status", "office"]),
+            # Orders Being Fulfilled at national scale: paid orders, newest payment first, in the index's order.
+            models.Index(fields=["organisation", "-paid_at"], condition=models.Q(status="paid"), name="order_paid_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.your_reference}"
@@ -174,6 +179,7 @@ class OrderLine(models.Model):
     class Kind(models.TextChoices):
         CARD_APPLICATION = "card_application", "Card application"
         ADVANCE_CREDIT = "advance_credit", "ECS Card Advance Payment"
+        ASSESSMENT_CREDIT = "assessment_credit", "ECS Assessment credit"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(max_length=20, choices=Kind.choices)

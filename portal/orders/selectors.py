@@ -83,18 +83,32 @@ def orders_in_scope(portal_user) -> QuerySet:
     return scope(Order.objects.all(), portal_user, flag=None)
 
 
-def orders_requiring_attention(portal_user) -> QuerySet:
-    return with_totals(
+def orders_requiring_attention(portal_user, *, totals: bool = True) -> QuerySet:
+    """Open orders and those awaiting payment, newest first; `totals=False` leaves out the sums of the lines (a
+    count, or the keys of a page whose rows get them with `with_totals`)."""
+    orders = (
         orders_in_scope(portal_user)
         .filter(status__in=[Order.Status.OPEN, Order.Status.AWAITING_PAYMENT, Order.Status.AWAITING_BACS])
         .select_related("office", "created_by")
-    ).order_by("-created_at", "-pk")
+        .order_by("-created_at", "-pk")
+    )
+    return with_totals(orders) if totals else orders
 
 
-def orders_being_fulfilled(portal_user) -> QuerySet:
-    return with_totals(
-        orders_in_scope(portal_user).filter(status=Order.Status.PAID).select_related("office", "payment")
-    ).order_by("-paid_at", "-pk")
+def orders_being_fulfilled(portal_user, *, totals: bool = True) -> QuerySet:
+    """Paid orders, newest payment first (read in that order from the paid-orders index)."""
+    orders = (
+        orders_in_scope(portal_user)
+        .filter(status=Order.Status.PAID)
+        .select_related("office", "payment")
+        .order_by("-paid_at", "-pk")
+    )
+    return with_totals(orders) if totals else orders
+
+
+def orders_with_totals(orders: QuerySet, keys: list) -> QuerySet:
+    """One page's orders (by key) with their totals: the rows of a list paginated keys first."""
+    return with_totals(orders.filter(pk__in=keys)).order_by()
 
 
 def open_card_orders(portal_user) -> QuerySet:

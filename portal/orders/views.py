@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.confirm import Confirmation, confirmation_page
 from portal.core.middleware import permissions_policy
+from portal.core.pagination import page_of
 from portal.integrations import stripe_payments
 from portal.integrations.errors import ExternalServiceRejected, ExternalServiceUnavailable
 from portal.orders import selectors, services
@@ -55,14 +56,16 @@ def _applications_url() -> str:
 def attention(request):
     portal_user = portal_user_of(request)
     require_flag(portal_user, Flag.VIEW_PURCHASES)
-    page = Paginator(selectors.orders_requiring_attention(portal_user), PAGE_SIZE).get_page(request.GET.get("page"))
+    orders = selectors.orders_requiring_attention(portal_user, totals=False)
+    page = page_of(orders, request, per_page=PAGE_SIZE, rows=selectors.orders_with_totals)
     return render(request, "orders/attention.html", {"page": page, "tab": "attention"})
 
 
 def fulfilled(request):
     portal_user = portal_user_of(request)
     require_flag(portal_user, Flag.VIEW_PURCHASES)
-    page = Paginator(selectors.orders_being_fulfilled(portal_user), PAGE_SIZE).get_page(request.GET.get("page"))
+    orders = selectors.orders_being_fulfilled(portal_user, totals=False)
+    page = page_of(orders, request, per_page=PAGE_SIZE, rows=selectors.orders_with_totals)
     return render(request, "orders/fulfilled.html", {"page": page, "tab": "fulfilled"})
 
 

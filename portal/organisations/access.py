@@ -6,10 +6,12 @@ user's organisation or office subtree is 404 (it is not revealed to exist).
 """
 
 from dataclasses import dataclass
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.urls import URLResolver
 
 from portal.licensing.models import Licence, LicencePart
 from portal.organisations.models import Office, PortalUser
@@ -60,11 +62,43 @@ def require_flag(portal_user: PortalUser, *requirements: "Flag | AnyOf") -> None
             raise PermissionDenied(f"You need the {label} permission.")
 
 
+def licence_of(portal_user: PortalUser) -> Licence | None:
+    """The user's organisation's licence (loaded with the portal user by the front door: no query), or None."""
+    try:
+        return portal_user.organisation.licence
+    except Licence.DoesNotExist:
+        return None
+
+
 def require_licence_part(portal_user: PortalUser, part: str) -> None:
     """403 unless the user's organisation holds a licence that includes `part` (a LicencePart)."""
-    licence = Licence.objects.filter(organisation_id=portal_user.organisation_id).first()
+    licence = licence_of(portal_user)
     if licence is None or not licence.covers(part):
         raise PermissionDenied(f"Your organisation's licence does not include {LicencePart(part).label}.")
+
+
+def licence_part_required(part: str):
+    """A view decorator: 403 unless the signed-in user's organisation's licence includes `part`."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            require_licence_part(portal_user_of(request), part)
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def within_licence_part(patterns: list, part: str) -> list:
+    """`patterns` (a urls module's urlpatterns, includes too) with every view guarded by licence_part_required."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            within_licence_part(entry.url_patterns, part)
+        else:
+            entry.callback = licence_part_required(part)(entry.callback)
+    return patterns
 
 
 def scope(

@@ -23,9 +23,13 @@ class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames)
 
     def get_context_data(self, **kwargs):
         application = self.application
+        process = self.request.activation.process
+        checks = process.task_set.filter(flow_task=process.flow_class.checks, finished__isnull=False)
+        checks = checks.order_by("-pk").first()
         return super().get_context_data(
             application=application,
             events=application.events.select_related("actor"),
+            checks_finished_at=checks.finished if checks else None,
             **kwargs,
         )
 

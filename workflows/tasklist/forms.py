@@ -20,9 +20,14 @@ class FilterForm(GovukForm):
     due = forms.ChoiceField(label="Due", required=False, choices=DUE)
     priority = forms.ChoiceField(label="Priority", required=False, choices=PRIORITY)
 
-    def __init__(self, *args, steps=(), **kwargs):
+    def __init__(self, *args, steps=(), people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["step"].choices = [("", "Every step")] + [(ref, step_title(ref)) for ref in steps]
+        self.fields["who"].choices = WHO + [
+            (str(person.pk), person.get_full_name() or person.email) for person in people
+        ]
+        for field in self.fields.values():
+            field.required_when = "filtering"  # every filter is optional: the field template leaves out "(optional)"
 
     def work_filter(self) -> WorkFilter:
         if not self.is_valid():

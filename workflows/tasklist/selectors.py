@@ -86,20 +86,25 @@ def priority_expression(today):
     from portal.applications.models import CardApplication
     from workflows.card_application.flows import CardApplicationFlow
 
-    # Uncorrelated sub-queries (the database reads each once, as a hashed set), and no join to the process table:
-    # the list is sorted on the task table alone.
-    renewals_due = Process.objects.filter(
-        flow_class=CardApplicationFlow,
-        status=PROCESS.NEW,  # open cases only (index tasklist_process_open_artifact)
-        artifact_object_id__in=CardApplication.objects.filter(
-            status__in=CardApplication.JIB_STAGES, renews_card__expires_on__lte=today + RENEWAL_URGENT_WITHIN
-        ).values("pk"),
-    ).values("pk")
+    # Correlated, so that the database looks up only the cases of the tasks it sorts (a few for My work, the queue's
+    # for a queue: then it may read the open renewals once as a hashed set); no join to the process table in the
+    # list itself, which is sorted on the task table alone.
+    renewal_due = Exists(
+        Process.objects.filter(pk=OuterRef("process_id"), flow_class=CardApplicationFlow, status=PROCESS.NEW).filter(
+            Exists(
+                CardApplication.objects.filter(
+                    pk=OuterRef("artifact_object_id"),
+                    status__in=CardApplication.JIB_STAGES,
+                    renews_card__expires_on__lte=today + RENEWAL_URGENT_WITHIN,
+                )
+            )
+        )
+    )
     answered = Exists(
         Task.objects.filter(process_id=OuterRef("process_id"), flow_task__in=answer_steps(), status=STATUS.DONE)
     )
     return Case(
-        When(process_id__in=renewals_due, then=Value(PRIORITY_URGENT)),
+        When(renewal_due, then=Value(PRIORITY_URGENT)),
         When(answered, then=Value(PRIORITY_ANSWERED)),
         default=Value(PRIORITY_NORMAL),
         output_field=IntegerField(),
@@ -156,10 +161,21 @@ def open_tasks(*, steps, levels=None, now=None) -> QuerySet:
 
 
 def page_of(tasks: QuerySet, start: int, stop: int) -> list:
-    """Rows `start`..`stop` of a sorted work list, read in two steps: the page's ids from a narrow sort (the task
-    table's keys only), then those tasks in full. The database sorts thousands of small rows, not wide ones."""
-    ids = list(tasks.select_related(None).prefetch_related(None).values_list("pk", flat=True)[start:stop])
-    return list(tasks.filter(pk__in=ids)) if ids else []
+    """Rows `start`..`stop` of a sorted work list (from `open_tasks`), read in two steps: the page's ids with their
+    sort values from a narrow sort (the task table's keys only), then those tasks in full, without computing the
+    sort values again. The database sorts thousands of small rows, not wide ones."""
+    keys = list(
+        tasks.select_related(None).prefetch_related(None).values_list("pk", "due", "overdue", "priority")[start:stop]
+    )
+    if not keys:
+        return []
+    found = Task.objects.select_related("owner").prefetch_related("process").in_bulk([key[0] for key in keys])
+    page = []
+    for pk, due, overdue, priority in keys:
+        task = found[pk]
+        task.due, task.overdue, task.priority = due, overdue, priority
+        page.append(task)
+    return page
 
 
 def apply_filter(tasks: QuerySet, work_filter: WorkFilter, *, user, now=None) -> QuerySet:

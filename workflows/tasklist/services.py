@@ -23,7 +23,7 @@ class TaskActionError(Exception):
         self.field = field
 
 
-def _lock(task: Task) -> Task:
+def _require_human_step(task: Task) -> Task:
     if task.flow_task is None or task.flow_task not in human_steps().values():
         raise TaskActionError("This task is not worked in the back office.")
     return task
@@ -55,7 +55,7 @@ def may_assign(user: User, task: Task) -> bool:
 @transaction.atomic
 def task_claim(*, task: Task, user: User) -> Task:
     """The user takes an unassigned task."""
-    _lock(task)
+    _require_human_step(task)
     _require_flow_team(user, task)
     with task.activation() as activation:
         if activation.task.status != STATUS.NEW or activation.task.owner_id:
@@ -70,7 +70,7 @@ def task_claim(*, task: Task, user: User) -> Task:
 @transaction.atomic
 def task_release(*, task: Task, user: User) -> Task:
     """The holder (or a team leader) gives a task back to its queue."""
-    _lock(task)
+    _require_human_step(task)
     _require_flow_team(user, task)
     with task.activation() as activation:
         if activation.task.status != STATUS.ASSIGNED:
@@ -85,7 +85,7 @@ def task_release(*, task: Task, user: User) -> Task:
 @transaction.atomic
 def task_assign(*, task: Task, actor: User, assignee: User) -> Task:
     """A team leader gives a task (unassigned, or held and not started) to a named colleague who may work it."""
-    _lock(task)
+    _require_human_step(task)
     _require_flow_team(actor, task)
     if not may_assign(actor, task):
         raise PermissionDenied("Only team leaders and managers may assign work.")

@@ -46,7 +46,9 @@ def _back(request, default: str) -> str:
 
 
 def _list_page(request, *, title, tasks_qs, steps, queue=None, queues, counts, now, levels):
-    filter_form = FilterForm(request.GET or None, steps=steps)
+    may_bulk_assign = queue is not None and is_case_manager(request.user)
+    colleagues = list(selectors.colleagues_for(steps)) if may_bulk_assign else []
+    filter_form = FilterForm(request.GET or None, steps=steps, people=colleagues)
     work_filter = filter_form.work_filter() if request.GET else selectors.WorkFilter()
     tasks_qs = selectors.apply_filter(tasks_qs, work_filter, user=request.user, now=now)
     total = tasks_qs.count()
@@ -54,8 +56,7 @@ def _list_page(request, *, title, tasks_qs, steps, queue=None, queues, counts, n
     page = paginator.get_page(_page_number(request))
     tasks = selectors.page_of(tasks_qs, page.start_index() - 1, page.end_index()) if total else []
     rows = rows_for(tasks, user=request.user, now=now)
-    may_bulk_assign = queue is not None and is_case_manager(request.user)
-    bulk_form = BulkAssignForm(colleagues=list(selectors.colleagues_for(steps)) if may_bulk_assign else [])
+    bulk_form = BulkAssignForm(colleagues=colleagues)
     params = work_filter.as_params()
     saved = list(selectors.saved_filters_for(request.user))
     return render(

@@ -12,6 +12,7 @@ from django.urls import URLResolver, reverse
 from viewflow.workflow.models import Process, Task
 
 from portal.accounts.models import JibTeam
+from portal.applications.models import ApplicationDocument
 from tests.backoffice.pages.test_backoffice_access import casework, team_client  # noqa: F401  (the cases, and a team's client)
 from tests.conftest import sign_in
 from workflows.site import FLOW_VIEWSETS, site
@@ -47,6 +48,8 @@ def fill(route: str, document_pk: int) -> list[str]:
     flow = FLOWS[flow_label.group(1)] if flow_label else None
     if names == ["document_pk"]:
         return [ARGUMENT.sub(str(document_pk), route)]
+    if names == ["application_pk"]:
+        return [ARGUMENT.sub(str(ApplicationDocument.objects.get(pk=document_pk).application_id), route)]
     if names == ["process_pk"]:
         processes = Process.objects.filter(flow_class=flow).order_by("pk")
         chosen = {process.pk for process in (processes.first(), processes.last()) if process is not None}
@@ -110,6 +113,6 @@ def test_values_read_as_people_read_them(settings):
     assert (readable(True), readable(False)) == ("Yes", "No")
     assert readable(date(2026, 11, 30)) == "30 Nov 2026"
     assert readable(datetime(2026, 7, 1, 8, 5, tzinfo=UTC)) == "1 Jul 2026 09:05"  # British Summer Time
-    assert readable(["fire", "security"]) == "fire, security"
+    assert readable(["fire", "security"]) == "fire and security"
     assert readable({"outcome": "passed"}) == "" and readable([{"ok": True}]) == "" and readable([]) == ""
     assert readable(12) == "12"

@@ -20,7 +20,7 @@ from tests.backoffice.pages.test_backoffice_pages import urls
 RAW = re.compile(
     r"\{'|\['|\{&#x27;|\[&#x27;|&#x27;\]|\bNone\b(?![ \xa0]+[a-z])|\bTrue\b|\bFalse\b"
     r"|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\bpence\b|\bPence\b"
-    r"|[Ff]ingerprint|mdc-|vf-card|vf-page|material-icons|<style|\bonclick=|<script>"
+    r"|&lt;[\w.]+(?::|/\d)|[Ff]ingerprint|mdc-|vf-card|vf-page|material-icons|<style|\bonclick=|<script>"
 )
 ACTION = re.compile(r'href="(/backoffice/[^"]+/(?:cancel|undo|revive|assign|unassign|execute)/)"')
 # The finance pages keep their own form markup until they are restyled with the finance work; they are in the
@@ -81,7 +81,16 @@ def test_every_backoffice_page_in_one_design_with_readable_values_and_allowed_ac
 
 
 def test_the_raw_value_check_can_fail():
-    for raw in ("{'ok': True}", "['fire']", "None", "2026-11-30T07:31", "Amount pence", "Fingerprint", "mdc-card"):
+    for raw in (
+        "{'ok': True}",
+        "['fire']",
+        "None",
+        "2026-11-30T07:31",
+        "Amount pence",
+        "Fingerprint",
+        "mdc-card",
+        "&lt;cardapplication.Verify/90&gt;",
+    ):
         assert RAW.search(raw), raw
     assert not RAW.search("30 Nov 2026 07:31 · £36.00 · fire and security")
     assert urlsplit("/backoffice/x/").path

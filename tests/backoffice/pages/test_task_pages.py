@@ -166,3 +166,32 @@ def test_a_case_worker_is_offered_no_cancel_but_a_team_leader_is(
     assert verifier.get(case + "cancel/").status_code == 403
     assert "Cancel this case" in leader.get(case).text
     assert leader.get(case + "cancel/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_licence_verification_and_office_set_up_pages(
+    client, settings, companies_house, django_capture_on_commit_callbacks
+):
+    from portal.licensing.models import LicenceApplication
+    from tests.licensing.flows.test_licence_flow import case_worker, submitted
+    from tests.licensing.flows.test_licence_flow import work as work_licence
+    from workflows.licence.flows import LicenceFlow
+
+    settings.ECS_RUN_JOBS_INLINE = True
+    submitted(client, django_capture_on_commit_callbacks)
+    case_worker(client)
+    _, page, response = work_licence(client, LicenceFlow.verify, {"decision": "reject", "text": ""})
+    for html in (page.text, response.text):
+        no_raw_values(html)
+        assert 'class="bo-task__decision"' in html and "Automated findings" in html and "as checked on" in html
+    assert "ECS Employer Portal" in page.text  # the systems wanted, as words
+    assert 'class="govuk-error-summary"' in response.text and 'id="id_text-error"' in response.text
+    with django_capture_on_commit_callbacks(execute=True):
+        _, _, response = work_licence(client, LicenceFlow.verify, {"decision": "approve", "text": ""})
+    assert response.status_code == 302
+    assert LicenceApplication.objects.get().status == LicenceApplication.Status.SETTING_UP
+    _, page, response = work_licence(client, LicenceFlow.set_up_offices, {"name": "", "kind": "office"})
+    for html in (page.text, response.text):
+        no_raw_values(html)
+        assert "Office structure of" in html and "Structure agreed: grant the licence" in html
+    assert 'id="id_name-error"' in response.text

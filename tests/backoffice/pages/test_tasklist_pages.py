@@ -46,8 +46,9 @@ def test_another_teams_queue_is_refused_an_unknown_queue_is_not_found(employer):
 
 def test_portal_users_and_strangers_cannot_open_the_lists(employer):
     client = sign_in(Client(), employer.user)
-    for url in (reverse("tasklist:my_work"), reverse("tasklist:queues")):
-        assert client.get(url).status_code in (302, 403, 404)
+    for url in (reverse("tasklist:my_work"), reverse("tasklist:queues"), reverse("tasklist:queue", args=["finance"])):
+        assert client.get(url).status_code == 403
+        assert Client().get(url).status_code == 302  # not signed in: to the sign-in page
 
 
 def test_another_team_cannot_claim_or_assign_a_task(employer):
@@ -175,3 +176,14 @@ def test_queues_page_counts(employer):
     page = leader.get(reverse("tasklist:queues")).text
     assert "Verification" in page and "Verify the application (2, 1 late)" in page
     assert not RAW.search(page)
+
+
+def test_team_leader_filters_the_queue_by_a_named_colleague(employer):
+    vera = staff_member(JibTeam.VERIFICATION)
+    held = card_task(employer, owner=vera)
+    card_task(employer)
+    _, leader = as_member(JibTeam.TEAM_LEADER)
+    url = reverse("tasklist:queue", args=[JibTeam.VERIFICATION])
+    assert f'<option value="{vera.pk}">{vera.get_full_name()}</option>' in leader.get(url).text
+    page = leader.get(url, {"who": vera.pk}).text
+    assert "1 task match" in page and held.application.reference in page

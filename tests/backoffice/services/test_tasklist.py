@@ -247,3 +247,22 @@ def test_only_the_owner_deletes_a_saved_filter():
         services.saved_filter_delete(saved=saved, user=staff_member(JibTeam.VERIFICATION))
     services.saved_filter_delete(saved=saved, user=leader)
     assert not SavedFilter.objects.exists()
+
+
+def test_a_link_to_the_queue_holding_a_step_filtered(employer):
+    from workflows.tasklist.links import work_list_url
+
+    late = card_task(employer, age_days=9)
+    card_task(employer)
+    url = work_list_url(CardApplicationFlow.verify, due="overdue")
+    assert url.startswith("/backoffice/work/queues/verification/?step=")
+    assert work_list_url(CardApplicationFlow.approve).startswith("/backoffice/work/queues/team_leader/")
+    assert work_list_url(CardApplicationFlow.await_payment) is None
+    from urllib.parse import parse_qs, urlsplit
+
+    params = {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+    tasks = selectors.apply_filter(
+        selectors.open_tasks(steps=[ref(CardApplicationFlow.verify)]), selectors.WorkFilter.from_params(params),
+        user=staff_member(JibTeam.VERIFICATION),
+    )  # fmt: skip
+    assert [task.pk for task in tasks] == [late.pk]

@@ -34,8 +34,10 @@ def test_the_sections_of_the_guide_as_menus(portal_client):
     for label in ("Orders Requiring Attention", "Orders Being Fulfilled", "Financial History",
                   "Create a New Empty Order", "Create New Advance Order"):  # fmt: skip
         assert label in orders
-    # No page exists yet for ECS Check contracts nor for ECS Assessments.
-    assert "Contracts" not in nav and "ECS Assessments" not in nav
+    contracts = menu(nav, "Contracts")
+    for label in ("Contracts Being Set Up", "Contracts in Progress", "Contracts Completed", "Create New Contract"):
+        assert label in contracts
+    assert 'href="/portal/assessments/">ECS Assessments' in nav
 
 
 def test_only_what_the_user_may_open(client, organisation):
@@ -52,7 +54,7 @@ def test_every_menu_link_opens_for_the_user(client, organisation):
     sign_in(client, viewer.user)
     nav = toolbar(client.get("/portal/").text)
     links = re.findall(r'class="ecs-nav__(?:sub)?link" href="([^"]+)"', nav)
-    assert len(links) == 7
+    assert len(links) == 8  # home, three application lists, ECS Assessments, three order lists
     for url in links:
         assert client.get(url).status_code == 200, url
 

@@ -19,8 +19,8 @@ register = template.Library()
 @register.filter
 def readable(value) -> str:
     """Yes/No, dates as "30 Nov 2026" and times as "30 Nov 2026 07:31" (local time), files as "Uploaded", lists
-    joined by commas. Empty for what has nothing to show (no file, an empty list) and for nested structures (the
-    automated checks' findings, shown on the case page)."""
+    as words ("fire, data and security"). Empty for what has nothing to show (no file, an empty list) and for
+    nested structures (the automated checks' findings, shown on the case page)."""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
@@ -34,18 +34,27 @@ def readable(value) -> str:
     if isinstance(value, list | tuple):
         if any(isinstance(item, dict | list | tuple) for item in value):
             return ""
-        return ", ".join(readable(item) for item in value)
+        return words(readable(item) for item in value)
     return str(value)
 
 
 @register.filter
 def readable_rows(data) -> list[tuple[str, str]]:
     """viewflow's (field, label, value) rows that have something readable to show."""
+    from viewflow.workflow.models import Process
+
     rows = []
     for field, label, value in data or ():
         name = field.name
         if name in HIDDEN_FIELDS or name.endswith(("_object_id", "_content_type", "_id", "_key", "_hash")):
             continue
+        if name.startswith("awaiting_"):
+            continue
+        label = str(getattr(field, "verbose_name", label) or label)
+        if isinstance(field.model, type) and issubclass(field.model, Process) and name in PROCESS_LABELS:
+            label = PROCESS_LABELS[name]
+            if name == "status":
+                value = status_words(str(value).upper().replace(" ", ""))
         if name.endswith("_pence"):
             label = str(label).removesuffix(" pence").removesuffix(" Pence")
             shown = pounds(value) if isinstance(value, int) else ""
@@ -62,7 +71,10 @@ def readable_rows(data) -> list[tuple[str, str]]:
 # Fields no one reads: the engine's own, and fingerprints, tokens and raw payloads.
 HIDDEN_FIELDS = frozenset(
     ("id", "parent_task", "data", "flow_class", "process", "task", "fingerprint", "token", "raw", "payload", "reading")
+    + ("step", "pre_checks", "findings", "problems", "body_check", "payment_intent_id")
 )
+# The process's own fields, named as the case they are.
+PROCESS_LABELS = {"status": "Case", "created": "Case opened", "finished": "Case closed"}
 
 
 def when(value) -> str:
@@ -243,3 +255,36 @@ def visible_flows(context) -> list[tuple[str, str, bool]]:
             url = flow.reverse("index")
             flows.append((viewset._flow_class.process_title, url, _is_current(request, url)))
     return flows
+
+
+@register.filter
+def finding_name(key) -> str:
+    """A finding's key as its name: "companies_house" → "Companies House"."""
+    names = {"companies_house": "Companies House", "membership": "Membership", "duplicates": "Duplicates"}
+    return names.get(str(key), str(key).replace("_", " ").capitalize())
+
+
+@register.filter
+def row_label(obj) -> str:
+    """What a list row is, in words, for its checkbox: "Verify the application: CA1234567 Amira Thomas"."""
+    flow_task = getattr(obj, "flow_task", None)
+    process = getattr(obj, "process", None)
+    if flow_task is not None and process is not None:
+        title = getattr(flow_task, "task_title", "") or str(flow_task)
+        return f"{title}: {process.brief}" if getattr(process, "brief", "") else title
+    return str(getattr(obj, "brief", "") or f"row {obj.pk}")
+
+
+@register.filter
+def action_words(label) -> str:
+    """viewflow's transition names as the actions people take."""
+    words = {
+        "Assign": "Take the task",
+        "Unassign": "Give it back to the queue",
+        "Cancel": "Cancel this task",
+        "Undo": "Undo this task",
+        "Revive": "Restart this task",
+        "Execute": "Do the task",
+        "Reassign": "Give it to someone else",
+    }
+    return words.get(str(label), str(label))

@@ -17,6 +17,9 @@ DEMO_MODULES = [
     "portal.applications.demo",
     "workflows.card_application.demo",
     "portal.orders.demo",
+    "portal.assessments.demo",
+    "workflows.assessment_booking.demo",
+    "portal.contracts.demo",
 ]
 
 
