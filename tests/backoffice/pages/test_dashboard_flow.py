@@ -198,6 +198,9 @@ def test_queries_stay_the_same_as_data_grows(history, django_assert_max_num_quer
     client.get(URL)
     with django_assert_max_num_queries(30) as before:
         client.get(URL)
+    cases = URL + "cases/?state=live&step=approve"
+    with django_assert_max_num_queries(20) as listing:
+        client.get(cases)
     now = timezone.now()
     for n in range(20):
         process = case(now, started_ago=timedelta(days=3), finished_ago=timedelta(days=1))
@@ -206,6 +209,8 @@ def test_queries_stay_the_same_as_data_grows(history, django_assert_max_num_quer
         make_incident(Flow.pre_checks)
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(URL)
+    with django_assert_max_num_queries(len(listing.captured_queries)):
+        assert client.get(cases).text.count("Card application #") == 21
     # Working out the period's figures (the schedule's work) costs the same queries too.
     with django_assert_max_num_queries(12) as computing:
         flow_figures_refresh(flow=Flow, days=90)
