@@ -11,6 +11,7 @@ urlpatterns = [
     path("backoffice/incidents/", include("workflows.incidents.urls")),
     path("backoffice/finance/", include("workflows.bacs_allocation.urls")),
     path("backoffice/work/", include("workflows.tasklist.urls")),
+    path("backoffice/licences/", include("portal.licensing.urls_backoffice")),
     path("backoffice/", backoffice.urls),
     path("backoffice-dashboard/", casework_dashboard_view, name="casework_dashboard"),
     path("backoffice-dashboard/", include("workflows.dashboard_urls")),

@@ -24,7 +24,6 @@ urlpatterns = [
     path("portal/site-checks/", include("portal.sitechecks.urls")),
     path("api/", api_urls()),
     path("apply/", include("portal.licensing.urls")),
-    path("licences/", include("portal.licensing.urls_backoffice")),
     path("assessment/", include("portal.assessments.session_urls")),
     # viewflow's back-office menu signs out through the url named "logout".
     path("sign-out/", account_views.signout, name="logout"),

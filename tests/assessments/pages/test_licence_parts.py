@@ -67,8 +67,8 @@ def test_licensing_team_adds_an_assessment_type_recorded_and_followed_by_the_por
     assert "Security assessment" not in portal.get("/portal/assessments/").text
     licence = Licence.objects.get(organisation=organisation)
     jib = sign_in(Client(), staff(JibTeam.LICENSING))
-    assert organisation.name in jib.get("/licences/").text
-    response = jib.post(f"/licences/{licence.pk}/", {
+    assert organisation.name in jib.get("/backoffice/licences/").text
+    response = jib.post(f"/backoffice/licences/{licence.pk}/", {
         "employer_portal": "on", "ecs_check": "on", "assessments": "on",
         "assessment_types": ["fire", "security"], "reason": "Asked for by the company in writing",
     })  # fmt: skip
@@ -79,7 +79,7 @@ def test_licensing_team_adds_an_assessment_type_recorded_and_followed_by_the_por
     assert event.what == "Security assessment added. Reason: Asked for by the company in writing."
     assert event.actor.email.endswith("@jib.example")
     assert "Security assessment" in portal.get("/portal/assessments/").text
-    assert event.what in jib.get(f"/licences/{licence.pk}/").text
+    assert event.what in jib.get(f"/backoffice/licences/{licence.pk}/").text
 
 
 def test_removing_the_assessments_part_closes_the_section():
@@ -117,10 +117,11 @@ def test_a_change_needs_a_reason_a_part_and_a_difference():
 def test_only_the_licensing_team_may_change_a_licence():
     licence = Licence.objects.get(organisation=OrganisationFactory())
     finance = sign_in(Client(), staff(JibTeam.FINANCE))
-    assert finance.get("/licences/").status_code == 403
-    assert finance.post(f"/licences/{licence.pk}/", {"employer_portal": "on", "reason": "x"}).status_code == 403
+    assert finance.get("/backoffice/licences/").status_code == 403
+    change = {"employer_portal": "on", "reason": "x"}
+    assert finance.post(f"/backoffice/licences/{licence.pk}/", change).status_code == 403
     portal_user = PortalUserFactory(all_flags=True)
-    assert sign_in(Client(), portal_user.user).get("/licences/").status_code == 403
+    assert sign_in(Client(), portal_user.user).get("/backoffice/licences/").status_code == 403
     licence.refresh_from_db()
     assert licence.ecs_check and not LicenceEvent.objects.exists()
 
@@ -128,6 +129,6 @@ def test_only_the_licensing_team_may_change_a_licence():
 def test_the_form_says_what_is_missing_and_keeps_the_ticks():
     licence = Licence.objects.get(organisation=OrganisationFactory())
     jib = sign_in(Client(), staff(JibTeam.LICENSING))
-    response = jib.post(f"/licences/{licence.pk}/", {"assessments": "on", "assessment_types": ["fire"]})
+    response = jib.post(f"/backoffice/licences/{licence.pk}/", {"assessments": "on", "assessment_types": ["fire"]})
     assert response.status_code == 200 and "Enter why the licence is changed" in response.text
     assert 'value="fire" id="id_assessment_types_2" checked' in response.text or 'value="fire"' in response.text
