@@ -1,5 +1,7 @@
 """Task views of the card application process: show the case, validate, call a processing service, finish."""
 
+from collections import Counter
+
 from django import forms
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -13,7 +15,7 @@ from portal.applications.selectors import delivery_address
 from portal.applications.services import ApplicationError
 from portal.registry.models import AwardingBody
 from workflows.common.services import job_failure_reason
-from workflows.common.templatetags.casework import readable, when
+from workflows.common.templatetags.casework import readable, when, words
 
 # What a person checks on every photo (the automated check judges what it can of the same guidance).
 PHOTO_RULES = (
@@ -112,6 +114,9 @@ class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames)
             application=application,
             operative=application.operative,
             documents=documents,
+            documents_summary=words(
+                f"{n} {status.lower()}" for status, n in Counter(d.get_status_display() for d in documents).items()
+            ),
             events=application.events.select_related("actor"),
             failure_reason=job_failure_reason(task=failed) if failed and failed == latest_job else "",
             findings=services.card_application_findings(application=application),

@@ -20,13 +20,13 @@ Status = CardApplication.Status
 
 
 def open_from_queue(page, application) -> None:
-    """From the team queue to the task: the verifier takes it and starts."""
+    """From the team queues to the task: the verifier opens the team's queue and takes the case."""
     page.get_by_role("navigation", name="Back office sections").get_by_role("link", name="Team queues").click()
     axe_check(page)
-    row = page.get_by_role("row").filter(has_text=application.reference).first
-    row.get_by_role("link").first.click()
+    page.get_by_role("main").get_by_role("link", name=re.compile("Verification")).first.click()
     axe_check(page)
-    page.get_by_role("button", name="Take and start").click()
+    row = page.get_by_role("row").filter(has_text=application.reference).first
+    row.get_by_role("button", name=re.compile(r"^Take")).click()
 
 
 def test_a_verifier_works_a_card_application_from_the_queue_to_a_decision(page, settings, tmp_path):
@@ -90,3 +90,62 @@ def test_a_verifier_works_a_card_application_from_the_queue_to_a_decision(page, 
     assert application.hold_reason == "A copy of the AM2 certificate."
     expect(page.locator(".govuk-notification-banner, .govuk-heading-l").first).to_be_visible()
     axe_check(page)
+
+
+def test_a_team_leader_approves_and_processing_dispatches_to_the_orders_office(page, settings, tmp_path):
+    from portal.orders import services as order_services
+    from portal.orders.models import Order
+    from portal.orders.selectors import order_totals
+    from tests.factories_orders import make_order
+
+    settings.ECS_RUN_JOBS_INLINE = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    primary = PortalUserFactory(all_flags=True)
+    office = primary.office
+    office.address, office.postcode = "1 Wire Street\nManchester", "M1 1AA"
+    office.save()
+    application = prepare_application(primary)
+    order = make_order(primary, [application])
+    Order.objects.filter(pk=order.pk).update(delivery_attention="Site Manager Sam")
+    order_services.order_mark_paid(
+        order=order, method=Order.Method.CARD, amount_pence=order_totals(order=order).total_pence,
+        source_reference="pi_browser",
+    )  # fmt: skip
+    application.refresh_from_db()
+    assert application.status == Status.VERIFIED
+
+    def staff(email, team):
+        return account_services.jib_staff_create(
+            email=email, first_name=team.title(), last_name="Person", mobile=f"+4477009{len(email):05d}",
+            teams=[team], password="correct horse battery",
+        )  # fmt: skip
+
+    def take(node):
+        task = CardApplicationFlow.task_class.objects.get(flow_task=node, status="NEW")
+        page.goto(f"/backoffice/workflow/flows/cardapplication/{task.process_id}/{node.name}/{task.pk}/")
+        page.get_by_role("button", name="Take and start").click()
+        page.wait_for_url(re.compile(rf"/{node.name}/{task.pk}/execute/"))
+
+    browser_sign_in(page, staff("leader@jib.example", "team_leader"))
+    take(CardApplicationFlow.approve)
+    expect(page.locator("img.bo-photo__image")).to_be_visible()
+    expect(page.locator(".bo-findings")).not_to_contain_text("Not verified")
+    axe_check(page)
+    page.get_by_label("Approve: prepare the card").check()
+    page.get_by_role("button", name="Complete the task").click()
+    page.wait_for_url(lambda url: "/execute/" not in url)
+
+    page.context.clear_cookies()
+    browser_sign_in(page, staff("processing@jib.example", "processing"))
+    take(CardApplicationFlow.dispatch)
+    panel = page.locator("section", has=page.get_by_role("heading", name="Send the card to"))
+    expect(panel).to_contain_text("FAO Site Manager Sam")
+    expect(panel).to_contain_text("M1 1AA")
+    expect(page.locator("img.bo-photo__image")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Dispatch note").fill("Royal Mail AB123456789GB")
+    page.get_by_role("button", name="Card dispatched").click()
+    page.wait_for_url(lambda url: "/execute/" not in url)
+    application.refresh_from_db()
+    assert application.status == Status.DISPATCHED
+    assert application.dispatched_to.startswith("FAO Site Manager Sam")

@@ -50,6 +50,16 @@ def fill(route: str, document_pk: int) -> list[str]:
         return [ARGUMENT.sub(str(document_pk), route)]
     if names == ["application_pk"]:
         return [ARGUMENT.sub(str(ApplicationDocument.objects.get(pk=document_pk).application_id), route)]
+    if names == ["booking_pk", "which"]:
+        from portal.assessments.models import Booking
+
+        booking = Booking.objects.order_by("pk").first()
+        if booking is None:
+            return []
+        return [
+            route.replace("<int:booking_pk>", str(booking.pk)).replace("<str:which>", which)
+            for which in ("record", "webcam", "id")
+        ]
     if names == ["process_pk"]:
         processes = Process.objects.filter(flow_class=flow).order_by("pk")
         chosen = {process.pk for process in (processes.first(), processes.last()) if process is not None}

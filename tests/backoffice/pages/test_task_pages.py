@@ -183,7 +183,7 @@ def test_licence_verification_and_office_set_up_pages(
     _, page, response = work_licence(client, LicenceFlow.verify, {"decision": "reject", "text": ""})
     for html in (page.text, response.text):
         no_raw_values(html)
-        assert 'class="bo-task__decision"' in html and "Automated findings" in html and "as checked on" in html
+        assert 'class="bo-task__decision"' in html and "Automated findings" in html and "As checked on" in html
     assert "ECS Employer Portal" in page.text  # the systems wanted, as words
     assert 'class="govuk-error-summary"' in response.text and 'id="id_text-error"' in response.text
     with django_capture_on_commit_callbacks(execute=True):

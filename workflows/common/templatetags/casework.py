@@ -1,5 +1,6 @@
 """Values on viewflow's process and task pages as people read them (no Python representations, no ISO times)."""
 
+import re
 from datetime import date, datetime
 
 from django import template
@@ -35,7 +36,7 @@ def readable(value) -> str:
         if any(isinstance(item, dict | list | tuple) for item in value):
             return ""
         return words(readable(item) for item in value)
-    return str(value)
+    return plain_dates(value)
 
 
 @register.filter
@@ -260,7 +261,13 @@ def visible_flows(context) -> list[tuple[str, str, bool]]:
 @register.filter
 def finding_name(key) -> str:
     """A finding's key as its name: "companies_house" → "Companies House"."""
-    names = {"companies_house": "Companies House", "membership": "Membership", "duplicates": "Duplicates"}
+    names = {
+        "companies_house": "Companies House",
+        "membership": "Membership",
+        "jib_membership": "JIB membership",
+        "eca_membership": "ECA membership",
+        "duplicates": "Duplicates",
+    }
     return names.get(str(key), str(key).replace("_", " ").capitalize())
 
 
@@ -288,3 +295,19 @@ def action_words(label) -> str:
         "Reassign": "Give it to someone else",
     }
     return words.get(str(label), str(label))
+
+
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+@register.filter
+def plain_dates(text) -> str:
+    """A stored sentence with any ISO date in it as people read it: "incorporated 1998-07-01" → "1 Jul 1998"."""
+
+    def one(match):
+        try:
+            return format_date(date(int(match[1]), int(match[2]), int(match[3])), "j M Y")
+        except ValueError:
+            return match[0]
+
+    return ISO_DATE.sub(one, str(text or ""))
