@@ -2,6 +2,7 @@ import csv
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponse
@@ -160,6 +161,25 @@ def _csv(board) -> HttpResponse:
     return response
 
 
+def case_labels(processes) -> dict[int, str]:
+    """How people name each process's case (its record's reference, such as the application's), one query per kind
+    of record however many rows."""
+    by_kind: dict[int, list[int]] = {}
+    for process in processes:
+        if process.artifact_content_type_id and process.artifact_object_id:
+            by_kind.setdefault(process.artifact_content_type_id, []).append(process.artifact_object_id)
+    records = {}
+    for kind_id, ids in by_kind.items():
+        model = ContentType.objects.get_for_id(kind_id).model_class()
+        if model is not None:
+            for pk, record in model._default_manager.in_bulk(ids).items():
+                records[(kind_id, pk)] = getattr(record, "reference", "") or ""
+    return {
+        process.pk: records.get((process.artifact_content_type_id, process.artifact_object_id), "")
+        for process in processes
+    }
+
+
 STATES = {
     "live": "at the step now",
     "late": "at the step now, over the service level",
@@ -225,13 +245,16 @@ def flow_cases_view(request, label: str):
                 late = F("created") + timedelta(days=sla or 0)
                 rows = rows.none() if sla is None else rows.filter(finished__gt=late)
         kind = "task"
+    if kind == "task":
+        rows = rows.select_related("process")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     instance = flow.instance
+    labels = case_labels([item if kind == "process" else item.process for item in items])
     for item in items:
         process_pk = item.pk if kind == "process" else item.process_id
         item.case_url = instance.reverse("process_detail", kwargs={"process_pk": process_pk})
-        item.case_label = f"{flow.process_title} #{process_pk}"
+        item.case_label = labels.get(process_pk) or f"{flow.process_title} #{process_pk}"
         ended = item.finished or now
         item.took = duration_words((ended - item.created).total_seconds())
     query = request.GET.copy()

@@ -9,6 +9,9 @@ from viewflow.workflow import chart
 # From no case (grey) to the busiest step (dark orange); the text colour that reads on each.
 HEAT = ["#f3f2f1", "#fff7bc", "#fee391", "#fec44f", "#fe9929", "#d95f0e"]
 INK = ["#0b0c0c", "#0b0c0c", "#0b0c0c", "#0b0c0c", "#0b0c0c", "#ffffff"]
+# Drawn as a diamond, and as a circle; every other node is a box (a step: a person's, automated, or a function).
+GATEWAYS = ("SWITCH", "PARALLEL_GATEWAY", "JOIN", "SPLIT", "IF")
+EVENTS = ("START", "END", "EVENT")
 
 
 @cache
@@ -41,12 +44,13 @@ def heatmap(board) -> dict:
     for cell in layout["cells"]:
         step = by_node.get(cell["node"])
         heat = step.heat if step else 0
-        box = cell["kind"] in ("HUMAN", "JOB") or step is not None
+        gateway = cell["kind"] in GATEWAYS
+        box = step is not None or not (gateway or cell["kind"] in EVENTS)
         cells.append(
             {
                 **cell,
                 "box": box,
-                "gateway": cell["kind"] in ("SWITCH", "PARALLEL_GATEWAY", "JOIN", "SPLIT"),
+                "gateway": gateway,
                 "cx": cell["width"] / 2,
                 "cy": cell["height"] / 2,
                 "r": min(cell["width"], cell["height"]) / 2,

@@ -25,8 +25,13 @@ def _hook(flow_class, name: str, process) -> None:
     """A flow may tell its domain what is happening (the employer's page says it in words): an optional method of
     the flow, `automated_step_failed` / `automated_step_retried` / `automated_step_sent_to_manual(process)`."""
     hook = getattr(flow_class.instance, name, None)
-    if hook is not None:
-        hook(process.coerced)
+    if hook is None:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: what the domain could not record does not undo the incident
+            hook(process.coerced)
+    except Exception:
+        logger.exception("%s.%s failed for process %s", flow_class.__name__, name, process.pk)
 
 
 def _case_label(task: Task) -> str:

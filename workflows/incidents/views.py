@@ -55,8 +55,13 @@ def incident_list(request):
         incidents = incidents.filter(flow_task=step)
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    prefixes: dict[str, str] = {}  # one reverse per process, not per row
     for incident in rows:
-        incident.case_url = case_url(incident)
+        if incident.flow_class not in prefixes:
+            sample = case_url(Incident(flow_class=incident.flow_class, process_id=999999999))
+            prefixes[incident.flow_class] = sample.replace("999999999", "{}") if sample else ""
+        prefix = prefixes[incident.flow_class]
+        incident.case_url = prefix.format(incident.process_id) if prefix else ""
     counts = selectors.incidents_open_count()
     return render(
         request,

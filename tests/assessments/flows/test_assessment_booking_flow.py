@@ -48,6 +48,22 @@ def open_steps(booking) -> set:
     )
 
 
+def to_a_person(booking, capture, client=None):
+    """A failed automated step waits as an incident: someone in the process's teams sends it to the person who runs
+    it again (through the incidents page with `client`)."""
+    from workflows.incidents.models import Incident
+    from workflows.incidents.services import incident_send_to_manual
+
+    incident = Incident.objects.get(process=booking_process(booking=booking), resolved_at__isnull=True)
+    assert open_steps(booking) == {incident.task.flow_task._boundary_events[0]}  # nobody has it yet
+    with capture():
+        if client is None:
+            incident_send_to_manual(incident=incident, actor=None)
+        else:
+            assert client.post(f"/backoffice/incidents/{incident.pk}/manual/").status_code == 302
+    return incident
+
+
 def task_url(booking, node, suffix=""):
     task = open_task(booking=booking, node=node)
     return f"/backoffice/workflow/flows/assessmentbooking/{task.process_id}/{node.name}/{task.pk}/{suffix}"
@@ -213,11 +229,12 @@ def test_marking_that_fails_goes_to_a_person_who_runs_it_again(primary_user, cap
     real = services.sitting_mark
     monkeypatch.setattr(services, "sitting_mark", broken)
     sit(booking, capture, right=6)
+    invigilator = jib_client("invigilation")
+    to_a_person(booking, capture, invigilator)
     assert open_steps(booking) == {Flow.mark_again}
     marking = Flow.task_class.objects.get(process__artifact_object_id=booking.pk, flow_task=Flow.marking)
     assert marking.status in (STATUS.ERROR, STATUS.CANCELED)
 
-    invigilator = jib_client("invigilation")
     page, response = work(invigilator, booking, Flow.mark_again, {}, capture)
     assert "the question bank could not be read" in page.text
     assert response.status_code == 200 and "It failed again" in response.text  # still broken: the task stays
@@ -234,6 +251,7 @@ def test_an_invitation_that_cannot_be_sent_goes_to_a_person(primary_user, captur
 
     monkeypatch.setattr(services, "_send_link", broken)
     booking = booked(primary_user, capture)
+    to_a_person(booking, capture)
     assert open_steps(booking) == {Flow.invite_again}
     monkeypatch.undo()
     work(jib_client("invigilation"), booking, Flow.invite_again, {}, capture)
@@ -268,6 +286,7 @@ def test_the_review_page_and_photographs_are_for_the_invigilation_team(primary_u
 def test_an_expiry_while_the_invitation_is_with_a_person_cancels_the_process(primary_user, capture, monkeypatch):
     monkeypatch.setattr(services, "_send_link", lambda *a, **k: (_ for _ in ()).throw(ConnectionError("refused")))
     booking = booked(primary_user, capture)
+    to_a_person(booking, capture)
     assert open_steps(booking) == {Flow.invite_again} and booking.status == Status.INVITED
     Booking.objects.filter(pk=booking.pk).update(invite_expires_at=timezone.now() - timedelta(minutes=1))
     with capture():

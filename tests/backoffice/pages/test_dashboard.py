@@ -142,6 +142,8 @@ def test_open_human_tasks_against_their_service_levels(primary_user, inline_jobs
     assert page.text.count(">Late</strong>") == 1 and "over 7 days" in page.text
     # Each number opens the cases behind it, not the unfiltered queue.
     assert "/backoffice-dashboard/cardapplication/cases/?state=late&amp;step=verify" in page.text
+    late = leader.get("/backoffice-dashboard/cardapplication/cases/?state=late&step=verify")
+    assert manual[0].reference in late.text and manual[1].reference not in late.text
     assert 'href="/backoffice/work/queues/"' in page.text
 
 

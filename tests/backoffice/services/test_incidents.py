@@ -112,3 +112,18 @@ def test_an_incident_of_a_withdrawn_case_closes_itself(primary_user, settings, d
         services.incident_send_to_manual(incident=incident, actor=leader)
     incident.refresh_from_db()
     assert incident.resolution == Incident.Resolution.CASE_MOVED_ON
+
+
+@pytest.mark.django_db
+def test_what_the_domain_cannot_record_does_not_stop_the_action(settings, caplog):
+    """The card process tells the application what is happening; a case without one still has its step run again."""
+    from tests.backoffice.incident_factories import make_incident
+
+    settings.ECS_RUN_JOBS_INLINE = False
+    incident = make_incident(Flow.pre_checks)  # a bare process: no application to tell
+    leader, _ = staff("team_leader")
+    services.incident_retry(incident=incident, actor=leader)
+    incident.refresh_from_db()
+    assert incident.resolution == Incident.Resolution.RETRIED
+    assert incident.task.status == STATUS.SCHEDULED
+    assert "automated_step_retried failed" in caplog.text
