@@ -208,8 +208,6 @@ def latency(args, server: subprocess.Popen) -> None:
     from django.db import connection, transaction
     from django.test import Client
 
-    from portal.licensing.demo import APPLICATIONS
-
     extra = {"ECS_JOB_BATCH": "20", "ECS_TASK_WORKERS": "1"}
     logs = open(PREFECT_HOME / "latency.log", "w")  # noqa: SIM115 - the processes' output
     procs = [subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=env_for(args, **extra), stdout=logs,
@@ -228,10 +226,9 @@ def latency(args, server: subprocess.Popen) -> None:
         print(f"commit -> step done, one at a time ({len(waits)}): p50 {percentile(waits, 0.5):.2f} s, "
               f"p95 {percentile(waits, 0.95):.2f} s; load average {os.getloadavg()[0]:.2f}")  # fmt: skip
         connection.close()
-        data = {**APPLICATIONS[0], "companies_house_number": "N/A", "eca_membership_number": "",
-                "signed_on": date.today().isoformat(), "terms_accepted": "on", "services": ["employer_portal"],
-                "postcode": "LS1 4AP", "directly_employed_operatives": "45"}  # fmt: skip
-        data = {k: v for k, v in data.items() if not isinstance(v, bool) and v is not None}
+        from tests.licence_helpers import VALID  # the public form's fields, as a person fills them in
+
+        data = {**VALID, "companies_house_number": "N/A"}
         timings, statuses, lock = [], [], threading.Lock()
 
         def post(count: int, start: int) -> None:
