@@ -43,8 +43,8 @@ def users(organisation, *, employers: int, staff: int) -> dict:
 
     from portal.accounts.models import User
     from portal.accounts.services import jib_staff_create, user_create
-    from portal.applications.models import CardApplication
-    from portal.employees.models import Employment
+    from portal.applications.selectors import applications_in_scope
+    from portal.employees.selectors import employees_in_scope
     from portal.organisations import services
     from portal.organisations.models import PortalUser
     from portal.organisations.permissions import ALL_FLAGS
@@ -61,7 +61,13 @@ def users(organisation, *, employers: int, staff: int) -> dict:
                                                       flags=set(ALL_FLAGS))  # fmt: skip
         client = Client()
         client.force_login(portal_user.user)
-        cookies["employer"].append(client.cookies["sessionid"].value)
+        # What this person looks at: employees and applications in their own office subtree.
+        employments = employees_in_scope(portal_user).order_by("?").values_list("pk", flat=True)[:300]
+        applications = applications_in_scope(portal_user).order_by("?").values_list("pk", flat=True)[:300]
+        cookies["employer"].append(
+            {"session": client.cookies["sessionid"].value, "employments": list(employments),
+             "applications": list(applications)}
+        )  # fmt: skip
     teams = ["licensing", "verification", "processing", "finance", "team_leader"]
     for i in range(staff):
         email = f"load-staff-{i}@jib.example"
@@ -71,11 +77,6 @@ def users(organisation, *, employers: int, staff: int) -> dict:
         client = Client()
         client.force_login(user)
         cookies["staff"].append(client.cookies["sessionid"].value)
-    head_office_employments = Employment.objects.filter(organisation=organisation, left_on__isnull=True)
-    cookies["employments"] = list(head_office_employments.order_by("?").values_list("pk", flat=True)[:2000])
-    cookies["applications"] = list(
-        CardApplication.objects.filter(organisation=organisation).order_by("?").values_list("pk", flat=True)[:2000]
-    )
     return cookies
 
 

@@ -22,12 +22,13 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NAMES = [f"Last{n:04d}" for n in range(0, 4999, 7)] + [f"First{n}" for n in range(0, 997, 11)] + ["Las", "Fir"]
 
 
-def _session(kind: str) -> str:
+def _person(kind: str):
+    """The next signed-in person of the kind: a session cookie (employers: with what they look at)."""
     with _lock:
-        sessions = USERS[kind]
-        cookie = sessions[_next[kind] % len(sessions)]
+        people = USERS[kind]
+        person = people[_next[kind] % len(people)]
         _next[kind] += 1
-        return cookie
+        return person
 
 
 class Employer(HttpUser):
@@ -35,7 +36,8 @@ class Employer(HttpUser):
     wait_time = between(1, 5)
 
     def on_start(self):
-        self.client.cookies.set("sessionid", _session("employer"))
+        self.person = _person("employer")
+        self.client.cookies.set("sessionid", self.person["session"])
 
     @task(4)
     def home(self):
@@ -71,7 +73,7 @@ class Employer(HttpUser):
 
     @task(3)
     def employee(self):
-        self.client.get(f"/portal/employees/{random.choice(USERS['employments'])}/", name="employee page")
+        self.client.get(f"/portal/employees/{random.choice(self.person['employments'])}/", name="employee page")
 
     @task(1)
     def expiring(self):
@@ -91,7 +93,7 @@ class Employer(HttpUser):
 
     @task(1)
     def application(self):
-        self.client.get(f"/portal/applications/{random.choice(USERS['applications'])}/", name="application page")
+        self.client.get(f"/portal/applications/{random.choice(self.person['applications'])}/", name="application page")
 
     @task(1)
     def orders(self):
@@ -103,7 +105,7 @@ class JibStaff(HttpUser):
     wait_time = between(1, 5)
 
     def on_start(self):
-        self.client.cookies.set("sessionid", _session("staff"))
+        self.client.cookies.set("sessionid", _person("staff"))
 
     @task(2)
     def dashboard(self):

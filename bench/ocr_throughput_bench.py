@@ -36,8 +36,9 @@ import throughput_bench as harness  # noqa: E402
 SANDBOX_PORT = int(os.environ.get("BENCH_AWARDING_BODIES_PORT", "8292"))
 
 
-def applications(n: int):
-    """n in-progress card applications (one employee each) of a new organisation, and its Primary User."""
+def applications(records: list[dict]):
+    """In-progress card applications of a new organisation for the people named on `records` (one employee each),
+    and its Primary User."""
     from django.db import transaction
 
     from portal.accounts.services import user_create
@@ -58,11 +59,12 @@ def applications(n: int):
     craft = CardType.objects.get(name="Craft or Related Disciplines")
     prefix = int(run, 16) % 900_000
     made = []
-    for i in range(n):
+    for i, record in enumerate(records):
         ni_number = f"ZY{(prefix + i * 7919) % 1_000_000:06d}{'ABCD'[i % 4]}"
         operative = Operative.objects.create(
-            first_name=f"First{i}", last_name=f"Reader{i:03d}", date_of_birth=date(1985, 1, 1), ni_number=ni_number
-        )
+            first_name=record["candidate_first_name"], last_name=record["candidate_last_name"],
+            date_of_birth=date(1985, 1, 1), ni_number=ni_number,
+        )  # fmt: skip
         employment = Employment.objects.create(
             operative=operative, organisation=organisation, office=organisation.head_office, started_on=date(2020, 1, 6)
         )
@@ -104,13 +106,14 @@ def main() -> int:
     server = harness.start_prefect(args)
     rng = random.Random(2026)
     layouts = list(LAYOUTS)
-    cases = [render_case(rng.choice(CERTIFICATES), layouts[i % len(layouts)], rng) for i in range(args.uploads)]
+    records = [rng.choice(CERTIFICATES) for _ in range(args.uploads)]
+    cases = [render_case(record, layouts[i % len(layouts)], rng) for i, record in enumerate(records)]
     print(f"{args.uploads} uploads a run; load average {os.getloadavg()[0]:.2f}")
     print(f"{'workers':>7} {'done':>9} {'pages/min':>9} {'wait p50 s':>10} {'wait p95 s':>10} "
           f"{'CPU-s/page':>10} {'load':>5}  outcomes")  # fmt: skip
     try:
         for workers in [int(w) for w in args.workers.split(",")]:
-            primary, made = applications(args.uploads)
+            primary, made = applications(records)
             BackgroundJob.objects.filter(handed_at__isnull=True).update(handed_at=time.strftime("%Y-%m-%dT%H:%M:%SZ"))
             connection.close()
             extra = {**env, "ECS_TASK_WORKERS": str(workers)}

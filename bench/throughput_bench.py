@@ -194,6 +194,74 @@ def run(args, server: subprocess.Popen, *, workers: int, batch: int) -> dict:
     return {"workers": workers, "batch": batch, "done": done, "steps": len(ids), "seconds": elapsed, "cpu": cpu}
 
 
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * share + 0.5) - 1)] if ordered else float("nan")
+
+
+def latency(args, server: subprocess.Popen) -> None:
+    """With one task worker and the relay running (steps grouped): the time from a commit to its step being done,
+    one step at a time (a quiet system), and the time a web request takes that records a step while a burst of
+    them keeps the relay, Prefect and the worker busy (the request never waits for Prefect)."""
+    import threading
+
+    from django.db import connection, transaction
+    from django.test import Client
+
+    extra = {"ECS_JOB_BATCH": "20", "ECS_TASK_WORKERS": "1"}
+    logs = open(PREFECT_HOME / "latency.log", "w")  # noqa: SIM115 - the processes' output
+    procs = [subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=env_for(args, **extra), stdout=logs,
+                              stderr=subprocess.STDOUT) for module in ("tasks.worker", "tasks.relay")]  # fmt: skip
+    try:
+        time.sleep(args.warmup)
+        waits = []
+        for _ in range(args.latency):
+            with transaction.atomic():
+                ids = record_steps(1)
+            started = time.monotonic()
+            while not steps_done(ids) and time.monotonic() < started + 30:
+                time.sleep(0.01)
+            waits.append(time.monotonic() - started)
+            time.sleep(0.3)
+        print(f"commit -> step done, one at a time ({len(waits)}): p50 {percentile(waits, 0.5):.2f} s, "
+              f"p95 {percentile(waits, 0.95):.2f} s; load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+        connection.close()
+        from tests.licence_helpers import VALID  # the public form's fields, as a person fills them in
+
+        data = {**VALID, "companies_house_number": "N/A"}
+        timings, statuses, lock = [], [], threading.Lock()
+
+        def post(count: int, start: int) -> None:
+            client = Client()
+            try:
+                for i in range(start, start + count):
+                    began = time.perf_counter()
+                    response = client.post(
+                        "/apply/", {**data, "primary_email": f"burst{time.time_ns()}-{i}@ex.example"}
+                    )
+                    with lock:
+                        timings.append(time.perf_counter() - began)
+                        statuses.append(response.status_code)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=post, args=(args.burst // 8, n * 1000)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        refused = sum(1 for s in statuses if s != 302)
+        p50 = 1000 * percentile(timings, 0.5)
+        p95, worst = 1000 * percentile(timings, 0.95), 1000 * max(timings)
+        print(f"licence submissions in a burst of {len(timings)} (8 at a time): p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
+              f"max {worst:.0f} ms, {refused} not accepted; load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(20)
+
+
 def profile_summary(path: Path, top: int = 18) -> list[str]:
     """The functions most often on the stack in a py-spy raw profile (share of samples, inclusive), leaving out
     the process's start (imports, Django's set-up)."""
@@ -226,6 +294,8 @@ def main() -> int:
     )
     parser.add_argument("--warmup", type=float, default=8.0, help="seconds for the workers to connect")
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--latency", type=int, default=0, help="steps timed one at a time, commit to done")
+    parser.add_argument("--burst", type=int, default=0, help="licence submissions posted in a burst, timed")
     parser.add_argument("--profile", default="", help="a folder: record the workers and the relay with py-spy")
     parser.add_argument("--py-spy", default=shutil.which("py-spy") or "py-spy")
     args = parser.parse_args()
@@ -244,7 +314,9 @@ def main() -> int:
         print(f"Prefect server on {args.prefect_db}; {args.steps} steps a run; load average {os.getloadavg()[0]:.2f}")
         print(f"{'workers':>7} {'batch':>5} {'done':>9} {'seconds':>8} {'steps/s':>8} {'CPU-s/step':>10} "
               f"{'worker':>7} {'relay':>6} {'server':>7} {'load':>5}")  # fmt: skip
-        for batch in [int(b) for b in args.batch.split(",")]:
+        if args.latency or args.burst:
+            latency(args, server)
+        for batch in [int(b) for b in args.batch.split(",") if b]:
             for workers in [int(w) for w in args.workers.split(",")]:
                 row = run(args, server, workers=workers, batch=batch)
                 rows.append(row)

@@ -21,6 +21,11 @@ from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger
 from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 
+# Lists up to this long have the keys of all their rows read and cut here: with a LIMIT, PostgreSQL may walk an
+# index of a joined table in the sort order hoping to stop early (measured: 0.16 s for the 800 applications in
+# progress of a 20,000-employee organisation, sorted by surname, against 3 ms for all 800 keys).
+WHOLE_LIST_KEYS = 2000
+
 
 def _rows_by_pk(queryset: QuerySet, keys: list) -> QuerySet:
     return queryset.filter(pk__in=keys).order_by()
@@ -132,7 +137,12 @@ class KeysFirstPaginator(Paginator):
         fields = self._key_fields() or []
         keyed = self.object_list.values_list("pk", *[path for path, _, _ in fields])
         seek = self._decode(after) if number > 1 else None
-        found = list(keyed.filter(seek)[: top - bottom] if seek is not None else keyed[bottom:top])
+        if seek is not None:
+            found = list(keyed.filter(seek)[: top - bottom])
+        elif self.count <= WHOLE_LIST_KEYS:
+            found = list(keyed)[bottom:top]
+        else:
+            found = list(keyed[bottom:top])
         keys = [row[0] for row in found]
         by_pk = {row.pk: row for row in self.rows(self.object_list, keys)}
         page = self._get_page([by_pk[k] for k in keys if k in by_pk], number, self)

@@ -123,12 +123,10 @@ def expiring_cards(portal_user: PortalUser, *, expired: bool, today: date | None
     same rule as the home page's counts)."""
     start, end = _expiry_window(today or date.today())
     employed = employees_in_scope(portal_user).filter(operative=OuterRef("operative"))
-    newest = Card.objects.filter(operative=OuterRef("operative"), cancelled_at__isnull=True).order_by(
-        "-expires_on", "-pk"
+    newer = Card.objects.filter(operative=OuterRef("operative"), cancelled_at__isnull=True).filter(
+        Q(expires_on__gt=OuterRef("expires_on")) | Q(expires_on=OuterRef("expires_on"), pk__gt=OuterRef("pk"))
     )
-    cards = Card.objects.filter(Exists(employed), cancelled_at__isnull=True).filter(
-        pk=Subquery(newest.values("pk")[:1])
-    )
+    cards = Card.objects.filter(Exists(employed), cancelled_at__isnull=True).exclude(Exists(newer))
     if expired:
         cards = cards.filter(expires_on__lt=start).order_by("-expires_on", "pk")
     else:
