@@ -64,7 +64,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in bench/*_bench.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf var/prefect var/db.sqlite3 var/media var/staticfiles
