@@ -19,7 +19,8 @@ class AssessmentBookingFlow(JibCasework, flow.Flow):
 
     The process moves when the domain announces a fact (workflows.assessment_booking.receivers); the conditions
     are methods of AssessmentBookingProcess. Each automated step runs on Prefect; when it still fails after its
-    retries, a person of the invigilation team runs it again from its task page."""
+    retries, it waits as an incident (workflows.incidents): a person runs it again, or sends it to manual checking,
+    where its .OnError boundary's task lets the invigilation team run it again from its task page."""
 
     jib_teams = INVIGILATION_TEAMS
 

@@ -1,5 +1,6 @@
 """The automated work of the assessment-booking process, as the Job node calls it (`(*, process, task) -> dict`).
-Each calls one domain service; a failure is retried by Prefect, then the step's .OnError gives it to a person."""
+Each calls one domain service; a failure is retried by Prefect, then waits as an incident (workflows.incidents)
+until a person runs it again or sends it to the step's .OnError task."""
 
 from portal.assessments import services, sitting_services
 

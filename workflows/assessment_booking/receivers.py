@@ -44,7 +44,7 @@ def started(*, booking: Booking, **kwargs) -> None:
 @receiver(signals.booking_expired, sender=Booking, dispatch_uid="assessment_booking.expired")
 def expired(*, booking: Booking, **kwargs) -> None:
     """The link ran out: the wait ends (the process ends as expired). A process that never got to the wait (the
-    invitation still failing, with a person) is cancelled: there is no one left to invite."""
+    invitation still failing: an incident, or with a person) is cancelled: there is no one left to invite."""
     if open_task(booking=booking, node=AssessmentBookingFlow.await_delegate) is not None:
         _complete_wait(booking, AssessmentBookingFlow.await_delegate)
     else:

@@ -1,5 +1,8 @@
 """A Chromium with a fake camera for the delegate's session: Chromium's fake device shows a drawn face (a Y4M
-file), and its fake permission prompt allows the camera."""
+file), and its fake permission prompt allows the camera.
+
+It is a second browser of the shared Playwright instance (tests.browser_fixtures' `browser`): a second
+`sync_playwright()` in the same process would find the first one's event loop running and refuse to start."""
 
 import numpy as np
 import pytest
@@ -20,9 +23,7 @@ def write_y4m(path, frames: int = 10) -> None:
 
 
 @pytest.fixture(scope="session")
-def camera_browser(tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
+def camera_browser(browser, tmp_path_factory):
     video = tmp_path_factory.mktemp("camera") / "face.y4m"
     write_y4m(video)
     args = [
@@ -31,10 +32,9 @@ def camera_browser(tmp_path_factory):
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        yield browser
-        browser.close()
+    camera = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
+    yield camera
+    camera.close()
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def test_the_delegate_takes_the_assessment_from_the_link_to_submitting(camera_pa
     expect(page.get_by_role("timer")).to_have_text(re.compile(r"^\d+:\d\d$"))
 
     page.get_by_label("The safe way", exact=False).check()
-    expect(page.get_by_text("1 of 6")).to_be_visible()
+    expect(page.get_by_text("1 of 6", exact=True)).to_be_visible()
     page.get_by_role("button", name="Next question").click()
     expect(page.get_by_role("heading", name="Question 2 of 6")).to_be_visible()
     # A reload resumes where it was, with the answer held; an attention prompt comes up and is clicked.

@@ -47,10 +47,9 @@ def test_the_invigilator_confirms_a_sitting(camera_page):
     browser_sign_in(page, invigilator)
     page.goto("/backoffice/workflow/queue/")
     page.get_by_role("link", name=f"#{task.process_id}/{task.pk}").click()
-    page.get_by_role("button", name="Assign", exact=True).click()
-    page.wait_for_url(lambda url: "/assign/" not in url)
-    page.goto(f"/backoffice/workflow/flows/assessmentbooking/{task.process_id}/review/{task.pk}/execute/")
-    expect(page.get_by_role("heading", name=re.compile(booking.reference))).to_be_visible()
+    page.get_by_role("button", name="Take and start", exact=True).click()
+    page.wait_for_url(re.compile(rf"/assessmentbooking/{task.process_id}/review/{task.pk}/execute/"))
+    expect(page.get_by_role("heading", level=1, name=re.compile(booking.reference))).to_be_visible()
     for label in ("Webcam photograph", "Photo ID (Passport)", "Photograph on the ECS record"):
         image = page.get_by_role("img", name=re.compile(re.escape(label)))
         expect(image).to_be_visible()

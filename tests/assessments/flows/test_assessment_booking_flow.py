@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.status import PROCESS, STATUS
 
 from portal.assessments import services as domain
@@ -18,6 +19,8 @@ from tests.assessments.session.support import face_png, link_token, make_booking
 from workflows.assessment_booking.flows import AssessmentBookingFlow as Flow
 from workflows.assessment_booking.receivers import ProcessOutOfStep
 from workflows.assessment_booking.selectors import booking_process, open_task
+from workflows.incidents import services as incidents
+from workflows.incidents.models import Incident
 
 Status = Booking.Status
 pytestmark = pytest.mark.django_db
@@ -46,22 +49,6 @@ def open_steps(booking) -> set:
             status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.SCHEDULED, STATUS.STARTED],
         ).values_list("flow_task", flat=True)
     )
-
-
-def to_a_person(booking, capture, client=None):
-    """A failed automated step waits as an incident: someone in the process's teams sends it to the person who runs
-    it again (through the incidents page with `client`)."""
-    from workflows.incidents.models import Incident
-    from workflows.incidents.services import incident_send_to_manual
-
-    incident = Incident.objects.get(process=booking_process(booking=booking), resolved_at__isnull=True)
-    assert open_steps(booking) == {incident.task.flow_task._boundary_events[0]}  # nobody has it yet
-    with capture():
-        if client is None:
-            incident_send_to_manual(incident=incident, actor=None)
-        else:
-            assert client.post(f"/backoffice/incidents/{incident.pk}/manual/").status_code == 302
-    return incident
 
 
 def task_url(booking, node, suffix=""):
@@ -217,10 +204,32 @@ def test_a_start_the_process_is_not_waiting_for_is_undone(primary_user, capture)
     assert not sitting.is_started and booking.status == Status.INVITED
 
 
-# Automated steps that fail go to a person
+# Automated steps that fail wait as an incident: a person runs them again or sends them to manual checking
 
 
-def test_marking_that_fails_goes_to_a_person_who_runs_it_again(primary_user, capture, monkeypatch):
+def staff(*teams):
+    """A back-office person of `teams` (the user, for the incident services)."""
+    from portal.accounts.models import User
+
+    client = jib_client(*teams)
+    return User.objects.get(pk=client.session["_auth_user_id"])
+
+
+def incident_of(booking, node) -> Incident:
+    """The open incident of the booking's failed automated step at `node`."""
+    return Incident.objects.get(
+        process__artifact_object_id=booking.pk, flow_task=get_task_ref(node), resolved_at__isnull=True
+    )
+
+
+def armed_boundary(node) -> set:
+    """What is open while a failed step waits as an incident: only the step's error boundary."""
+    return {node._boundary_events[0]}
+
+
+def failed_marking(primary_user, capture, monkeypatch):
+    """A sitting submitted while marking cannot run: the marking fails (inline: no retries) and opens an incident.
+    Returns the booking and a function that mends the marking."""
     booking = booked(primary_user, capture)
 
     def broken(**kwargs):
@@ -229,34 +238,108 @@ def test_marking_that_fails_goes_to_a_person_who_runs_it_again(primary_user, cap
     real = services.sitting_mark
     monkeypatch.setattr(services, "sitting_mark", broken)
     sit(booking, capture, right=6)
-    invigilator = jib_client("invigilation")
-    to_a_person(booking, capture, invigilator)
+    return booking, lambda: monkeypatch.setattr(services, "sitting_mark", real)
+
+
+def test_marking_that_fails_waits_as_an_incident_and_a_retry_runs_it_again(primary_user, capture, monkeypatch):
+    booking, mend = failed_marking(primary_user, capture, monkeypatch)
+    incident = incident_of(booking, Flow.marking)
+    assert incident.is_open and incident.tries == 1 and incident.step == "Automated marking"
+    assert "the question bank could not be read" in incident.error and booking.reference in incident.case
+    assert incident.task.status == STATUS.ERROR
+    assert open_steps(booking) == armed_boundary(Flow.marking)  # nobody has it yet: no mark_again task
+    assert Sitting.objects.get(booking=booking).marked_at is None
+
+    leader = staff("invigilation")
+    with capture():  # still broken: a new incident counts every try
+        incidents.incident_retry(incident=incident, actor=leader)
+    again = incident_of(booking, Flow.marking)
+    assert again.pk != incident.pk and again.tries == 2 and again.task_id == incident.task_id
+
+    mend()
+    with capture():
+        incidents.incident_retry(incident=again, actor=leader)
+    again.refresh_from_db()
+    assert again.resolution == Incident.Resolution.RETRIED
+    assert open_steps(booking) == {Flow.review}
+    marking = Flow.task_class.objects.get(process__artifact_object_id=booking.pk, flow_task=Flow.marking)
+    assert marking.status == STATUS.DONE and marking.data["result"]["passed"] is True
+    assert Sitting.objects.get(booking=booking).passed is True
+
+
+def test_marking_sent_to_manual_goes_to_a_person_who_runs_it_again(primary_user, capture, monkeypatch):
+    booking, mend = failed_marking(primary_user, capture, monkeypatch)
+    with capture():
+        incidents.incident_send_to_manual(incident=incident_of(booking, Flow.marking), actor=staff("invigilation"))
     assert open_steps(booking) == {Flow.mark_again}
     marking = Flow.task_class.objects.get(process__artifact_object_id=booking.pk, flow_task=Flow.marking)
-    assert marking.status in (STATUS.ERROR, STATUS.CANCELED)
+    assert marking.status == STATUS.CANCELED
 
+    invigilator = jib_client("invigilation")
     page, response = work(invigilator, booking, Flow.mark_again, {}, capture)
     assert "the question bank could not be read" in page.text
     assert response.status_code == 200 and "It failed again" in response.text  # still broken: the task stays
-    monkeypatch.setattr(services, "sitting_mark", real)
+    mend()
     _, response = work(invigilator, booking, Flow.mark_again, {}, capture)
     assert response.status_code == 302
     assert open_steps(booking) == {Flow.review}
     assert Sitting.objects.get(booking=booking).passed is True
 
 
-def test_an_invitation_that_cannot_be_sent_goes_to_a_person(primary_user, capture, monkeypatch):
+def failed_invitation(primary_user, capture, monkeypatch) -> Booking:
     def broken(*args, **kwargs):
         raise ConnectionError("the mail server refused the message")
 
     monkeypatch.setattr(services, "_send_link", broken)
     booking = booked(primary_user, capture)
-    to_a_person(booking, capture)
+    assert booking.status == Status.INVITED
+    assert open_steps(booking) == armed_boundary(Flow.invite)
+    assert "the mail server refused the message" in incident_of(booking, Flow.invite).error
+    return booking
+
+
+def test_an_invitation_that_cannot_be_sent_is_sent_again_on_a_retry(primary_user, capture, monkeypatch):
+    booking = failed_invitation(primary_user, capture, monkeypatch)
+    monkeypatch.undo()
+    with capture():
+        incidents.incident_retry(incident=incident_of(booking, Flow.invite), actor=staff("invigilation"))
+    assert open_steps(booking) == {Flow.await_delegate}
+    assert services.sitting_open(token=link_token(booking)).booking_id == booking.pk
+
+
+def test_an_invitation_sent_to_manual_goes_to_a_person(primary_user, capture, monkeypatch):
+    booking = failed_invitation(primary_user, capture, monkeypatch)
+    with capture():
+        incidents.incident_send_to_manual(incident=incident_of(booking, Flow.invite), actor=staff("invigilation"))
     assert open_steps(booking) == {Flow.invite_again}
     monkeypatch.undo()
     work(jib_client("invigilation"), booking, Flow.invite_again, {}, capture)
     assert open_steps(booking) == {Flow.await_delegate}
     assert services.sitting_open(token=link_token(booking)).booking_id == booking.pk
+
+
+def test_recording_that_fails_waits_as_an_incident_then_goes_to_a_person(primary_user, capture, monkeypatch):
+    booking = booked(primary_user, capture)
+    sit(booking, capture, right=6)
+    real = domain.assessment_result_record
+
+    def broken(**kwargs):
+        raise RuntimeError("the ECS record is locked")
+
+    monkeypatch.setattr(domain, "assessment_result_record", broken)
+    invigilator = jib_client("invigilation")
+    work(invigilator, booking, Flow.review, {"decision": "confirm"}, capture)
+    assert open_steps(booking) == armed_boundary(Flow.record)
+    incident = incident_of(booking, Flow.record)
+    assert "the ECS record is locked" in incident.error
+    with capture():
+        incidents.incident_send_to_manual(incident=incident, actor=staff("invigilation"))
+    assert open_steps(booking) == {Flow.record_again}
+    monkeypatch.setattr(domain, "assessment_result_record", real)
+    _, response = work(invigilator, booking, Flow.record_again, {}, capture)
+    assert response.status_code == 302
+    assert booking.status == Status.PASSED and AssessmentResult.objects.filter(booking=booking).exists()
+    assert end_of(booking) == (PROCESS.DONE, {Flow.recorded})
 
 
 # The invigilator's task page: the invigilation team only
@@ -283,15 +366,38 @@ def test_the_review_page_and_photographs_are_for_the_invigilation_team(primary_u
     assert invigilator.get("/backoffice/workflow/flows/assessmentbooking/photo/999999/webcam/").status_code == 404
 
 
-def test_an_expiry_while_the_invitation_is_with_a_person_cancels_the_process(primary_user, capture, monkeypatch):
-    monkeypatch.setattr(services, "_send_link", lambda *a, **k: (_ for _ in ()).throw(ConnectionError("refused")))
-    booking = booked(primary_user, capture)
-    to_a_person(booking, capture)
-    assert open_steps(booking) == {Flow.invite_again} and booking.status == Status.INVITED
+def expire(booking, capture) -> None:
     Booking.objects.filter(pk=booking.pk).update(invite_expires_at=timezone.now() - timedelta(minutes=1))
     with capture():
         assert services.bookings_remind_and_expire()["expired"] == 1
-    assert booking_process(booking=booking).status == PROCESS.CANCELED
+    booking.refresh_from_db()
+
+
+def test_an_expiry_while_the_invitation_waits_as_an_incident_cancels_the_process(primary_user, capture, monkeypatch):
+    booking = failed_invitation(primary_user, capture, monkeypatch)
+    incident = incident_of(booking, Flow.invite)
+    expire(booking, capture)
+    assert booking.status == Status.EXPIRED
+    process = booking_process(booking=booking)
+    assert process.status == PROCESS.CANCELED and open_steps(booking) == set()
+    assert process.task_set.get(flow_task=Flow.invite).status == STATUS.CANCELED
+    # The incident closes itself when a person comes to it: the case has moved on.
+    with pytest.raises(incidents.IncidentError, match="moved on"):
+        incidents.incident_retry(incident=incident, actor=staff("invigilation"))
+    incident.refresh_from_db()
+    assert incident.resolution == Incident.Resolution.CASE_MOVED_ON
+
+
+def test_an_expiry_while_the_invitation_is_with_a_person_cancels_the_process(primary_user, capture, monkeypatch):
+    booking = failed_invitation(primary_user, capture, monkeypatch)
+    with capture():
+        incidents.incident_send_to_manual(incident=incident_of(booking, Flow.invite), actor=staff("invigilation"))
+    assert open_steps(booking) == {Flow.invite_again}
+    expire(booking, capture)
+    assert booking.status == Status.EXPIRED
+    process = booking_process(booking=booking)
+    assert process.status == PROCESS.CANCELED and open_steps(booking) == set()
+    assert process.task_set.get(flow_task=Flow.invite_again).status == STATUS.CANCELED
 
 
 def test_the_scheduled_sweep(primary_user, capture):
