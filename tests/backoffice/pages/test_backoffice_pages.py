@@ -13,6 +13,7 @@ from viewflow.workflow.models import Process, Task
 
 from portal.accounts.models import JibTeam
 from portal.applications.models import ApplicationDocument
+from portal.assessments.models import Booking
 from tests.backoffice.pages.test_backoffice_access import casework, team_client  # noqa: F401  (the cases, and a team's client)
 from tests.conftest import sign_in
 from workflows.site import FLOW_VIEWSETS, site
@@ -61,6 +62,15 @@ def fill(route: str, document_pk: int) -> list[str]:
         return [
             route.replace("<int:process_pk>", str(task.process_id)).replace("<int:task_pk>", str(task.pk))
             for task in chosen.values()
+        ]
+    if names == ["booking_pk", "which"]:
+        # An assessment booking's photographs: the sitting's (webcam, ID) and the ECS record's.
+        bookings = Booking.objects.order_by("pk")
+        chosen = sorted({booking.pk for booking in (bookings.first(), bookings.last()) if booking is not None})
+        return [
+            route.replace("<int:booking_pk>", str(pk)).replace("<str:which>", which)
+            for pk in chosen
+            for which in ("webcam", "id", "record")
         ]
     raise AssertionError(f"no data for the route {route}")
 
