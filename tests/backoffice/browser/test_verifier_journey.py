@@ -20,8 +20,11 @@ Status = CardApplication.Status
 
 
 def open_from_queue(page, application) -> None:
-    """From the team queue to the task: the verifier takes it and starts."""
+    """From the team queue to the task: the verifier opens the Verification queue among the team queues, takes the
+    task and starts."""
     page.get_by_role("navigation", name="Back office sections").get_by_role("link", name="Team queues").click()
+    axe_check(page)
+    page.get_by_role("link", name="Verification", exact=True).first.click()
     axe_check(page)
     row = page.get_by_role("row").filter(has_text=application.reference).first
     row.get_by_role("link").first.click()
