@@ -96,9 +96,12 @@ def _job_run(ref: str) -> bool:
 
 
 def _job_fail(ref: str, reason: str) -> None:
+    from prefect.runtime import task_run
+
     from workflows.common.services import job_fail
 
-    job_fail(ref=ref, reason=reason)
+    # The incident counts the group's runs as the step's tries, as for a step run alone (run_job).
+    job_fail(ref=ref, reason=reason, tries=task_run.run_count or len(RETRY_DELAYS) + 1)
 
 
 @task(
@@ -111,8 +114,8 @@ def _job_fail(ref: str, reason: str) -> None:
 def run_jobs(refs: list[str]) -> dict[str, str]:
     """Several automated steps in one task run (the relay groups those waiting together): Prefect's cost per run is
     paid once for the group. Each step's outcome is logged and returned by reference; a failing step makes the run
-    retry, and after the last retry it is marked failed on its case, so that its .OnError boundary hands it to a
-    person (see run_group)."""
+    retry, and after the last retry it is marked failed on its case, where it waits as an incident for a person to
+    run it again or send the case to its .OnError boundary's human task (see run_group)."""
     return run_group(refs, run=_job_run, fail=_job_fail, what="step")
 
 

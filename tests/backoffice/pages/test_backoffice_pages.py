@@ -51,8 +51,7 @@ def fill(route: str, document_pk: int) -> list[str]:
     if names == ["application_pk"]:
         return [ARGUMENT.sub(str(ApplicationDocument.objects.get(pk=document_pk).application_id), route)]
     if names == ["booking_pk", "which"]:
-        from portal.assessments.models import Booking
-
+        
         booking = Booking.objects.order_by("pk").first()
         if booking is None:
             return []

@@ -21,6 +21,7 @@ def test_work_lists_as_every_team(casework):  # noqa: F811
         JibTeam.VERIFICATION,
         JibTeam.PROCESSING,
         JibTeam.FINANCE,
+        JibTeam.INVIGILATION,
         JibTeam.TEAM_LEADER,
     }
     problems = []

@@ -10,9 +10,12 @@ from viewflow.workflow.status import STATUS
 from portal.core.models import BackgroundJob
 from portal.core.services import background_job_enqueue, background_jobs_hand_batches
 from portal.licensing.models import LicenceApplication
+from tests.factories import UserFactory
 from tests.licence_helpers import VALID, membership_records
 from workflows.common import services as job_services
 from workflows.common.nodes import JOB_KIND
+from workflows.incidents.models import Incident
+from workflows.incidents.services import incident_send_to_manual
 from workflows.licence.flows import LicenceFlow
 
 
@@ -129,14 +132,22 @@ def test_a_group_of_steps_runs_each_step(client, task_worker_without_relay, comp
 def test_a_failing_step_of_a_group_is_retried_then_goes_to_a_person(
     client, task_worker_without_relay, companies_house_down, monkeypatch
 ):
-    from workflows.incidents.models import Incident
-
+    """Each failing step of the group is retried with the group, then waits as an incident (its tries counted); a
+    person sends the case to the step's .OnError boundary, the check done by hand."""
     submit_applications(client, 2)
     hand_all_as_groups(monkeypatch)
     wait_for(
         lambda: Incident.objects.filter(resolved_at__isnull=True).count() == 2,
-        "the failed steps did not open an incident each for a person",
+        "the failed steps did not open incidents",
     )
+    assert not Task.objects.filter(flow_task=LicenceFlow.check_manually).exists()  # not before a person says so
     for failed in Task.objects.filter(flow_task=LicenceFlow.checks):
         assert failed.status == STATUS.ERROR
         assert "Companies House" in job_services.job_failure_reason(task=failed)
+        assert Incident.objects.get(task=failed).tries > 1  # the group's retries are counted
+    person = UserFactory()
+    for incident in Incident.objects.filter(resolved_at__isnull=True):
+        incident_send_to_manual(incident=incident, actor=person)
+    assert Task.objects.filter(flow_task=LicenceFlow.check_manually, status=STATUS.NEW).count() == 2
+    for failed in Task.objects.filter(flow_task=LicenceFlow.checks):
+        assert failed.status in (STATUS.ERROR, STATUS.CANCELED)
