@@ -13,6 +13,7 @@ from viewflow.workflow.models import Process, Task
 
 from portal.accounts.models import JibTeam
 from portal.applications.models import ApplicationDocument
+from portal.assessments.models import Booking
 from tests.backoffice.pages.test_backoffice_access import casework, team_client  # noqa: F401  (the cases, and a team's client)
 from tests.conftest import sign_in
 from workflows.site import FLOW_VIEWSETS, site
@@ -51,13 +52,13 @@ def fill(route: str, document_pk: int) -> list[str]:
     if names == ["application_pk"]:
         return [ARGUMENT.sub(str(ApplicationDocument.objects.get(pk=document_pk).application_id), route)]
     if names == ["booking_pk", "which"]:
-        
-        booking = Booking.objects.order_by("pk").first()
-        if booking is None:
-            return []
+        # An assessment booking's photographs: the sitting's (webcam, ID) and the ECS record's.
+        bookings = Booking.objects.order_by("pk")
+        chosen = sorted({booking.pk for booking in (bookings.first(), bookings.last()) if booking is not None})
         return [
-            route.replace("<int:booking_pk>", str(booking.pk)).replace("<str:which>", which)
-            for which in ("record", "webcam", "id")
+            route.replace("<int:booking_pk>", str(pk)).replace("<str:which>", which)
+            for pk in chosen
+            for which in ("webcam", "id", "record")
         ]
     if names == ["process_pk"]:
         processes = Process.objects.filter(flow_class=flow).order_by("pk")
