@@ -17,9 +17,8 @@ from portal.orders.models import FundsLedgerEntry, Order
 from portal.orders.services import funds_credit
 from portal.registry.models import HseResult
 from tests.applications.flows.test_card_application_processing import pay, prepare_application
-from tests.assessments.browser.conftest import write_y4m
 from tests.assessments.session.support import LINK
-from tests.browser_fixtures import CHROMIUM, CHROMIUM_ARGS, axe_check, browser_sign_in
+from tests.browser_fixtures import axe_check, browser_sign_in
 from tests.factories import PortalUserFactory
 from workflows.assessment_booking.flows import AssessmentBookingFlow as Flow
 from workflows.assessment_booking.selectors import open_task
@@ -27,25 +26,8 @@ from workflows.assessment_booking.selectors import open_task
 QUESTIONS = 5
 
 
-@pytest.fixture(scope="module")
-def fake_camera_browser(browser, tmp_path_factory):
-    """A second Chromium of the shared Playwright instance, with Chromium's fake camera showing a drawn face and its
-    fake permission prompt allowing it (a second `sync_playwright()` would refuse to start inside a suite)."""
-    video = tmp_path_factory.mktemp("journey-camera") / "face.y4m"
-    write_y4m(video)
-    args = [
-        *CHROMIUM_ARGS,
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}",
-    ]
-    camera = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
-    yield camera
-    camera.close()
-
-
 @pytest.fixture
-def open_page(fake_camera_browser, django_db_serialized_rollback, live_server, transactional_db, settings, tmp_path):
+def open_page(camera_browser, django_db_serialized_rollback, live_server, transactional_db, settings, tmp_path):
     """Opens a page in a browser context of its own (one per person: employer, delegate, invigilator); the test
     fails if the Content-Security-Policy blocked anything on any of them."""
     settings.ECS_RUN_JOBS_INLINE = True
@@ -53,7 +35,7 @@ def open_page(fake_camera_browser, django_db_serialized_rollback, live_server, t
     contexts, blocked = [], []
 
     def opener():
-        context = fake_camera_browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        context = camera_browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15000)
         contexts.append(context)
         page = context.new_page()
