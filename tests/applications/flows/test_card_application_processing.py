@@ -112,7 +112,8 @@ def prepare_application(
 
 def pay(application, portal_user, capture):
     """Ordered and paid, as the orders part does; the pre-checks run when the payment commits."""
-    with capture(execute=True):
+    # In one transaction, as the order's service calls them (row locks need one on PostgreSQL).
+    with capture(execute=True), transaction.atomic():
         application_services.card_application_mark_ordered(application=application, actor=portal_user.user)
         assert application_services.card_application_payment_received(application=application) is True
     application.refresh_from_db()
