@@ -189,8 +189,11 @@ def test_booking_two_employees_uses_two_credits(portal_client, primary_user):
     response = portal_client.post(BASE + "book/", book_data(employees))
     assert response.status_code == 302 and response.url == BASE + "bookings/"
     bookings = Booking.objects.order_by("pk")
-    assert [b.employment for b in bookings] == employees
-    assert [b.delegate_email for b in bookings] == ["delegate0@example.com", "delegate1@example.com"]
+    # Booked in the page's order (by name), each with the email typed beside that employee.
+    assert {b.employment_id: b.delegate_email for b in bookings} == {
+        employees[0].pk: "delegate0@example.com",
+        employees[1].pk: "delegate1@example.com",
+    }
     assert selectors.credit_balance(organisation=organisation, assessment_type=assessment_type()) == 1
     listing = portal_client.get(response.url).text
     for booking in bookings:
