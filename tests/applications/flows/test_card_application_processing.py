@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 from PIL import Image
 from viewflow.workflow.status import STATUS
 
@@ -202,7 +203,7 @@ def test_fully_automated_path_to_a_dispatched_card(primary_user, inline_jobs, dj
     assert open_tasks(application) == {Flow.approve}
 
     page = approve_and_dispatch(application, django_capture_on_commit_callbacks)
-    assert "Verified automatically" in page.text and application.operative.full_name in page.text
+    assert "Verified automatically" in page.text and escape(application.operative.full_name) in page.text
 
     card = application.card
     assert card.operative_id == application.operative_id and card.card_type == application.card_type

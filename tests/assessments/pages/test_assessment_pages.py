@@ -3,6 +3,7 @@ letter; and who may open them (licence part 403, missing flag 403, another organ
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from portal.assessments import selectors, services
 from portal.assessments.models import Booking
@@ -185,7 +186,7 @@ def test_booking_two_employees_uses_two_credits(portal_client, primary_user):
     employees = [EmploymentFactory(organisation=organisation) for _ in range(2)]
     page = portal_client.get(BASE + "book/").text
     assert "HS&amp;E Assessment (3 credits held)" in page
-    assert employees[0].operative.full_name in page
+    assert escape(employees[0].operative.full_name) in page
     response = portal_client.post(BASE + "book/", book_data(employees))
     assert response.status_code == 302 and response.url == BASE + "bookings/"
     bookings = Booking.objects.order_by("pk")

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from portal.contracts import services
 from portal.contracts.models import Contract, ContractParty, ContractWorker
@@ -188,7 +189,8 @@ def test_add_and_take_off_a_worker(client, signed_in, chain):
     elsewhere = EmploymentFactory(organisation=chain["users"]["b"].organisation)
     signed_in(user)
     page = client.get(url(contract, "workers/add/")).text
-    assert own.operative.sort_name in page and elsewhere.operative.sort_name not in page
+    # Names as the page escapes them (O'Sullivan is O&#x27;Sullivan in HTML).
+    assert escape(own.operative.sort_name) in page and escape(elsewhere.operative.sort_name) not in page
     data = {"employment": own.pk, "role": "apprentice", "on_from": TODAY.isoformat()}
     response = client.post(url(contract, "workers/add/"), data)
     assert "Confirm that the employee has given their permission." in response.text

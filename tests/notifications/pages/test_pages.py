@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils.html import escape
 
 from portal.notifications.models import Kind, Notification, NotificationOptOut
 from portal.notifications.services import SEND_KIND, notification_send, notifications_record
@@ -107,5 +108,5 @@ def test_the_digest_link_opens_the_employees_list_filtered_with_start_applicatio
     response = client.get("/portal/employees/?status=expiring")
     assert response.status_code == 302 and response.url == "/portal/employees/"
     page = client.get("/portal/employees/").text
-    assert soon.operative.sort_name in page and later.operative.sort_name not in page
+    assert escape(soon.operative.sort_name) in page and escape(later.operative.sort_name) not in page
     assert "START APPLICATIONS FOR EMPLOYEES" in page

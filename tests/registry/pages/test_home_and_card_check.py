@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils.html import escape
 
 from portal.organisations.permissions import Flag
 from tests.conftest import sign_in
@@ -36,7 +37,7 @@ def test_card_check(client, organisation, days, label):
     user = PortalUserFactory(organisation=organisation, flags=[])  # any portal user
     sign_in(client, user.user)
     page = client.get("/portal/records/card-check/?number=77770001")
-    assert label in page.text and card.operative.full_name in page.text
+    assert label in page.text and escape(card.operative.full_name) in page.text
     assert card.operative.ni_number not in page.text
     for shown in (card.operative.date_of_birth.strftime("%d/%m/%Y"), card.operative.date_of_birth.isoformat()):
         assert shown not in page.text
