@@ -4,6 +4,7 @@ Scope: `viewer_party=None` is the client's view (the whole supply chain); a part
 below it (a prefix query on `ContractParty.path`), never a sibling's branch.
 """
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -22,11 +23,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from portal.contracts.models import Contract, ContractParty, ContractWorker
-from portal.registry.models import Card, CardStatus, HseResult
+from portal.registry.models import Card, CardStatus, CardType, Grade, HseResult
 
 EXPIRING_WITHIN_DAYS = 30
 NEEDS_ATTENTION = (CardStatus.EXPIRING, CardStatus.EXPIRED, CardStatus.CANCELLED, CardStatus.NONE)
@@ -67,8 +68,9 @@ def card_status_on(
     *, expires_on: date | None, cancelled_at: datetime | None, day: date, end_of_day: datetime | None = None
 ) -> str:
     """The status of a worker's newest card on `day` (None: no card), as CardStatus values. The same rule as the
-    SQL of `contract_workers_queryset` (tests/contracts/services/test_status_rule.py holds them together); this
-    one serves the summaries and exports, which read every worker of a contract in three flat queries."""
+    SQL of `_card_status` (the contract page, its filter and the compliance summary;
+    tests/contracts/services/test_status_rule.py holds them together); this one serves the exports and the API,
+    which read every worker of a contract, row by row, in three flat queries."""
     if expires_on is None:
         return CardStatus.NONE.value
     if cancelled_at is not None and cancelled_at <= (end_of_day or _end_of(day)):
@@ -113,6 +115,35 @@ def newest_cards_and_hse(operative_ids: QuerySet, day: date, *, facts=CARD_FACTS
     return cards, hse
 
 
+def _newest_card(day: date) -> QuerySet:
+    """A worker's newest card issued by `day` (by expiry, then id), for a subquery on the worker's operative_id. One
+    probe of the index `registry_card_newest_with_facts` (contracts migration 0002), read without the table."""
+    return Card.objects.filter(operative=OuterRef("operative_id"), issued_on__lte=day).order_by("-expires_on", "-pk")
+
+
+def _card_status(day: date) -> Case:
+    """The status of a card on `day`, as SQL over the card's own columns (CardStatus values)."""
+    return Case(
+        When(cancelled_at__lte=_end_of(day), then=Value(CardStatus.CANCELLED.value)),
+        When(expires_on__lt=day, then=Value(CardStatus.EXPIRED.value)),
+        When(expires_on__lte=day + timedelta(days=EXPIRING_WITHIN_DAYS), then=Value(CardStatus.EXPIRING.value)),
+        default=Value(CardStatus.VALID.value),
+        output_field=CharField(),
+    )
+
+
+def _hse_status(day: date) -> Coalesce:
+    """A worker's HS&E status on `day` (HseStatus values), from their pass that expires last (one index probe)."""
+    passes = HseResult.objects.filter(operative=OuterRef("operative_id"), taken_on__lte=day, passed=True)
+    status = Case(
+        When(expires_on__gte=day, then=Value(HseStatus.VALID)),
+        default=Value(HseStatus.EXPIRED),
+        output_field=CharField(),
+    )
+    newest = passes.annotate(s=status).order_by(F("expires_on").desc(nulls_last=True), "-pk")
+    return Coalesce(Subquery(newest.values("s")[:1]), Value(HseStatus.NONE), output_field=CharField())
+
+
 def contract_workers_queryset(
     contract: Contract, *, viewer_party: ContractParty | None, as_at: date | None = None
 ) -> QuerySet:
@@ -120,40 +151,19 @@ def contract_workers_queryset(
 
     `as_at=None`: the current workforce (not taken off; future starters included), status as at today.
     A date: who was on the contract that day, status as it was that day.
-    Annotations: card_id, card_number, card_expires_on, card_status, hse_status (strings of CardStatus/HseStatus).
+    Annotations: card_id, card_status, hse_status (strings of CardStatus/HseStatus). Read a page of it (keys
+    first): each annotation is an index probe per worker.
     """
     day = as_at or timezone.localdate()
     workers = contract_workers_on(contract, viewer_party=viewer_party, as_at=as_at)
-    newest = Card.objects.filter(operative=OuterRef("operative_id"), issued_on__lte=day).order_by("-expires_on", "-pk")
-    end_of_day = _end_of(day)
-    # The newest card's status is worked out inside one subquery per worker (not one subquery per condition), and
-    # the HS&E status likewise: a contract of 5,000 workers is summarised in tens of milliseconds.
-    status_of_card = Case(
-        When(cancelled_at__lte=end_of_day, then=Value(CardStatus.CANCELLED.value)),
-        When(expires_on__lt=day, then=Value(CardStatus.EXPIRED.value)),
-        When(expires_on__lte=day + timedelta(days=EXPIRING_WITHIN_DAYS), then=Value(CardStatus.EXPIRING.value)),
-        default=Value(CardStatus.VALID.value),
-        output_field=CharField(),
-    )
-    hse = HseResult.objects.filter(operative=OuterRef("operative_id"), taken_on__lte=day, passed=True)
-    status_of_hse = Case(
-        When(expires_on__gte=day, then=Value(HseStatus.VALID)),
-        default=Value(HseStatus.EXPIRED),
-        output_field=CharField(),
-    )
+    newest = _newest_card(day)
     return workers.annotate(
         card_id=Subquery(newest.values("pk")[:1], output_field=IntegerField()),
         card_status=Coalesce(
-            Subquery(newest.annotate(s=status_of_card).values("s")[:1], output_field=CharField()),
+            Subquery(newest.annotate(s=_card_status(day)).values("s")[:1], output_field=CharField()),
             Value(CardStatus.NONE.value),
         ),
-        hse_status=Coalesce(
-            Subquery(
-                hse.annotate(s=status_of_hse).order_by(F("expires_on").desc(nulls_last=True), "-pk").values("s")[:1]
-            ),
-            Value(HseStatus.NONE),
-            output_field=CharField(),
-        ),
+        hse_status=_hse_status(day),
     )
 
 
@@ -326,6 +336,8 @@ class ComplianceSummary:
     by_tier: list = field(default_factory=list)  # [(tier, total, with valid card)]
     requirements: list = field(default_factory=list)  # [(requirement, allowed apprentices, within rule)]
     hse_missing: int = 0
+    # Workers whose card is anything but valid or whose HS&E pass is not current: the "needing attention" list.
+    listed_needing_attention: int = 0
     below_requirements: int = 0  # operatives whose card meets none of the contract's requirements
 
     @property
@@ -342,50 +354,98 @@ class ComplianceSummary:
         return f"{self.apprentices} of {self.total}"
 
 
+# What the summary counts a worker's newest card by, in one string made inside the card's subquery (one index probe
+# a worker): "status:grade id:card type id:occupation id", the last two only when a requirement asks for them
+# (empty where the card has none or it is not asked). Only what is counted goes in: a contract's workers fall into
+# a hundred groups or so.
+_FACTS_SEPARATOR = ":"
+
+
+def _card_facts(day: date, *, card_type: bool, occupation: bool) -> Subquery:
+    sep = Value(_FACTS_SEPARATOR)
+    facts = Concat(
+        _card_status(day),
+        sep,
+        "grade_id",
+        sep,
+        "card_type_id" if card_type else Value(""),
+        sep,
+        "occupation_id" if occupation else Value(""),
+        output_field=CharField(),
+    )
+    return Subquery(_newest_card(day).annotate(facts=facts).values("facts")[:1], output_field=CharField())
+
+
+def _parse_facts(card: str | None) -> tuple:
+    """(status, grade id, card type id, occupation id) from `_card_facts` (None: no card)."""
+    if card is None:
+        return (CardStatus.NONE.value, None, None, None)
+    status, *ids = card.split(_FACTS_SEPARATOR)
+    return (status, *(int(value) if value else None for value in ids))
+
+
 def compliance_summary(
-    contract: Contract, party: ContractParty | None = None, *, as_at: date | None = None
+    contract: Contract, party: ContractParty | None = None, *, as_at: date | None = None, requirements=None
 ) -> ComplianceSummary:
     """Share with a valid card, numbers by status, grade and tier, and the apprentice ratio against the contract's
-    rule, for the whole contract (party=None) or a party's branch. A fixed number of queries."""
+    rule, for the whole contract (party=None) or a party's branch. Status is worked out in the database when asked
+    (two index probes a worker) and counted there: one grouped query returns a hundred groups or so, whatever the
+    number of workers; with the requirements (`requirements_of`, unless given), the grades and the card types read
+    by id: four queries at most."""
     day = as_at or timezone.localdate()
     workers = contract_workers_on(contract, viewer_party=party, as_at=as_at)
-    requirements = requirements_of(contract)
-    facts = ("grade__name", *REQUIREMENT_FACTS) if requirements else ("grade__name",)
-    cards, hse = newest_cards_and_hse(workers.values("operative_id"), day, facts=facts)
-    end_of_day = _end_of(day)
+    if requirements is None:
+        requirements = requirements_of(contract)
+    by_family = any(r.card_type_family_id for r in requirements)
+    by_occupation = any(r.occupation_id for r in requirements)
+    card = _card_facts(day, card_type=by_family, occupation=by_occupation)
+    groups = list(
+        workers.annotate(card=card, hse=_hse_status(day))
+        .values_list("party__tier", "role", "card", "hse")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    facts = {card: _parse_facts(card) for _, _, card, _, _ in groups}
+    grade_ids = {fact[1] for fact in facts.values() if fact[1]}
+    grades = {}
+    if grade_ids:
+        for pk, name, position in Grade.objects.filter(pk__in=grade_ids).values_list("pk", "name", "position"):
+            grades[pk] = (name, position)
+    families = dict(CardType.objects.values_list("pk", "family_id")) if by_family else {}
     summary = ComplianceSummary()
-    grades = Counter()
+    by_grade = Counter()
     tiers: dict[int, list[int]] = {}
     valid_statuses = (CardStatus.VALID.value, CardStatus.EXPIRING.value)
-    for operative_id, role, tier in workers.values_list("operative_id", "role", "party__tier").order_by():
-        card = cards.get(operative_id)
-        status = card_status_on(
-            expires_on=card["expires_on"] if card else None,
-            cancelled_at=card and card["cancelled_at"],
-            day=day,
-            end_of_day=end_of_day,
-        )
-        summary.total += 1
-        summary.by_status[status] = summary.by_status.get(status, 0) + 1
+    for tier, role, card, hse, n in groups:
+        status, grade_id, card_type_id, occupation_id = facts[card]
+        grade_name, grade_position = grades.get(grade_id, ("", None))
+        summary.total += n
+        summary.by_status[status] = summary.by_status.get(status, 0) + n
         if role == ContractWorker.Role.APPRENTICE:
-            summary.apprentices += 1
+            summary.apprentices += n
         else:
-            summary.operatives += 1
-            if requirements and not _meets(requirements, role, card):
-                summary.below_requirements += 1
-        if hse.get(operative_id, HseStatus.NONE) != HseStatus.VALID:
-            summary.hse_missing += 1
-        grades[(card["grade__name"] if card else "") or ""] += 1
+            summary.operatives += n
+            if requirements and not meets_requirements(
+                requirements,
+                role=role,
+                family_id=families.get(card_type_id),
+                occupation_id=occupation_id,
+                grade_position=grade_position,
+            ):
+                summary.below_requirements += n
+        if hse != HseStatus.VALID:
+            summary.hse_missing += n
+        if status != CardStatus.VALID.value or hse != HseStatus.VALID:
+            summary.listed_needing_attention += n
+        by_grade[grade_name] += n
         counts = tiers.setdefault(tier, [0, 0])
-        counts[0] += 1
+        counts[0] += n
         if status in valid_statuses:
-            counts[1] += 1
-    summary.with_valid_card = summary.by_status.get(CardStatus.VALID.value, 0) + summary.by_status.get(
-        CardStatus.EXPIRING.value, 0
-    )
-    summary.by_grade = sorted(((name, n) for name, n in grades.items() if name), key=lambda item: (-item[1], item[0]))
-    if grades.get(""):
-        summary.by_grade.append(("No grade on card", grades[""]))
+            counts[1] += n
+    summary.with_valid_card = sum(summary.by_status.get(status, 0) for status in valid_statuses)
+    summary.by_grade = sorted(((name, n) for name, n in by_grade.items() if name), key=lambda item: (-item[1], item[0]))
+    if by_grade.get(""):
+        summary.by_grade.append(("No grade on card", by_grade[""]))
     summary.by_tier = [(tier, total, valid) for tier, (total, valid) in sorted(tiers.items())]
     for requirement in requirements:
         allowed = summary.total // requirement.apprentice_ratio if requirement.apprentice_ratio else 0
@@ -450,18 +510,83 @@ def invitations_for(organisation_id: int, *, emails: tuple[str, ...] = ()) -> Qu
     )
 
 
-def supply_chain(contract: Contract, viewer_party: ContractParty | None) -> list[ContractParty]:
-    """The parties the viewer sees, in tree order (by path), each with its number of current workers."""
-    parties = list(
-        parties_visible_to(contract, viewer_party)
-        .select_related("organisation__licence", "invited_by")
-        .annotate(current_workers=Count("workers", filter=Q(workers__removed_at__isnull=True)))
-        .order_by("path")
+# The supply chain, a level at a time: a contract of 200 companies in five tiers shows its tier-1 companies (or the
+# viewer's own company and its subcontractors), each with the companies and workers of its branch; a branch opens on
+# its own page. The figures of a part come from one grouped query (companies with their current workers), added up
+# by path in Python: a branch is a run of consecutive paths.
+
+LIVE_PARTY_STATUSES = (ContractParty.Status.INVITED, ContractParty.Status.ACCEPTED)
+_AFTER_EVERY_PATH = "\uffff"
+
+
+def chain_members(contract: Contract, head: ContractParty | None) -> QuerySet:
+    """The companies invited directly below `head` (the client's tier-1 companies when head is None), in the order
+    they were invited (by path), whatever their status. Read a page of it, keys first, with `chain_member_rows`."""
+    parties = ContractParty.objects.filter(contract=contract)
+    parties = parties.filter(parent=head) if head is not None else parties.filter(parent__isnull=True)
+    return parties.order_by("path")
+
+
+def chain_member_rows(queryset: QuerySet, keys: list) -> QuerySet:
+    """A page's companies with what the supply-chain table shows of them (`KeysFirstPaginator`'s rows)."""
+    return queryset.filter(pk__in=keys).select_related("organisation__licence").order_by()
+
+
+@dataclass
+class ChainFigures:
+    """Companies and current workers in a part of the supply chain: `head`'s branch, or the whole chain."""
+
+    paths: list = field(default_factory=list)  # every company's path in the part, sorted
+    live_upto: list = field(default_factory=lambda: [0])  # invited or accepted companies before each path (sums)
+    workers_upto: list = field(default_factory=lambda: [0])  # current workers before each path (running sums)
+    members: int = 0  # companies directly below the head, whatever their status
+    companies: int = 0  # invited or accepted companies in the part, the head excluded
+    by_tier: list = field(default_factory=list)  # [(tier, invited or accepted companies)]
+
+    def add_to(self, party: ContractParty) -> ContractParty:
+        """Set `companies_below` (invited or accepted) and `branch_workers` (current, the party's own included) on
+        a party of the part."""
+        first = bisect_left(self.paths, party.path)
+        end = bisect_left(self.paths, party.path + _AFTER_EVERY_PATH)
+        live_itself = 1 if party.status in LIVE_PARTY_STATUSES else 0
+        party.companies_below = self.live_upto[end] - self.live_upto[first] - live_itself
+        party.branch_workers = self.workers_upto[end] - self.workers_upto[first]
+        return party
+
+
+def chain_figures(contract: Contract, head: ContractParty | None) -> ChainFigures:
+    """The figures of `head`'s branch (the whole chain when head is None). Two lean queries: the part's companies,
+    and the contract's current workers counted by company (an index range of the contract's workers)."""
+    parties = parties_visible_to(contract, head).values_list("path", "pk", "parent_id", "tier", "status").order_by()
+    current = dict(
+        ContractWorker.objects.filter(contract=contract, removed_at__isnull=True)
+        .values_list("party_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    top = viewer_party.tier if viewer_party else 1
-    for party in parties:
-        party.indent = "— " * (party.tier - top)
-    return parties
+    figures = ChainFigures()
+    tiers = Counter()
+    head_id = head.pk if head is not None else None
+    for path, pk, parent_id, tier, status in sorted(parties):
+        figures.paths.append(path)
+        figures.live_upto.append(figures.live_upto[-1] + (status in LIVE_PARTY_STATUSES))
+        figures.workers_upto.append(figures.workers_upto[-1] + current.get(pk, 0))
+        figures.members += parent_id == head_id and pk != head_id
+        if status in LIVE_PARTY_STATUSES and pk != head_id:
+            figures.companies += 1
+            tiers[tier] += 1
+    figures.by_tier = sorted(tiers.items())
+    return figures
+
+
+def branch_ancestors(contract: Contract, viewer_party: ContractParty | None, branch: ContractParty) -> list:
+    """The companies above `branch` that the viewer may see, top first: for a company, its own and those between."""
+    above = [int(segment) for segment in branch.path.split(".") if segment][:-1]
+    if not above:
+        return []
+    return list(
+        parties_visible_to(contract, viewer_party).filter(pk__in=above).select_related("organisation").order_by("tier")
+    )
 
 
 def contract_events(contract: Contract, viewer_party: ContractParty | None, *, limit: int = 50) -> list:

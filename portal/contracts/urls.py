@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/requirements/add/", views.requirement_add, name="requirement_add"),
     path("<int:pk>/requirements/<int:requirement_id>/remove/", views.requirement_remove, name="requirement_remove"),
     path("<int:pk>/invite/", views.invite, name="invite"),
+    path("<int:pk>/companies/<int:party_id>/", views.contract_detail, name="branch"),
     path("<int:pk>/companies/<int:party_id>/remove/", views.party_remove, name="party_remove"),
     path("<int:pk>/workers/add/", views.worker_add, name="worker_add"),
     path("<int:pk>/workers/<int:worker_id>/remove/", views.worker_remove, name="worker_remove"),

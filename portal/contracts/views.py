@@ -26,11 +26,13 @@ from portal.contracts.access import (
 from portal.contracts.forms import AsAtForm, ContractForm, InviteForm, RequirementForm, WorkerForm, WorkerOffForm
 from portal.contracts.models import Contract, ContractParty
 from portal.core.confirm import Confirmation, confirmation_page
+from portal.core.pagination import page_of
 from portal.employees.models import Employment
 from portal.organisations.access import AnyOf, holds, portal_user_of, scope
 from portal.organisations.permissions import Flag
 
 PAGE_SIZE = 25
+CHAIN_PAGE_SIZE = 25
 WORKERS_PAGE_SIZE = 50
 LIST_FLAG = AnyOf(Flag.VIEW_CONTRACTS, Flag.CREATE_CONTRACTS)
 SECTION_TITLES = {
@@ -110,27 +112,58 @@ def contract_edit(request, pk: int):
     )
 
 
-def contract_detail(request, pk: int):
+def contract_detail(request, pk: int, party_id: int | None = None):
+    """A contract's page, or one company's branch of its supply chain (`party_id`) on a page of its own.
+
+    The supply chain is shown a level at a time: below the client, its tier-1 companies; for a company, itself and
+    its own subcontractors; on a branch's page, that company and the companies it invited. Each with the companies
+    and current workers of its branch, paginated. The workforce (keys first) and the compliance summary cover the
+    part shown: the whole contract for the client, the company's branch otherwise."""
     portal_user = portal_user_of(request)
     view = contract_access(portal_user, pk=pk, flag=ANY_CONTRACT_FLAG)
     contract, party = view.contract, view.party
+    branch = party_in_branch(view, party_id=party_id) if party_id is not None else None
+    if branch is not None and party is not None and branch.pk == party.pk:
+        return redirect("contracts:detail", contract.pk)  # a company's own branch is its view of the contract
+    head = branch or party  # the company whose part is shown (None: the client's whole chain)
     can_view = holds(portal_user, Flag.VIEW_CONTRACTS)
     requirements = list(
         contract.requirements.select_related("card_type_family", "occupation", "minimum_grade__occupation")
     )
+    figures = selectors.chain_figures(contract, head)
+    chain = page_of(
+        selectors.chain_members(contract, head),
+        request,
+        per_page=CHAIN_PAGE_SIZE,
+        param="companies",
+        rows=selectors.chain_member_rows,
+        count=figures.members,
+    )
+    for member in chain.object_list:
+        figures.add_to(member)
+    if head is not None:
+        figures.add_to(head)
+    can_edit = view.is_client and contract.is_open and holds(portal_user, Flag.CREATE_CONTRACTS)
+    can_invite = contract.is_open and (
+        (view.is_client and holds(portal_user, Flag.CREATE_CONTRACTS))
+        or (party is not None and holds(portal_user, Flag.ADD_SUBCONTRACTORS))
+    )
     context = {
         "contract": contract,
         "party": party,
+        "branch": branch,
+        "head": head,
+        "here": reverse("contracts:branch", args=[contract.pk, branch.pk])
+        if branch
+        else reverse("contracts:detail", args=[contract.pk]),
+        "ancestors": selectors.branch_ancestors(contract, party, branch) if branch else [],
         "is_client": view.is_client,
         "requirements": requirements,
-        "chain": selectors.supply_chain(contract, party),
+        "chain": chain,
+        "figures": figures,
         "can_view": can_view,
-        "can_edit": view.is_client and contract.is_open and holds(portal_user, Flag.CREATE_CONTRACTS),
-        "can_invite": contract.is_open
-        and (
-            (view.is_client and holds(portal_user, Flag.CREATE_CONTRACTS))
-            or (party is not None and holds(portal_user, Flag.ADD_SUBCONTRACTORS))
-        ),
+        "can_edit": can_edit,
+        "can_invite": can_invite,
         "can_manage_workers": contract.is_open
         and party is not None
         and holds(portal_user, Flag.MANAGE_CONTRACT_WORKERS),
@@ -139,22 +172,29 @@ def contract_detail(request, pk: int):
     if can_view:
         as_at_form = AsAtForm(request.GET if "as_at" in request.GET else None)
         as_at = as_at_form.cleaned_data["as_at"] if as_at_form.is_bound and as_at_form.is_valid() else None
-        workers = (
-            selectors.contract_workers_queryset(contract, viewer_party=party, as_at=as_at)
-            .select_related("operative", "party__organisation")
-            .order_by("operative__last_name", "operative__first_name", "pk")
+        summary = selectors.compliance_summary(contract, head, as_at=as_at, requirements=requirements)
+        workers = selectors.contract_workers_queryset(contract, viewer_party=head, as_at=as_at).order_by(
+            "operative__last_name", "operative__first_name", "pk"
         )
         status = request.GET.get("status", "")
+        count = summary.total
         if status == "attention":
             workers = workers.exclude(card_status="valid", hse_status="valid")
-        # The page is chosen by id first (sorting ids is cheap), then only its workers are read with their status:
-        # a late page of a 5,000-worker contract costs what the first one does.
-        page = Paginator(workers.values_list("pk", flat=True), WORKERS_PAGE_SIZE).get_page(request.GET.get("page"))
+            count = summary.listed_needing_attention
+        # The page's keys first (names sorted, no status worked out unless filtering by it; Next seeks by the last
+        # name of the page), then its 50 workers with their status: the summary gave the count.
+        page = page_of(
+            workers,
+            request,
+            per_page=WORKERS_PAGE_SIZE,
+            rows=lambda queryset, keys: queryset.filter(pk__in=keys).select_related("operative", "party__organisation"),
+            count=count,
+        )
         context.update(
             {
-                "summary": selectors.compliance_summary(contract, party, as_at=as_at),
+                "summary": summary,
                 "page": page,
-                "rows": selectors.worker_rows(workers.filter(pk__in=list(page.object_list)), requirements=requirements),
+                "rows": selectors.worker_rows(page.object_list, requirements=requirements),
                 "status_filter": status,
                 "as_at_form": as_at_form,
                 "as_at": as_at,
@@ -162,7 +202,7 @@ def contract_detail(request, pk: int):
                 "query": urlencode(
                     {k: v for k, v in (("status", status), ("as_at", as_at and as_at.isoformat())) if v}
                 ),
-                "events": selectors.contract_events(contract, party),
+                "events": selectors.contract_events(contract, party) if branch is None else [],
             }
         )
     return render(request, "contracts/detail.html", context)

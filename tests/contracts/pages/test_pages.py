@@ -384,6 +384,8 @@ def test_the_supply_chain_shows_each_company_kind(client, signed_in, chain):
     )
     signed_in(chain["users"]["client"])
     page = client.get(url(chain["contract"])).text
+    assert "Contractor" in page and ">Other<" not in page  # tier 2 is on the main contractor's branch page
+    page = client.get(url(chain["contract"], f"companies/{chain['parties']['main'].pk}/")).text
     assert "Contractor" in page and ">Other<" in page
 
 
