@@ -45,7 +45,7 @@ def contract_access(portal_user: PortalUser, *, pk, flag: "Flag | AnyOf") -> Con
 
 def party_in_branch(view: ContractView, *, party_id) -> ContractParty:
     """A party of the contract in the viewer's branch (any for the client), else 404."""
-    parties = ContractParty.objects.select_related("organisation", "parent__organisation").filter(
+    parties = ContractParty.objects.select_related("organisation__licence", "parent__organisation").filter(
         contract=view.contract
     )
     if view.party is not None:

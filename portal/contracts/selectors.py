@@ -490,7 +490,7 @@ def viewer_party_of(contract: Contract, organisation_id: int) -> ContractParty |
     if contract.client_id == organisation_id:
         return None
     return (
-        ContractParty.objects.select_related("organisation", "parent__organisation")
+        ContractParty.objects.select_related("organisation__licence", "parent__organisation")
         .filter(contract=contract, organisation_id=organisation_id, status=ContractParty.Status.ACCEPTED)
         .first()
     )

@@ -19,6 +19,7 @@ CONTRACT_PAGES = [
     ("requirements/add/", Flag.CREATE_CONTRACTS, "get"),
     ("invite/", Flag.ADD_SUBCONTRACTORS, "get"),
     ("workers/add/", Flag.MANAGE_CONTRACT_WORKERS, "get"),
+    ("companies/{party}/", Flag.VIEW_CONTRACTS, "get"),  # a branch's page: any ECS Check flag opens it
     ("companies/{party}/remove/", Flag.ADD_SUBCONTRACTORS, "get"),
     ("workers/{worker}/remove/", Flag.MANAGE_CONTRACT_WORKERS, "get"),
 ]
