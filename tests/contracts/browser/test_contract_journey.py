@@ -64,6 +64,12 @@ def test_create_a_contract_invite_a_subcontractor_and_add_a_worker(page):
     expect(page.get_by_role("cell", name="— Sparkline Installations Ltd")).to_be_visible()
     party = ContractParty.objects.get(organisation=subcontractor.organisation)
     assert party.tier == 2 and party.status == ContractParty.Status.INVITED
+    # the subcontractor's branch on its own page, and back by the breadcrumb
+    page.get_by_role("link", name="Sparkline Installations Ltd", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sparkline Installations Ltd")
+    expect(page.get_by_text("Tier 2 (Fire alarms), for your company.")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Civic Centre refurbishment").click()
 
     page.get_by_role("link", name="Add a worker").click()
     axe_check(page)
