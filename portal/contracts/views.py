@@ -173,21 +173,21 @@ def contract_detail(request, pk: int, party_id: int | None = None):
         as_at_form = AsAtForm(request.GET if "as_at" in request.GET else None)
         as_at = as_at_form.cleaned_data["as_at"] if as_at_form.is_bound and as_at_form.is_valid() else None
         summary = selectors.compliance_summary(contract, head, as_at=as_at, requirements=requirements)
-        workers = selectors.contract_workers_queryset(contract, viewer_party=head, as_at=as_at).order_by(
-            "operative__last_name", "operative__first_name", "pk"
-        )
+        with_status = selectors.contract_workers_queryset(contract, viewer_party=head, as_at=as_at)
         status = request.GET.get("status", "")
-        count = summary.total
         if status == "attention":
-            workers = workers.exclude(card_status="valid", hse_status="valid")
+            workers = with_status.exclude(card_status="valid", hse_status="valid")
             count = summary.listed_needing_attention
-        # The page's keys first (names sorted, no status worked out unless filtering by it; Next seeks by the last
-        # name of the page), then its 50 workers with their status: the summary gave the count.
+        else:
+            workers = selectors.contract_workers_on(contract, viewer_party=head, as_at=as_at)
+            count = summary.total
+        # The page's keys first (names sorted; no status worked out unless filtering by it; Next seeks by the last
+        # name of the page), then its 50 workers with their status. The summary gave the count.
         page = page_of(
-            workers,
+            workers.order_by("operative__last_name", "operative__first_name", "pk"),
             request,
             per_page=WORKERS_PAGE_SIZE,
-            rows=lambda queryset, keys: queryset.filter(pk__in=keys).select_related("operative", "party__organisation"),
+            rows=lambda _, keys: with_status.filter(pk__in=keys).select_related("operative", "party__organisation"),
             count=count,
         )
         context.update(
