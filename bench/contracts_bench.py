@@ -92,6 +92,9 @@ def load():
     client_org = Organisation.objects.filter(name=CLIENT_NAME).first()
     if client_org is not None:
         contract = Contract.objects.get(client=client_org, name="Bench hospital wing")
+        if not ContractRequirement.objects.filter(contract=contract).exists():
+            print("Note: this database was loaded by an older version of this script (no requirement, no grades, "
+                  "no older cards); drop it to load the current data.", flush=True)  # fmt: skip
         tier3 = ContractParty.objects.filter(contract=contract, tier=3).order_by("pk").first()
         return (
             contract,
