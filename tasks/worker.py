@@ -1,8 +1,5 @@
 """`python -m tasks.worker`: the Prefect task worker that runs the background tasks `tasks.relay` hands over."""
 
-import os
-import sys
-
 from tasks import setup_django
 
 setup_django()
@@ -16,12 +13,6 @@ from tasks.notifications import send_notification, send_notifications  # noqa: E
 
 BACKGROUND_TASKS = [run_job, run_jobs, read_document, send_notification, send_notifications, send_contract_email]
 
-# Runs share the worker's threads, and an automated step mostly waits on its database round trips: a thread that
-# comes back from one waits for the interpreter lock until the running thread gives it up (every 5 ms by default),
-# which made each round trip cost 5 ms more for every other run in progress, and delayed picking up new runs.
-SWITCH_INTERVAL_SECONDS = float(os.environ.get("ECS_WORKER_SWITCH_INTERVAL_SECONDS", "0.001"))
-
 if __name__ == "__main__":
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     # Jobs recorded while no worker ran wait in the outbox; the relay hands them over once Prefect answers.
     serve(*BACKGROUND_TASKS)
