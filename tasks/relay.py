@@ -26,6 +26,7 @@ setup_django()
 
 from portal.contracts.services import EMAIL_KIND as CONTRACT_EMAIL_KIND  # noqa: E402
 from portal.core.models import BackgroundJob  # noqa: E402
+from portal.core.selectors import background_jobs_waiting  # noqa: E402
 from portal.core.services import background_jobs_hand, background_jobs_hand_batches  # noqa: E402
 from portal.notifications.services import SEND_KIND  # noqa: E402
 from tasks.contracts import send_contract_email  # noqa: E402
@@ -195,6 +196,9 @@ def _loop(stop: threading.Event, *, hand, poll: float) -> None:
     backoff = poll
     while not stop.is_set():
         try:
+            if not background_jobs_waiting():  # idle: a look at the index, no batch claimed
+                stop.wait(poll)
+                continue
             handed = relay_once(hand=hand)
         except Exception:  # the database is out of reach: try again, the jobs are safe in it
             logger.exception("The relay could not read the outbox")
