@@ -89,8 +89,13 @@ class PrefectHandOff:
         if self.client is None:
             self._open()
         created = self._create_all(runs)
+        # Each run has HAND_OFF_TIMEOUT_SECONDS (a run not created in time leaves its group waiting); the whole
+        # batch, as many of those as it takes CONCURRENT_HAND_OFFS at a time, and a margin.
+        waves = math.ceil(sum(len(calls) for calls in runs) / CONCURRENT_HAND_OFFS) + 1
         try:
-            outcomes = asyncio.run_coroutine_threadsafe(created, self.loop).result(timeout=HAND_OFF_TIMEOUT_SECONDS)
+            outcomes = asyncio.run_coroutine_threadsafe(created, self.loop).result(
+                timeout=HAND_OFF_TIMEOUT_SECONDS * waves
+            )
         except BaseException:
             self.close()
             raise
@@ -104,7 +109,8 @@ class PrefectHandOff:
 
         async def create(task, parameters):
             async with limit:
-                await task.create_run(client=self.client, parameters=parameters, deferred=True)
+                created = task.create_run(client=self.client, parameters=parameters, deferred=True)
+                await asyncio.wait_for(created, HAND_OFF_TIMEOUT_SECONDS)
 
         async def group(calls):
             for task, parameters in calls:  # a group's own runs one after another: all or, on failure, stop

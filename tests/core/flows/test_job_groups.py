@@ -110,6 +110,33 @@ def test_group_sizes_are_even_spread_over_the_workers_and_grow_when_the_queue_is
     assert set(relay.GROUP_HAND_OFFS) <= set(relay.HAND_OFFS)
 
 
+def test_a_run_not_created_in_time_leaves_only_its_group_waiting(monkeypatch):
+    """The relay creates a batch's task runs side by side, each with its own time limit: a slow one does not hold
+    up the others, nor make them count as not handed (their runs exist: handing them again would duplicate them)."""
+    import asyncio
+    import threading
+
+    from tasks import relay
+
+    created = []
+
+    class SlowForOne:
+        async def create_run(self, *, client, parameters, deferred):
+            if parameters["ref"] == "slow":
+                await asyncio.sleep(5)
+            created.append(parameters["ref"])
+
+    monkeypatch.setitem(relay.HAND_OFFS, "echo", lambda ref: (SlowForOne(), {"ref": ref}))
+    monkeypatch.setattr(relay, "HAND_OFF_TIMEOUT_SECONDS", 0.3)
+    hand = relay.PrefectHandOff()
+    hand.loop, hand.client = asyncio.new_event_loop(), object()
+    threading.Thread(target=hand.loop.run_forever, daemon=True).start()
+    jobs = [BackgroundJob(kind="echo", ref=ref) for ref in ("1", "slow", "2")]
+    assert hand.groups([("echo", [job]) for job in jobs]) == ["", "TimeoutError", ""]
+    assert sorted(created) == ["1", "2"]
+    assert hand.loop is None  # the client is dropped after a failure; the next batch opens a new one
+
+
 # -- On Prefect -------------------------------------------------------------------------------------------------
 
 
