@@ -61,14 +61,17 @@ def run_group(items: list, *, run, fail, what: str) -> dict[str, str]:
     last_try = task_run.run_count > len(RETRY_DELAYS)
     outcomes: dict[str, str] = {}
     failed: dict = {}
-    for item in items:
-        with django_work():
+    with django_work():  # one database connection for the group; dropped after an item that failed
+        from django.db import close_old_connections
+
+        for item in items:
             try:
                 outcomes[str(item)] = "done" if run(item) else "already done"
             except Exception as exc:  # noqa: BLE001 - this item's failure; the others go on
                 failed[item] = exc
                 outcomes[str(item)] = f"failed: {exc}"
-        logger.info("%s %s: %s", what, item, outcomes[str(item)])
+                close_old_connections()
+            logger.info("%s %s: %s", what, item, outcomes[str(item)])
     if failed:
         if last_try:
             for item, exc in failed.items():

@@ -4,10 +4,12 @@ Requests only record jobs; this loop hands them to the task worker in batches, e
 several relays (the batch is row-locked and skipped by the others). While Prefect is out of reach the jobs wait
 and the relay tries again with a short backoff, so they go as soon as Prefect answers.
 
-Automated steps (and notifications) waiting together go to Prefect as one task run for several of them (at most
-ECS_JOB_BATCH, spread over ECS_TASK_WORKERS workers): Prefect's cost per task run (~0.2 CPU-s across the worker
-and the server, measured) is paid once per group instead of once per step. Each step's outcome stays visible in
-the run's log and result, a failing step makes the run retry, and after the last retry it goes to a person.
+Automated steps (and notifications) waiting together go to Prefect as one task run for several of them: Prefect's
+cost per task run (~0.2 CPU-s across the worker and the server, measured) is paid once per group instead of once per
+step. A batch's groups are evenly sized (about ECS_JOB_BATCH each, a share for each of ECS_TASK_WORKERS workers);
+when the queue is deep (more than ECS_RUNS_PER_WORKER runs a worker) the groups grow, up to ECS_JOB_BATCH_MAX, so
+that fewer runs carry the burst. The batch's task runs are created concurrently. Each step's outcome stays visible
+in the run's log and result, a failing step makes the run retry, and after the last retry it goes to a person.
 """
 
 import asyncio
@@ -24,6 +26,7 @@ setup_django()
 
 from portal.contracts.services import EMAIL_KIND as CONTRACT_EMAIL_KIND  # noqa: E402
 from portal.core.models import BackgroundJob  # noqa: E402
+from portal.core.selectors import background_jobs_waiting  # noqa: E402
 from portal.core.services import background_jobs_hand, background_jobs_hand_batches  # noqa: E402
 from portal.notifications.services import SEND_KIND  # noqa: E402
 from tasks.contracts import send_contract_email  # noqa: E402
@@ -46,10 +49,15 @@ GROUP_HAND_OFFS = {
     JOB_KIND: lambda refs: (run_jobs, {"refs": refs}),
     SEND_KIND: lambda refs: (send_notifications, {"notification_ids": [int(ref) for ref in refs]}),
 }
-BATCH = int(os.environ.get("ECS_RELAY_BATCH", "100"))
-# The most automated steps in one task run (1: one run per step), and the task workers to spread a burst over.
+BATCH = int(os.environ.get("ECS_RELAY_BATCH", "500"))
+# Automated steps in one task run (1: one run per step): about JOB_BATCH, up to JOB_BATCH_MAX when the queue is
+# deep; the task workers to spread a burst over, and the runs a worker is given at once before groups grow.
 JOB_BATCH = int(os.environ.get("ECS_JOB_BATCH", "20"))
+JOB_BATCH_MAX = int(os.environ.get("ECS_JOB_BATCH_MAX", "50"))
 TASK_WORKERS = int(os.environ.get("ECS_TASK_WORKERS", "2"))
+RUNS_PER_WORKER = int(os.environ.get("ECS_RUNS_PER_WORKER", "4"))
+# Task runs created at once (each is an HTTP request to the Prefect server, and a file of parameters).
+CONCURRENT_HAND_OFFS = 8
 # How often an idle relay looks for new jobs, and the longest wait between tries while Prefect is down.
 POLL_SECONDS = float(os.environ.get("ECS_RELAY_POLL_SECONDS", "0.1"))
 MAX_BACKOFF_SECONDS = float(os.environ.get("ECS_RELAY_MAX_BACKOFF_SECONDS", "5"))
@@ -69,14 +77,46 @@ class PrefectHandOff:
         task, parameters = HAND_OFFS[job.kind](job.ref)
         self._create(task, parameters)
 
-    def group(self, kind: str, jobs: list[BackgroundJob]) -> None:
-        """Hand jobs of one kind: one task run for the group when the kind allows it, else one run each."""
-        if kind in GROUP_HAND_OFFS and len(jobs) > 1:
-            task, parameters = GROUP_HAND_OFFS[kind]([job.ref for job in jobs])
-            self._create(task, parameters)
-            return
-        for job in jobs:
-            self(job)
+    def groups(self, groups: list[tuple[str, list[BackgroundJob]]]) -> list[str]:
+        """Hand each group of jobs of one kind (one task run for a group when the kind allows it, else one run a
+        job), the task runs created concurrently; returns for each group "" when it was handed, or why not."""
+        runs = []
+        for kind, jobs in groups:
+            if kind in GROUP_HAND_OFFS and len(jobs) > 1:
+                runs.append([GROUP_HAND_OFFS[kind]([job.ref for job in jobs])])
+            else:
+                runs.append([HAND_OFFS[job.kind](job.ref) for job in jobs])
+        if self.client is None:
+            self._open()
+        created = self._create_all(runs)
+        # Each run has HAND_OFF_TIMEOUT_SECONDS (a run not created in time leaves its group waiting); the whole
+        # batch, as many of those as it takes CONCURRENT_HAND_OFFS at a time, and a margin.
+        waves = math.ceil(sum(len(calls) for calls in runs) / CONCURRENT_HAND_OFFS) + 1
+        try:
+            outcomes = asyncio.run_coroutine_threadsafe(created, self.loop).result(
+                timeout=HAND_OFF_TIMEOUT_SECONDS * waves
+            )
+        except BaseException:
+            self.close()
+            raise
+        errors = [str(o) or o.__class__.__name__ if isinstance(o, BaseException) else "" for o in outcomes]
+        if any(errors):
+            self.close()  # the next batch opens a new client
+        return errors
+
+    async def _create_all(self, runs: list[list[tuple]]) -> list:
+        limit = asyncio.Semaphore(CONCURRENT_HAND_OFFS)
+
+        async def create(task, parameters):
+            async with limit:
+                created = task.create_run(client=self.client, parameters=parameters, deferred=True)
+                await asyncio.wait_for(created, HAND_OFF_TIMEOUT_SECONDS)
+
+        async def group(calls):
+            for task, parameters in calls:  # a group's own runs one after another: all or, on failure, stop
+                await create(task, parameters)
+
+        return await asyncio.gather(*(group(calls) for calls in runs), return_exceptions=True)
 
     def _create(self, task, parameters: dict) -> None:
         if self.client is None:
@@ -120,16 +160,27 @@ def relay_once(*, hand, limit: int = BATCH):
     """One batch: returns portal.core.services.Handed (how many were handed, and why it stopped early).
 
     `hand` takes one job; a PrefectHandOff hands jobs of a kind that allows it in groups."""
-    if isinstance(hand, PrefectHandOff) and JOB_BATCH > 1:
-        return background_jobs_hand_batches(hand=hand.group, batch_size=group_size, limit=limit)
+    if isinstance(hand, PrefectHandOff):
+        return background_jobs_hand_batches(hand=hand.groups, group_sizes=group_sizes, limit=limit)
     return background_jobs_hand(hand=hand, limit=limit)
 
 
-def group_size(kind: str, waiting: int) -> int:
-    """How many of `waiting` jobs of `kind` share a task run: spread over the task workers, at most JOB_BATCH."""
-    if kind not in GROUP_HAND_OFFS:
-        return 1
-    return max(1, min(JOB_BATCH, math.ceil(waiting / max(1, TASK_WORKERS))))
+def group_sizes(kind: str, waiting: int) -> list[int]:
+    """How `waiting` jobs of `kind` are split into task runs: evenly, in about JOB_BATCH a run, the number of runs
+    a multiple of the task workers (each gets its share of a burst). A deep queue (more than RUNS_PER_WORKER runs
+    a worker) goes in larger runs, up to JOB_BATCH_MAX: fewer runs to create, set up and run side by side. Kinds
+    that do not group (documents: seconds of OCR each) and JOB_BATCH 1 go one job a run."""
+    if waiting <= 0:
+        return []
+    if kind not in GROUP_HAND_OFFS or JOB_BATCH <= 1:
+        return [1] * waiting
+    workers = max(1, TASK_WORKERS)
+    runs = math.ceil(waiting / JOB_BATCH)
+    if runs > workers * RUNS_PER_WORKER:
+        runs = max(workers * RUNS_PER_WORKER, math.ceil(waiting / max(JOB_BATCH, JOB_BATCH_MAX)))
+    runs = min(waiting, math.ceil(runs / workers) * workers)
+    size, larger = divmod(waiting, runs)
+    return [size + (1 if i < larger else 0) for i in range(runs)]
 
 
 def relay_forever(stop: threading.Event, *, hand=None, poll: float = POLL_SECONDS) -> None:
@@ -151,6 +202,9 @@ def _loop(stop: threading.Event, *, hand, poll: float) -> None:
     backoff = poll
     while not stop.is_set():
         try:
+            if not background_jobs_waiting():  # idle: a look at the index, no batch claimed
+                stop.wait(poll)
+                continue
             handed = relay_once(hand=hand)
         except Exception:  # the database is out of reach: try again, the jobs are safe in it
             logger.exception("The relay could not read the outbox")

@@ -52,3 +52,11 @@ def dashboard(portal_user: PortalUser) -> Dashboard:
             funds_pence=funds_balance(organisation=portal_user.organisation),
         )
     return Dashboard(employees=employees, applications=applications, orders=orders)
+
+
+def background_jobs_waiting() -> bool:
+    """Whether any job waits in the outbox (one probe of its index of waiting jobs): the relay's idle look, cheaper
+    than claiming a batch."""
+    from portal.core.models import BackgroundJob
+
+    return BackgroundJob.objects.filter(handed_at__isnull=True).exists()

@@ -81,13 +81,17 @@ def background_jobs_hand(*, hand: Callable[[BackgroundJob], None], limit: int = 
 
 
 def background_jobs_hand_batches(
-    *, hand: Callable[[str, list[BackgroundJob]], None], batch_size: Callable[[str, int], int], limit: int = 100
+    *,
+    hand: Callable[[list[tuple[str, list[BackgroundJob]]]], list[str]],
+    group_sizes: Callable[[str, int], list[int]],
+    limit: int = 100,
 ) -> Handed:
-    """As background_jobs_hand, but the waiting jobs of one kind go to `hand(kind, jobs)` together, in groups of
-    `batch_size(kind, waiting of that kind)` (1 hands them one by one), oldest first.
+    """As background_jobs_hand, but the waiting jobs of one kind are handed together, in groups whose sizes
+    `group_sizes(kind, waiting of that kind)` gives (all 1: one by one), oldest first.
 
-    A group is handed, or not at all: when `hand` raises, the group's jobs record the attempt and stay waiting,
-    the groups handed so far are marked, and the batch stops."""
+    `hand(groups)` gets every group of the batch at once, so that it may hand them concurrently, and returns for
+    each group "" when it was handed or why it was not. A group is handed, or not at all: a group that was not
+    records the attempt and stays waiting for the next batch; the others are marked handed."""
     handed: list[int] = []
     error = ""
     with transaction.atomic():
@@ -99,20 +103,23 @@ def background_jobs_hand_batches(
             by_kind.setdefault(job.kind, []).append(job)
         groups = []
         for kind, jobs in by_kind.items():
-            size = max(1, batch_size(kind, len(jobs)))
-            groups += [(kind, jobs[i : i + size]) for i in range(0, len(jobs), size)]
+            start = 0
+            for size in group_sizes(kind, len(jobs)):
+                if start < len(jobs):
+                    groups.append((kind, jobs[start : start + max(1, size)]))
+                start += max(1, size)
+            groups += [(kind, [job]) for job in jobs[start:]]  # any left over: one by one
         groups.sort(key=lambda group: group[1][0].pk)
-        for kind, jobs in groups:
-            try:
-                hand(kind, jobs)
-            except Exception as exc:  # anything the hand-off raises leaves the group waiting
-                error = str(exc) or exc.__class__.__name__
-                BackgroundJob.objects.filter(pk__in=[j.pk for j in jobs]).update(
-                    attempts=F("attempts") + 1, last_error=error[:2000]
-                )
-                logger.warning("Could not hand %s %s jobs over (%s); they stay waiting", len(jobs), kind, error)
-                break
-            handed += [j.pk for j in jobs]
+        errors = hand(groups) if groups else []
+        for (kind, jobs), failed in zip(groups, errors, strict=True):
+            if not failed:
+                handed += [j.pk for j in jobs]
+                continue
+            error = error or failed
+            BackgroundJob.objects.filter(pk__in=[j.pk for j in jobs]).update(
+                attempts=F("attempts") + 1, last_error=failed[:2000]
+            )
+            logger.warning("Could not hand %s %s jobs over (%s); they stay waiting", len(jobs), kind, failed)
         if handed:
             BackgroundJob.objects.filter(pk__in=handed).update(handed_at=timezone.now())
     return Handed(count=len(handed), error=error)

@@ -48,15 +48,15 @@ def job_complete(*, ref: str, result: dict) -> bool:
     """Record the result and move the flow on. A task that is no longer waiting is left as it is."""
     flow_class, process_pk, task_pk = _split(ref)
     with flow_class.lock(process_pk):
-        task = flow_class.task_class.objects.get(pk=task_pk)
+        task = flow_class.task_class.objects.select_related("process").get(pk=task_pk)
         if task.status not in WAITING:
             logger.info("Job %s reported again after it finished; ignored", ref)
             return False
         activation = task.flow_task.activation_class(task)
+        # The result is saved with the task's start (or, when it had started, with its completion).
+        task.data = {**(task.data or {}), "result": result}
         if task.status == STATUS.SCHEDULED:
             activation.start()
-        task.data = {**(task.data or {}), "result": result}
-        task.save(update_fields=["data"])
         activation.execute()
     return True
 
