@@ -176,7 +176,9 @@ def employee_cards(request, pk: int):
     portal_user = portal_user_of(request)
     employment = access(Employment.objects.select_related("operative"), portal_user, flag=Flag.VIEW_EMPLOYEES, pk=pk)
     cards = employment.operative.cards.select_related("card_type", "occupation", "grade")
-    return render(request, "employees/cards.html", {"employment": employment, "operative": employment.operative, "cards": cards})
+    return render(
+        request, "employees/cards.html", {"employment": employment, "operative": employment.operative, "cards": cards}
+    )
 
 
 @require_POST

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from portal.contracts.models import Contract
 from portal.core.confirm import Confirmation, confirmation_page
-from portal.licensing.models import LicencePart
 from portal.core.middleware import permissions_policy
+from portal.licensing.models import LicencePart
 from portal.organisations.access import portal_user_of, require_flag, require_licence_part
 from portal.organisations.permissions import Flag
 from portal.registry.card_codes import NUMBER, card_number_from_code

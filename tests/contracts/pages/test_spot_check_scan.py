@@ -104,7 +104,7 @@ def test_the_spot_check_page_may_use_the_camera_and_loads_the_reader_from_this_s
     page = response.content.decode()
     assert "/static/vendor/jsqr/jsQR.js" in page and "data-scan-start" in page
     assert "script-src 'self'" in response["Content-Security-Policy"]
-    other = client.get("/portal/site-checks/contracts/%d/audit/" % setup["contract"].pk)
+    other = client.get(f"/portal/site-checks/contracts/{setup['contract'].pk}/audit/")
     assert "camera=()" in other["Permissions-Policy"]
 
 
