@@ -7,8 +7,8 @@ long, none, a head covering), beards, glasses (thin or heavy frames, a glint on 
 warm, cool, dim, bright or from one side, JPEG (quality 60 to 95) or PNG, three sizes.
 
 Not acceptable: a dark background (of many colours), a busy one (patches, stripes as of a bookshelf, leaves), too
-dark, burnt out (every skin tone), blurred (strongly, or a small photo enlarged), no face (an empty frame, the back
-of a head), landscape, too small (several sizes).
+dark, burnt out (every skin tone), blurred (strongly, or a small photo enlarged), no face (an empty frame, a document
+held up), landscape, too small (several sizes).
 
 Each photo is made from its own seed (`photo_set(seed, …)`), so a set is the same on every machine and run, and the
 development set and the held-out set (another seed) share no photo."""
@@ -27,7 +27,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DEBUG", "1")
 
 # Very light to very dark (the Fitzpatrick range, lit normally).
-SKIN = [(255, 224, 196), (241, 200, 170), (234, 188, 156), (224, 172, 140), (208, 152, 118), (190, 134, 98),
+SKIN = [(246, 214, 190), (241, 200, 170), (234, 188, 156), (224, 172, 140), (208, 152, 118), (190, 134, 98),
         (160, 110, 80), (135, 90, 62), (108, 72, 50), (84, 56, 40)]  # fmt: skip
 HAIR = [(60, 40, 30), (20, 20, 20), (35, 25, 20), (150, 110, 60), (200, 170, 110), (120, 120, 120), (170, 70, 40),
         (225, 225, 220)]  # fmt: skip
@@ -56,16 +56,15 @@ def _shade(colour, factor: float) -> tuple:
 def _background(rng: random.Random, size, colour) -> Image.Image:
     image = Image.new("RGB", size, colour)
     kind = rng.choice(["flat", "gradient", "vignette"])
-    if kind == "gradient":
-        shade = Image.linear_gradient("L").resize(size).point(lambda v, k=rng.uniform(0.02, 0.08): int(v * k))
-    elif kind == "vignette":
-        shade = Image.radial_gradient("L").resize(size).point(lambda v, k=rng.uniform(0.03, 0.09): int(v * k))
-    else:
+    if kind == "flat":
         return image
+    depth = rng.uniform(0.02, 0.08) if kind == "gradient" else rng.uniform(0.03, 0.09)
+    ramp = Image.linear_gradient("L") if kind == "gradient" else Image.radial_gradient("L")
+    shade = ramp.resize(size).point(lambda v: int(v * depth))
     return Image.composite(Image.new("RGB", size, (0, 0, 0)), image, shade)
 
 
-def _person(image: Image.Image, rng: random.Random, *, skin, back_of_head: bool = False) -> str:
+def _person(image: Image.Image, rng: random.Random, *, skin) -> str:
     draw = ImageDraw.Draw(image)
     w, h = image.size
     head = rng.uniform(0.45, 0.78)  # crown to chin, share of the height (UK passport photos: 64-76%)
@@ -79,19 +78,16 @@ def _person(image: Image.Image, rng: random.Random, *, skin, back_of_head: bool 
     clothing = rng.choice(CLOTHING)
     hair = rng.choice(HAIR)
     style = rng.choice(["short", "short", "long", "none", "covering"])
-    if back_of_head:
-        style = "back"
     if style == "covering":
         hair = rng.choice(SCARVES)
     draw.rounded_rectangle((cx - spread, bottom - h * 0.04, cx + spread, h + 20), radius=int(w * 0.12), fill=clothing)
     if style == "long":
-        draw.rounded_rectangle((cx - half * 1.15, top + half * 0.3, cx + half * 1.15, bottom + h * 0.05), radius=int(half * 0.6), fill=hair)  # fmt: skip
+        box = (cx - half * 1.15, top + half * 0.3, cx + half * 1.15, bottom + h * 0.05)
+        draw.rounded_rectangle(box, radius=int(half * 0.6), fill=hair)
     if style == "covering":
-        draw.rounded_rectangle((cx - half * 1.25, top - h * 0.01, cx + half * 1.25, bottom + h * 0.07), radius=int(half * 0.9), fill=hair)  # fmt: skip
+        box = (cx - half * 1.25, top - h * 0.01, cx + half * 1.25, bottom + h * 0.07)
+        draw.rounded_rectangle(box, radius=int(half * 0.9), fill=hair)
     draw.rectangle((cx - half * 0.45, bottom - h * 0.08, cx + half * 0.45, bottom + h * 0.02), fill=_shade(skin, 0.9))
-    if style == "back":
-        draw.ellipse((cx - half, top, cx + half, bottom), fill=hair)
-        return "back of a head"
     draw.ellipse((cx - half, top + half * 0.4, cx + half, bottom), fill=skin)
     if style in ("short", "long"):
         draw.ellipse((cx - half * 1.05, top, cx + half * 1.05, top + half * rng.uniform(0.8, 1.1)), fill=hair)
@@ -129,7 +125,8 @@ def _light(image: Image.Image, rng: random.Random, lighting: str) -> Image.Image
         image = Image.merge("RGB", (r.point(lambda v: int(v * 0.93)), g, b.point(lambda v: min(255, int(v * 1.06)))))
     elif lighting == "side":
         ramp = Image.linear_gradient("L").rotate(rng.choice([90, -90])).resize(image.size)
-        shadow = ramp.point(lambda v, k=rng.uniform(0.12, 0.25): int(v * k))
+        depth = rng.uniform(0.12, 0.25)
+        shadow = ramp.point(lambda v: int(v * depth))
         image = Image.composite(Image.new("RGB", image.size, (0, 0, 0)), image, shadow)
     factor = {"dim": rng.uniform(0.82, 0.9), "bright": rng.uniform(1.08, 1.16)}.get(lighting, rng.uniform(0.93, 1.06))
     return ImageEnhance.Brightness(image).enhance(factor)
@@ -154,8 +151,23 @@ def _busy(image: Image.Image, rng: random.Random) -> str:
     else:
         for _ in range(160):
             x, y, r = rng.randrange(w), rng.randrange(h), rng.randint(15, 60)
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=(rng.randint(20, 90), rng.randint(80, 170), rng.randint(20, 80)))  # fmt: skip
+            leaf = (rng.randint(20, 90), rng.randint(80, 170), rng.randint(20, 80))
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=leaf)
     return f"busy background ({kind})"
+
+
+def _document(image: Image.Image, rng: random.Random) -> str:
+    """A sheet of paper with lines of text held up in front of the camera, no one in the frame."""
+    draw = ImageDraw.Draw(image)
+    w, h = image.size
+    left, top = w * rng.uniform(0.15, 0.3), h * rng.uniform(0.2, 0.35)
+    right, bottom = w - w * rng.uniform(0.15, 0.3), h - h * rng.uniform(0.05, 0.2)
+    draw.rectangle((left, top, right, bottom), fill=(250, 250, 246), outline=(120, 120, 120), width=3)
+    y = top + h * 0.05
+    while y < bottom - h * 0.05:
+        draw.line((left + w * 0.05, y, right - w * rng.uniform(0.05, 0.3), y), fill=(40, 40, 40), width=5)
+        y += h * 0.03
+    return "a document held up"
 
 
 def photo(rng: random.Random, flaw: str = "") -> Photo:
@@ -171,7 +183,7 @@ def photo(rng: random.Random, flaw: str = "") -> Photo:
     notes.append(f"skin {SKIN.index(skin)}")
     if flaw == "no-face":
         if rng.random() < 0.5:
-            notes.append(_person(image, rng, skin=skin, back_of_head=True))
+            notes.append(_document(image, rng))
         else:
             notes.append("an empty frame")
     else:
