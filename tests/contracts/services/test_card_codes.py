@@ -43,3 +43,27 @@ def test_the_number_is_read_back_from_a_card_code_only(text, number):
 
 def test_what_a_card_code_carries_reads_back_as_its_number():
     assert card_number_from_code(card_link("61234567")) == "61234567"
+
+
+def test_the_printed_cards_code_reads_back_as_its_link(tmp_path):
+    """The card face PDF drawn, rendered as a printer would (pdftoppm) and its code read by OpenCV's QR reader."""
+    import subprocess
+    from datetime import date
+    from types import SimpleNamespace
+
+    import cv2
+
+    from portal.registry.card_face import card_face_pdf
+
+    card = SimpleNamespace(
+        number="60000123",
+        card_type=SimpleNamespace(name="Craft or Related Disciplines"),
+        operative=SimpleNamespace(full_name="Jeff Jones"),
+        occupation_id=None,
+        grade_id=None,
+        expires_on=date(2029, 11, 30),
+    )
+    (tmp_path / "card.pdf").write_bytes(card_face_pdf(card=card))
+    subprocess.run(["pdftoppm", "-png", "-r", "300", "-singlefile", "card.pdf", "card"], cwd=tmp_path, check=True)
+    text, _, _ = cv2.QRCodeDetector().detectAndDecode(cv2.imread(str(tmp_path / "card.png")))
+    assert text == card_link("60000123")
