@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from portal.accounts import views as account_views
+from portal.sitechecks import views as sitecheck_views
 from portal.sitechecks.api import urls as api_urls
 
 # The portal's pages; ecs.urls (the URL root) adds the back office.
@@ -24,6 +25,8 @@ urlpatterns = [
     path("portal/site-checks/", include("portal.sitechecks.urls")),
     path("api/", api_urls()),
     path("apply/", include("portal.licensing.urls")),
+    # What an ECS card's QR code carries (portal.registry.card_codes): keep it short and never change it.
+    path("c/<str:number>/", sitecheck_views.card_link_view, name="card_link"),
     path("assessment/", include("portal.assessments.session_urls")),
     # viewflow's back-office menu signs out through the url named "logout".
     path("sign-out/", account_views.signout, name="logout"),

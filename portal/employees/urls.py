@@ -13,6 +13,7 @@ urlpatterns = [
     path("add/confirm/", views.employee_add_confirm, name="add_confirm"),
     path("add/new/", views.employee_add_new, name="add_new"),
     path("<int:pk>/", views.employee_detail, name="detail"),
+    path("<int:pk>/cards/", views.employee_cards, name="cards"),
     path("<int:pk>/leave/", views.employee_leave, name="leave"),
     path("<int:pk>/office/", views.employee_office, name="office"),
 ]

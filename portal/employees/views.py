@@ -171,6 +171,16 @@ def employee_detail(request, pk: int):
     )
 
 
+def employee_cards(request, pk: int):
+    """The employee's ECS cards as they look, each with its QR code (what a site manager's phone scans)."""
+    portal_user = portal_user_of(request)
+    employment = access(Employment.objects.select_related("operative"), portal_user, flag=Flag.VIEW_EMPLOYEES, pk=pk)
+    cards = employment.operative.cards.select_related("card_type", "occupation", "grade")
+    return render(
+        request, "employees/cards.html", {"employment": employment, "operative": employment.operative, "cards": cards}
+    )
+
+
 @require_POST
 def employee_leave(request, pk: int):
     portal_user = portal_user_of(request)

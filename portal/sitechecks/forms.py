@@ -35,6 +35,17 @@ class SpotCheckForm(GovukForm):
         self.fields["contract"].choices = [(c.pk, f"{c.name} ({c.site_postcode})") for c in contracts]
 
 
+class ScanForm(GovukForm):
+    """What the spot check page's "Scan a card" sends: the contract chosen and the text the QR code carries."""
+
+    contract = forms.TypedChoiceField(label="Contract", coerce=int)
+    code = forms.CharField(label="QR code", max_length=500)
+
+    def __init__(self, *args, contracts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].choices = [(c.pk, c.name) for c in contracts]
+
+
 class PeriodForm(GovukForm):
     date_from = forms.DateField(label="From", widget=DATE_WIDGET)
     date_to = forms.DateField(label="To", widget=DATE_WIDGET)

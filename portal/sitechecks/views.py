@@ -4,6 +4,7 @@ organisation's API keys."""
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,24 +14,35 @@ from django.views.decorators.http import require_http_methods
 
 from portal.contracts.models import Contract
 from portal.core.confirm import Confirmation, confirmation_page
+from portal.core.middleware import permissions_policy
 from portal.licensing.models import LicencePart
 from portal.organisations.access import portal_user_of, require_flag, require_licence_part
 from portal.organisations.permissions import Flag
+from portal.registry.card_codes import NUMBER, card_number_from_code
 from portal.sitechecks import exports, selectors, services
 from portal.sitechecks.access import contract_for, contracts_of, may_manage_api_keys, require_api_key_manager
-from portal.sitechecks.forms import ApiKeyForm, ExportForm, PeriodForm, SpotCheckForm
+from portal.sitechecks.forms import ApiKeyForm, ExportForm, PeriodForm, ScanForm, SpotCheckForm
 from portal.sitechecks.models import ApiKey, SpotCheck
 
 OPEN = (Contract.Status.SETTING_UP, Contract.Status.IN_PROGRESS)
+CHECK_RELATED = ("card__card_type", "card__operative", "card__grade", "card__occupation", "contract")
 
 
-@require_http_methods(["GET", "POST"])
-def spot_check_view(request):
-    """Check a card presented on a contract's site: the verdict at once, recorded as an audit entry."""
+def _spot_checker(request):
+    """The portal user checking cards on site (ECS Check on the licence, "Can View Contract Details") and the
+    open contracts they may check against."""
     portal_user = portal_user_of(request)
     require_licence_part(portal_user, LicencePart.ECS_CHECK)
     require_flag(portal_user, Flag.VIEW_CONTRACTS)
-    contracts = list(contracts_of(organisation_id=portal_user.organisation_id).filter(status__in=OPEN))
+    return portal_user, list(contracts_of(organisation_id=portal_user.organisation_id).filter(status__in=OPEN))
+
+
+@permissions_policy(camera="self")
+@require_http_methods(["GET", "POST"])
+def spot_check_view(request):
+    """Check a card presented on a contract's site: the verdict at once, recorded as an audit entry. The page's
+    "Scan a card" reads the card's QR code with the phone's camera and posts it to `spot_check_scan_view`."""
+    portal_user, contracts = _spot_checker(request)
     initial = {"contract": request.GET.get("contract"), "number": request.GET.get("number", "")}
     form = SpotCheckForm(request.POST or None, contracts=contracts, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -47,13 +59,53 @@ def spot_check_view(request):
     if request.GET.get("check", "").isdigit():
         check = (
             SpotCheck.objects.filter(pk=request.GET["check"], checked_by=request.user)
-            .select_related("card__card_type", "card__operative", "card__grade", "card__occupation", "contract")
-            .select_related("worker__party__organisation")
+            .select_related(*CHECK_RELATED, "worker__party__organisation")
             .first()
         )
     can_manage_keys = may_manage_api_keys(portal_user)
     context = {"form": form, "check": check, "contracts": contracts, "can_manage_keys": can_manage_keys}
     return render(request, "sitechecks/spot_check.html", context)
+
+
+@require_http_methods(["POST"])
+def spot_check_scan_view(request):
+    """A card's QR code read by the spot check page's camera: the card checked on the chosen contract and recorded
+    like a typed number. Answers with the verdict as a fragment of the page (the page puts it in its live region),
+    or 400 with the reason beside nothing saved."""
+    portal_user, contracts = _spot_checker(request)
+    form = ScanForm(request.POST, contracts=contracts)
+    error = number = None
+    if not form.is_valid():
+        error = "Choose the contract to check the card against." if "contract" in form.errors else None
+        error = error or "The QR code could not be read: try again, or type the number printed on the card."
+    else:
+        number = card_number_from_code(form.cleaned_data["code"])
+        if number is None:
+            error = "This QR code is not an ECS card's: type the number printed on the card."
+    if error is None:
+        contract, party = contract_for(portal_user, form.cleaned_data["contract"])
+        try:
+            check = services.spot_check_record(actor=portal_user, contract=contract, viewer_party=party, number=number)
+        except services.SiteCheckError as exc:
+            error = str(exc)
+        else:
+            check = SpotCheck.objects.select_related(*CHECK_RELATED, "worker__party__organisation").get(pk=check.pk)
+            return render(request, "sitechecks/_verdict.html", {"check": check, "scanned": True})
+    return render(request, "sitechecks/_verdict.html", {"error": error, "number": number}, status=400)
+
+
+def card_link_view(request, number: str):
+    """Where a card's QR code leads a phone's own camera app: the spot check with the number filled in, or the
+    card check for a user without ECS Check. Nothing is checked or recorded on the way (a GET changes nothing)."""
+    portal_user = portal_user_of(request)
+    if not NUMBER.fullmatch(number):
+        raise Http404
+    try:
+        require_licence_part(portal_user, LicencePart.ECS_CHECK)
+        require_flag(portal_user, Flag.VIEW_CONTRACTS)
+    except PermissionDenied:
+        return redirect(f"{reverse('registry:card_check')}?number={number}")
+    return redirect(f"{reverse('sitechecks:spot_check')}?number={number}")
 
 
 def audit_view(request, contract_id: int):

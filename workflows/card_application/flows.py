@@ -158,6 +158,7 @@ class CardApplicationFlow(JibCasework, flow.Flow):
     # The application's documents, for the case workers (JIB staff only; personal data).
     document_path = path("document/<int:document_pk>/", views.document, name="document")
     photo_path = path("application/<int:application_pk>/photo/", views.photo, name="photo")
+    card_face_path = path("application/<int:application_pk>/card.pdf", views.card_face, name="card_face")
 
     # Waits completed by workflows.card_application.receivers.
     def payment_received(self, activation):

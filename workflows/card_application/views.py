@@ -3,7 +3,7 @@
 from collections import Counter
 
 from django import forms
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.views import generic
 from viewflow.workflow.flow.views import mixins
@@ -13,6 +13,7 @@ from portal.applications import services
 from portal.applications.models import ApplicationDocument
 from portal.applications.selectors import delivery_address
 from portal.applications.services import ApplicationError
+from portal.registry.card_face import card_face_pdf
 from portal.registry.models import AwardingBody
 from workflows.common.services import job_failure_reason
 from workflows.common.templatetags.casework import readable, when, words
@@ -121,6 +122,9 @@ class CaseContextMixin(mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames)
             failure_reason=job_failure_reason(task=failed) if failed and failed == latest_job else "",
             findings=services.card_application_findings(application=application),
             photo_url=flow.reverse("photo", kwargs={"application_pk": application.pk}) if application.photo else "",
+            card_face_url=flow.reverse("card_face", kwargs={"application_pk": application.pk})
+            if application.card_id
+            else "",
             photo_rules=PHOTO_RULES,
             delivery=delivery_address(application=application),
             shows_delivery=node in SHOWS_DELIVERY,
@@ -287,6 +291,23 @@ def photo(request, application_pk: int, **kwargs):
     response = FileResponse(file, content_type="image/png" if head.startswith(b"\x89PNG") else "image/jpeg")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def card_face(request, application_pk: int, **kwargs):
+    """The prepared card's face to print (a PDF the card's size: photo, holder, card and its QR code), for the JIB
+    teams who work card applications."""
+    application = jib_card_application(request.user, application_pk)
+    if application.card_id is None:
+        raise Http404
+    photo = application.photo.open("rb") if application.photo else None
+    try:
+        pdf = card_face_pdf(card=application.card, photo=photo)
+    finally:
+        if photo is not None:
+            photo.close()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ecs-card-{application.card.number}.pdf"'
     return response
 
 
