@@ -64,7 +64,8 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	@for script in bench/*_bench.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@failed=""; for script in bench/*_bench.py; do echo "== $$script"; $(PY) $$script || failed="$$failed $$script"; done; \
+	if [ -n "$$failed" ]; then echo "Missed a target:$$failed"; exit 1; fi
 
 clean:
 	rm -rf var/prefect var/db.sqlite3 var/media var/staticfiles
