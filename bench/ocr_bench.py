@@ -55,9 +55,18 @@ def main(pages: int, *, only: str = "", layout: str = "") -> int:
     django.setup()
     from dataclasses import replace
 
-    from bench.certificate_layouts import HELD_OUT, LAYOUTS, render_case
     from portal.documents.ocr import certificate_read
-    from sandboxes.certificates import CERTIFICATES
+
+    if only == "unseen":
+        from bench.certificate_layouts_unseen import LAYOUTS, RECORDS, records_for, render_case
+
+        HELD_OUT = set(LAYOUTS)
+    else:
+        from bench.certificate_layouts import HELD_OUT, LAYOUTS, render_case
+        from sandboxes.certificates import CERTIFICATES as RECORDS
+
+        def records_for(layout):
+            return RECORDS
 
     base = seeded_hints()
     rng = random.Random(2026)
@@ -73,11 +82,11 @@ def main(pages: int, *, only: str = "", layout: str = "") -> int:
     for n in range(pages):
         name = names[n % len(names)]
         group = "held-out" if name in HELD_OUT else "dev"
-        record = rng.choice(CERTIFICATES)
+        record = rng.choice(records_for(name))
         data, content_type, truth, meta = render_case(record, name, rng)
         person = record
         if rng.random() < 1 / 6:
-            person = next(c for c in CERTIFICATES if c["candidate_last_name"] != record["candidate_last_name"])
+            person = rng.choice([c for c in RECORDS if c["candidate_last_name"] != record["candidate_last_name"]])
         hints = replace(base, first_name=person["candidate_first_name"], last_name=person["candidate_last_name"],
                         date_of_birth=date.fromisoformat(person["date_of_birth"]))  # fmt: skip
         started, cpu = time.perf_counter(), sum(os.times()[:4])
@@ -138,7 +147,7 @@ def main(pages: int, *, only: str = "", layout: str = "") -> int:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    only = "held-out" if "--held-out" in args else "dev" if "--dev" in args else ""
+    only = next((a[2:] for a in args if a in ("--held-out", "--dev", "--unseen")), "")
     chosen = args[args.index("--layout") + 1] if "--layout" in args else ""
     count = next((int(a) for a in args if a.isdigit()), 130)
     sys.exit(main(count, only=only, layout=chosen))
