@@ -297,6 +297,28 @@ NAME_LABEL = re.compile(
 HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|mx)\.?\s+", re.I)
 
 
+# Words printed on certificates that are never part of a person's name: a "name" holding one is a label or a title.
+NOT_NAME = {
+    "date", "birth", "number", "no", "qualification", "certificate", "title", "award", "awarded", "achieved",
+    "achievement", "code", "ref", "reference", "issue", "issued", "level", "diploma", "unit", "units", "signature",
+    "signed", "learner", "candidate", "name", "centre", "center", "serial", "result", "assessment", "of", "the",
+    "and", "in", "has", "been", "for", "to", "by", "on", "with", "this", "that", "is", "certify", "certifies",
+    "awarding", "body", "organisation", "registration", "uln", "pass", "passed", "grade", "credit", "credits",
+}  # fmt: skip
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "mx"}
+
+
+def _name_case(word: str) -> str:
+    """A word of a name printed in capitals (or lower case) as names are written: "MCALLISTER" -> "McAllister",
+    "O'SULLIVAN" -> "O'Sullivan", "LLEWELLYN-JONES" -> "Llewellyn-Jones"; a word in mixed case is kept."""
+    if not word.isupper() and not word.islower():
+        return word
+    cased = "".join(part.capitalize() for part in re.split(r"([-'])", word.lower()))
+    if re.match(r"^Mc[a-z]", cased):
+        cased = "Mc" + cased[2:].capitalize()
+    return cased
+
+
 def _tidy_name(value: str) -> str:
     value = HONORIFIC.sub("", value.strip(" ,.:;"))
     if "," in value:
@@ -304,33 +326,66 @@ def _tidy_name(value: str) -> str:
         value = f"{first.strip()} {last.strip()}"
     words = value.split()
     # Whole words only: an initial may be a first name half read ("J Jones" for "Jeff Jones").
-    if not 2 <= len(words) <= 4 or not all(re.fullmatch(r"[A-Za-z][A-Za-z'-]+", w) for w in words):
+    if not 2 <= len(words) <= 4 or not all(re.fullmatch(r"[A-Za-z][A-Za-z'-]*[A-Za-z]", w) for w in words):
         return ""
-    return " ".join(w if not w.isupper() and not w.islower() else w.capitalize() for w in words)
+    if any(w.lower() in NOT_NAME for w in words):
+        return ""
+    return " ".join(_name_case(w) for w in words)
+
+
+def _name_run(words: list[str]) -> str:
+    """The name at the start of `words` (capitalised words, an honorific, "SURNAME, First"), tidied; "" if none."""
+    run = []
+    for word in words:
+        bare = word.strip(",.:;")
+        if (bare[:1].isupper() and re.fullmatch(r"[A-Za-z'-]+", bare)) or bare.lower() in HONORIFICS:
+            run.append(word)
+            if word.endswith(".") and bare.lower() not in HONORIFICS:
+                break
+        else:
+            break
+    return _tidy_name(" ".join(run[:5]))
+
+
+def _word_index(line: Line, offset: int) -> int:
+    """The index of the word of `line` at character `offset` of `line.text`."""
+    position = 0
+    for index, word in enumerate(line.words):
+        position += len(word.text)
+        if offset < position:
+            return index
+        position += 1
+    return len(line.words)
+
+
+def _below(lines: list[Line], line: Line, left: float, right: float) -> list[Word]:
+    """The words of the nearest line under `line` that lie between `left` and `right` (a value under its label)."""
+    under = [o for o in lines if o is not line and 0 <= o.top - line.bottom <= 3 * line.height]
+    for other in sorted(under, key=lambda o: o.top):
+        words = [w for w in other.words if left <= (w.left + w.right) / 2 < right]
+        if words:
+            return words
+    return []
 
 
 def _printed_name(lines: list[Line]) -> str:
-    """Someone else's name, from beside a label ("Learner:", "certify that" …); only when it reads cleanly."""
-    for index, line in enumerate(lines):
+    """Someone else's name, from beside or under a label ("Learner:", "certify that" …); only when it reads
+    cleanly."""
+    for line in lines:
         match = NAME_LABEL.search(line.text)
         if not match or match.start() > 2 and "that" not in match.group(0).lower():
             continue
-        rest = line.text[match.end() :]
-        source = line
-        if not rest.strip() and index + 1 < len(lines):
-            source = lines[index + 1]
-            rest = source.text
-        run = []
-        for word in re.split(r"\s+", rest.strip()):
-            bare = word.strip(",.:;")
-            if (bare[:1].isupper() and bare.isalpha()) or bare.lower() in {"mr", "mrs", "ms", "miss", "dr"}:
-                run.append(word)
-                if word.endswith(".") and bare.lower() not in {"mr", "mrs", "ms", "dr"}:
-                    break
-            else:
-                break
-        name = _tidy_name(" ".join(run[:5]))
-        if name and source.conf() >= 70:
+        after = line.words[_word_index(line, match.end()) :]
+        name, source = _name_run([w.text for w in after]), after
+        if not name:
+            # The value under the label: the next line; or, when another label follows on the label's line (a
+            # row of labelled boxes), the words under the label up to where that label starts.
+            left, right = float("-inf"), float("inf")
+            if after:
+                left, right = line.words[_word_index(line, match.start())].left - 2 * line.height, after[0].left
+            source = _below(lines, line, left, right)
+            name = _name_run([w.text for w in source])
+        if name and min(w.conf for w in source[: len(name.split()) + 2]) >= 70:
             return name
     return ""
 
@@ -339,12 +394,28 @@ def _compact(value: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", value.upper())
 
 
+DIGIT_FOR = str.maketrans({"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"})
+LETTER_FOR = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"})
+
+
 def _as_number(value: str) -> str:
     """A certificate number as printed: letters first, then digits (O/0, I/1, S/5 and B/8 confusions undone)."""
     value = _compact(value)
     match = re.match(r"^([A-Z]*)(.*)$", value)
-    prefix, rest = match.group(1), match.group(2)
-    return prefix + rest.translate(str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"}))
+    return match.group(1) + match.group(2).translate(DIGIT_FOR)
+
+
+def _number_readings(value: str) -> list[str]:
+    """The ways `value` may be a certificate number, the likeliest first: as read, then with OCR confusions undone
+    after each possible end of the prefix (a prefix may hold digits, "AM2S123456", or a digit read for a letter,
+    "C6700037" for "CG700037")."""
+    value = _compact(value)
+    readings = [value, _as_number(value)]
+    if value[:1].isalpha():  # a number starts with its prefix's letters: digits alone (a date, a code) are not one
+        for cut in range(1, len(value) + 1):
+            head, tail = value[:cut], value[cut:].translate(DIGIT_FOR)
+            readings += [head + tail, head.translate(LETTER_FOR) + tail]
+    return list(dict.fromkeys(r for r in readings if r[:1].isalpha()))
 
 
 NUMBER_LABEL = re.compile(r"cert|serial|\bno\b|number|\bref", re.I)
@@ -365,11 +436,13 @@ def _numbers(lines: list[Line], bodies: tuple[BodyHint, ...]) -> list[tuple[str,
                     and words[i].text.upper() not in {"NO", "REF", "REF.", "NUM"}
                 ):
                     continue  # two words are one number only as a letter prefix and its digits ("CG 700037")
-                value = _as_number("".join(w.text for w in words[i : i + span]))
-                if not value:
+                raw = "".join(w.text for w in words[i : i + span])
+                if sum(c.isdigit() for c in raw) < 3:
                     continue
+                readings = _number_readings(raw)
                 for body in bodies:
-                    if body.number_pattern and re.fullmatch(body.number_pattern, value):
+                    value = next((r for r in readings if body.number_pattern and re.fullmatch(body.number_pattern, r)), "")
+                    if value:
                         before = " ".join(w.text for w in words[max(0, i - 3) : i])
                         found.append((body.code, value, line.conf(i, i + span), bool(NUMBER_LABEL.search(before))))
     return found
@@ -475,13 +548,13 @@ def _span_conf(line: Line, start: int, end: int) -> float:
     return min(confs, default=0.0)
 
 
-def _date_candidates(line: Line) -> list[tuple[date | tuple[int, int], int, float]]:
-    """Dates on a line (a tuple (year, month) where only the month is printed): where each starts, how sure."""
+def _date_candidates(line: Line) -> list[tuple[date | tuple[int, int], int, int, float]]:
+    """Dates on a line (a tuple (year, month) where only the month is printed): where each starts and ends, how sure."""
     text = line.text.replace("O", "0") if re.search(r"\d", line.text) else line.text
     found, taken = [], []
     for match in DAY_MONTH_YEAR.finditer(text):
         try:
-            found.append((date(int(match[3]), int(match[2]), int(match[1])), match.start(),
+            found.append((date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(),
                           _span_conf(line, *match.span())))  # fmt: skip
             taken.append(match.span())
         except ValueError:
@@ -490,7 +563,7 @@ def _date_candidates(line: Line) -> list[tuple[date | tuple[int, int], int, floa
         month = _month(match[2])
         if month:
             try:
-                found.append((date(int(match[3]), month, int(match[1])), match.start(),
+                found.append((date(int(match[3]), month, int(match[1])), match.start(), match.end(),
                               _span_conf(line, *match.span())))  # fmt: skip
                 taken.append(match.span())
             except ValueError:
@@ -500,52 +573,97 @@ def _date_candidates(line: Line) -> list[tuple[date | tuple[int, int], int, floa
             continue
         month = _month(match[1])
         if month and 1900 < int(match[2]) < 2100:
-            found.append(((int(match[2]), month), match.start(), _span_conf(line, *match.span())))
+            found.append(((int(match[2]), month), match.start(), match.end(), _span_conf(line, *match.span())))
     return found
 
 
-def _label_near(lines: list[Line], index: int, start: int) -> tuple[bool, bool]:
-    """(an award label, another date's label) before the date on its line, or above or below it in its column."""
-    line = lines[index]
-    before = line.text[:start]
-    if OTHER_LABEL.search(before):
-        return False, True
-    if AWARD_LABEL.search(before):
-        return True, False
-    for other in lines:
+def _last_label(text: str) -> str:
+    """"award" or "other" for the label nearest the end of `text` ("Date of birth: … Date of award:" is an award
+    label), "" when there is none."""
+    award = [m.end() for m in AWARD_LABEL.finditer(text)]
+    other = [m.end() for m in OTHER_LABEL.finditer(text)]
+    if not award and not other:
+        return ""
+    return "other" if max(other, default=-1) >= max(award, default=-1) else "award"
+
+
+def _column_label(lines: list[Line], line: Line, left: int, right: int) -> str:
+    """The label above (within four lines) or just below the words between `left` and `right` of `line`, read from
+    the words of that line in the same column (a row of labelled boxes has several labels)."""
+    slack = line.height * 2
+    for other in sorted(lines, key=lambda o: abs(o.top - line.top)):
         if other is line:
             continue
-        overlaps = other.left < line.right and line.left < other.right
         above = 0 <= line.top - other.bottom <= 4 * line.height
         below = 0 <= other.top - line.bottom <= 1.5 * line.height
-        if overlaps and (above or below) and len(other.text) < 40:
-            if OTHER_LABEL.search(other.text):
-                return False, True
-            if AWARD_LABEL.search(other.text):
-                return True, False
-    return False, False
+        if not (above or below):
+            continue
+        words = [w for w in other.words if w.left < right + slack and left - slack < w.right]
+        if words:  # only the words over (or under) the date: one box's label in a row of them
+            kind = _last_label(" ".join(w.text for w in words))
+        else:  # a short label line beside the date's line ("Issued on" ending the line above)
+            overlaps = other.left < line.right and line.left < other.right
+            kind = _last_label(other.text) if overlaps and len(other.text) < 40 else ""
+        if kind:
+            return kind
+    return ""
+
+
+def _date_label(lines: list[Line], index: int, start: int, end: int) -> tuple[str, int]:
+    """(the date's label: "award", "other" or "", how near: 1 on its line before it, 2 above or below it in its
+    column, 3 none)."""
+    line = lines[index]
+    kind = _last_label(line.text[:start])
+    if kind:
+        return kind, 1
+    words = line.words[_word_index(line, start) : _word_index(line, max(start, end - 1)) + 1] or line.words
+    kind = _column_label(lines, line, min(w.left for w in words), max(w.right for w in words))
+    return (kind, 2) if kind else ("", 3)
+
+
+def _in_list(tops: list[tuple[int, int]], top: int, height: int) -> bool:
+    """Whether a date at `top` is one of three or more dates on lines one under another (a table of units, each
+    with its date), from (top, height) of every line holding a date."""
+    ordered = sorted(set(tops))
+    chains, chain = [], [ordered[0]] if ordered else []
+    for previous, current in zip(ordered, ordered[1:], strict=False):
+        if 0 < current[0] - previous[0] <= 2.5 * max(previous[1], current[1]):
+            chain.append(current)
+        else:
+            chains.append(chain)
+            chain = [current]
+    chains.append(chain)
+    return any(len(c) >= 3 and any(t == top for t, _ in c) for c in chains)
 
 
 def _date_awarded(lines: list[Line], hints: ReadingHints) -> tuple[date | None, str]:
-    labelled, unlabelled, months = set(), set(), set()
+    """The award date: the one labelled as such on its line, else the one labelled above or below it, else the only
+    date; never the date of birth, a date in the future, or a date in a list of them (a unit table)."""
+    found = []
     for index, line in enumerate(lines):
-        for value, start, conf in _date_candidates(line):
+        for value, start, end, conf in _date_candidates(line):
             if value == hints.date_of_birth or conf < DATE_CONFIDENCE:
                 continue
-            award, other = _label_near(lines, index, start)
-            if other:
+            if isinstance(value, date) and value > date.today():
                 continue
-            if isinstance(value, tuple):
-                if award:
-                    months.add(value)
-            elif award:
-                labelled.add(value)
-            else:
-                unlabelled.add(value)
-    chosen = labelled or unlabelled
-    if len(chosen) == 1:
-        return next(iter(chosen)), ""
-    if not chosen and len(months) == 1:
+            kind, tier = _date_label(lines, index, start, end)
+            if kind != "other":
+                found.append((value, kind, tier, line))
+    tops = [(line.top, line.height) for value, _, _, line in found if isinstance(value, date)]
+    days: dict[int, set] = {1: set(), 2: set(), 3: set()}
+    months = set()
+    for value, kind, tier, line in found:
+        if isinstance(value, tuple):
+            if kind == "award":
+                months.add(value)
+        elif tier == 1 or not _in_list(tops, line.top, line.height):
+            days[tier].add(value)
+    for tier in (1, 2, 3):
+        if days[tier]:
+            if len(days[tier]) == 1:
+                return next(iter(days[tier])), ""
+            return None, ""
+    if len(months) == 1:
         year, month = next(iter(months))
         return None, f"{year:04d}-{month:02d}"
     return None, ""
