@@ -443,7 +443,9 @@ LAYOUTS = {
 
 def records_for(layout: str) -> list[dict]:
     """The records a layout is drawn with: the AM2 result is the NET's only."""
-    return [r for r in RECORDS if (r["awarding_body"] == "net") == (layout == "am2-result") or layout != "am2-result"]
+    return [r for r in RECORDS if layout != "am2-result" or r["awarding_body"] == "net"]
+
+
 CONDITIONS = ["jpeg-300", "scan-150-grey", "pdf", "phone-photo", "rotated-blurred", "png-200"]
 
 
@@ -484,8 +486,8 @@ def render_case(record: dict, layout: str, rng: random.Random, *, condition: str
            "rotated-blurred": 200, "png-200": 200}[condition]  # fmt: skip
     pages = [p.resize((int(p.width * dpi / 300), int(p.height * dpi / 300)), Image.LANCZOS) for p in pages]
     if condition == "scan-150-grey":
-        pages = [ImageOps.autocontrast(p.convert("L"), cutoff=1).point(lambda v: min(255, v + 18))
-                 .rotate(rng.uniform(-3, 3), resample=Image.BICUBIC, expand=True, fillcolor=235) for p in pages]  # fmt: skip
+        grey = [ImageOps.autocontrast(p.convert("L"), cutoff=1).point(lambda v: min(255, v + 18)) for p in pages]
+        pages = [p.rotate(rng.uniform(-3, 3), resample=Image.BICUBIC, expand=True, fillcolor=235) for p in grey]
     if condition == "rotated-blurred":
         pages = [p.rotate(rng.uniform(-5, 5), resample=Image.BICUBIC, expand=True, fillcolor="white")
                  .filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.2))) for p in pages]  # fmt: skip

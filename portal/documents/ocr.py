@@ -441,7 +441,8 @@ def _numbers(lines: list[Line], bodies: tuple[BodyHint, ...]) -> list[tuple[str,
                     continue
                 readings = _number_readings(raw)
                 for body in bodies:
-                    value = next((r for r in readings if body.number_pattern and re.fullmatch(body.number_pattern, r)), "")
+                    pattern = body.number_pattern
+                    value = next((r for r in readings if pattern and re.fullmatch(pattern, r)), "")
                     if value:
                         before = " ".join(w.text for w in words[max(0, i - 3) : i])
                         found.append((body.code, value, line.conf(i, i + span), bool(NUMBER_LABEL.search(before))))
@@ -578,8 +579,8 @@ def _date_candidates(line: Line) -> list[tuple[date | tuple[int, int], int, int,
 
 
 def _last_label(text: str) -> str:
-    """"award" or "other" for the label nearest the end of `text` ("Date of birth: … Date of award:" is an award
-    label), "" when there is none."""
+    """The kind of the label nearest the end of `text`: "award" or "other" ("Date of birth: … Date of award:" is
+    an award label), "" when there is none."""
     award = [m.end() for m in AWARD_LABEL.finditer(text)]
     other = [m.end() for m in OTHER_LABEL.finditer(text)]
     if not award and not other:
