@@ -415,7 +415,7 @@ def _number_readings(value: str) -> list[str]:
         for cut in range(1, len(value) + 1):
             head, tail = value[:cut], value[cut:].translate(DIGIT_FOR)
             readings += [head + tail, head.translate(LETTER_FOR) + tail]
-    return list(dict.fromkeys(r for r in readings if r[:1].isalpha()))
+    return list(dict.fromkeys(readings))
 
 
 NUMBER_LABEL = re.compile(r"cert|serial|\bno\b|number|\bref", re.I)

@@ -149,6 +149,9 @@ def test_someone_elses_name_under_its_label_in_a_row_of_boxes():
     reading = read_placed([(100, "LEARNER NAME"), (1800, "DATE OF BIRTH")], [(1800, "11/04/1983")])
     assert reading.candidate_name == ""
     assert read("City & Guilds", "Candidate: Date Of Birth").candidate_name == ""
+    # Only the words under the label: not the next box's value as well.
+    reading = read_placed([(100, "CENTRE"), (1200, "LEARNER NAME")], [(100, "Midlands Skills"), (1200, "Dylan Davies")])
+    assert reading.candidate_name == "Dylan Davies"
 
 
 def test_a_name_in_capitals_is_written_as_names_are():
@@ -171,6 +174,8 @@ def test_the_date_under_its_own_box_label_not_the_neighbouring_box():
 def test_dates_in_a_table_of_units_are_not_the_award_date():
     rows = ["EAL", "Unit Achieved", "Unit 301 14/05/2019", "Unit 302 23/03/2019", "Unit 303 20/10/2019"]
     assert read(*rows).date_awarded is None
+    # Units achieved on one day: still a unit's date, not the certificate's.
+    assert read("EAL", "Unit 301 14/05/2019", "Unit 302 14/05/2019", "Unit 303 14/05/2019").date_awarded is None
     assert read(*rows, "Date of issue: 18 January 2020").date_awarded == date(2020, 1, 18)
 
 
