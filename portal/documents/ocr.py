@@ -40,6 +40,7 @@ BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december"]  # fmt: skip
 DATE_CONFIDENCE = 60  # a date read less surely is not given: digits are easily misread
+UNEVEN = 40  # grey levels between the darkest and lightest paper (5th and 95th percentiles) that call for evening out
 MIN_CONFIDENCE = 45  # tesseract's word confidence (0-100) under which a word is not trusted on its own
 
 
@@ -174,14 +175,33 @@ def _prepare(image: Image.Image) -> Image.Image:
     angle = _skew_angle(grey)
     if angle:
         grey = grey.rotate(angle, resample=Image.BILINEAR, expand=True, fillcolor=255)
+    paper = _paper(grey)
+    low, high = _percentiles(paper, 0.05, 0.95)
+    if high - low > UNEVEN:  # shadows, a table round the sheet, tinted panels: the ink against its own paper
+        grey = ImageChops.invert(ImageChops.subtract(paper.resize(grey.size, Image.BILINEAR), grey))
     return ImageOps.autocontrast(grey, cutoff=(0.1, 1))
+
+
+def _paper(grey: Image.Image) -> Image.Image:
+    """The paper's brightness around each point, at an eighth of the size (the text taken out by a maximum)."""
+    small = grey.resize((max(1, grey.width // 8), max(1, grey.height // 8)), Image.BOX)
+    return small.filter(ImageFilter.MaxFilter(7)).filter(ImageFilter.GaussianBlur(4))
+
+
+def _percentiles(image: Image.Image, *shares: float) -> list[int]:
+    histogram, total = image.histogram(), image.width * image.height
+    found, running, wanted = [], 0, list(shares)
+    for level, count in enumerate(histogram[:256]):
+        running += count
+        while wanted and running >= wanted[0] * total:
+            found.append(level)
+            wanted.pop(0)
+    return found + [255] * len(wanted)
 
 
 def _evened(grey: Image.Image) -> Image.Image:
     """Shadows and coloured paper evened out (the ink's darkness against the local paper), then binarised."""
-    small = grey.resize((max(1, grey.width // 8), max(1, grey.height // 8)), Image.BOX)
-    paper = small.filter(ImageFilter.MaxFilter(7)).filter(ImageFilter.GaussianBlur(4)).resize(grey.size)
-    ink = ImageChops.subtract(paper, grey)
+    ink = ImageChops.subtract(_paper(grey).resize(grey.size), grey)
     return ink.point(lambda v: 0 if v > 40 else 255)
 
 
@@ -373,16 +393,21 @@ def _printed_name(lines: list[Line]) -> str:
     cleanly."""
     for line in lines:
         match = NAME_LABEL.search(line.text)
-        if not match or match.start() > 2 and "that" not in match.group(0).lower():
+        if not match:
             continue
+        first = _word_index(line, match.start())
+        column = first > 0 and line.words[first].left - line.words[first - 1].right > 2 * line.height
+        if match.start() > 2 and "that" not in match.group(0).lower() and not column:
+            continue  # a label starts its line or its column ("the name of …" in a sentence is not one)
         after = line.words[_word_index(line, match.end()) :]
         name, source = _name_run([w.text for w in after]), after
         if not name:
-            # The value under the label: the next line; or, when another label follows on the label's line (a
-            # row of labelled boxes), the words under the label up to where that label starts.
+            # The value under the label: the next line; or, in a row of labelled boxes (the label starts a column
+            # or another label follows it), the words under the label up to where the next label starts.
             left, right = float("-inf"), float("inf")
-            if after:
-                left, right = line.words[_word_index(line, match.start())].left - 2 * line.height, after[0].left
+            if after or column:
+                left = line.words[first].left - 2 * line.height
+                right = after[0].left if after else right
             source = _below(lines, line, left, right)
             name = _name_run([w.text for w in source])
         if name and min(w.conf for w in source[: len(name.split()) + 2]) >= 70:
@@ -714,18 +739,11 @@ def _merge(first: CertificateReading, second: CertificateReading) -> Certificate
     return merged
 
 
-def _read_page(page: Image.Image, hints: ReadingHints) -> CertificateReading:
-    grey = _prepare(page)
-    reading = _read_lines(_ocr_lines(grey, FIRST_PSM), hints)
-    if reading.missing():  # a second reading only for what the first missed
-        reading = _merge(reading, _read_lines(_ocr_lines(_evened(grey), SECOND_PSM), hints))
-    return reading
-
-
 def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | None = None) -> CertificateReading:
-    """What a certificate says; a PDF's second page is read too when the first lacks the body or the number."""
+    """What a certificate says. Each page (a PDF's first two) is read once, until one gives the body and the number
+    (a cover letter may come first); then the page read best is read a second way only if it missed a field."""
     hints = hints or ReadingHints()
-    best = CertificateReading(readable=False)
+    best, best_grey = CertificateReading(readable=False), None
     try:
         with bomb_guard(), tempfile.TemporaryDirectory() as folder:
             is_pdf = content_type == "application/pdf" or data[:5] == b"%PDF-"
@@ -743,11 +761,14 @@ def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | No
                 page = _pdf_page(pdf, dpi, number) if is_pdf else image
                 if page is None:
                     break
-                reading = _read_page(page, hints)
+                grey = _prepare(page)
+                reading = _read_lines(_ocr_lines(grey, FIRST_PSM), hints)
                 if not best.readable or len(reading.missing()) < len(best.missing()):
-                    best = reading
+                    best, best_grey = reading, grey
                 if best.awarding_body and best.certificate_number:
                     break
+            if best_grey is not None and best.missing():  # a second reading only for what the first missed
+                best = _merge(best, _read_lines(_ocr_lines(_evened(best_grey), SECOND_PSM), hints))
     except (OSError, subprocess.SubprocessError, TooLarge, *BOMB_ERRORS):
         return best
     return best
