@@ -36,6 +36,8 @@ import throughput_bench as harness  # noqa: E402
 from ocr_bench import FIELDS  # noqa: E402
 
 SANDBOX_PORT = int(os.environ.get("BENCH_AWARDING_BODIES_PORT", "8292"))
+# Another run of the throughput benches on the same machine needs its own Prefect home (and BENCH_PREFECT_PORT).
+harness.PREFECT_HOME = Path(os.environ.get("BENCH_PREFECT_HOME", str(harness.PREFECT_HOME)))
 
 
 def applications(records: list[dict]):
