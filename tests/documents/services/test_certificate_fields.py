@@ -182,3 +182,10 @@ def test_dates_in_a_table_of_units_are_not_the_award_date():
 def test_a_date_in_the_future_is_not_the_award_date():
     assert read("EAL", "Awarded 12/03/2020", "Valid to 12/03/2099").date_awarded == date(2020, 3, 12)
     assert read("EAL", "12/03/2099").date_awarded is None
+
+
+def test_a_page_read_only_the_second_way_is_readable():
+    from portal.documents.ocr import CertificateReading, _merge
+
+    merged = _merge(CertificateReading(readable=False), read("EAL", "Certificate number: EAL700555"))
+    assert merged.readable and merged.certificate_number == "EAL700555"
