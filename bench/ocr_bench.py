@@ -1,6 +1,6 @@
 """OCR of certificates in many layouts: the share of fields read exactly, fields read wrongly, seconds a page.
 
-    .venv/bin/python bench/ocr_bench.py [pages] [--held-out | --dev] [--layout NAME]
+    .venv/bin/python bench/ocr_bench.py [pages] [--held-out | --dev | --unseen] [--layout NAME]
 
 Pages are made by bench/certificate_layouts.py from the awarding-body sandbox's records: 13 layouts (4 of them held
 out of development and reported apart), six font families, all the common UK date formats, names in several styles,
@@ -10,6 +10,9 @@ name (an employer uploading the wrong person's certificate): reading the expecte
 A field is exact, missing or wrong; the reader gives a field only when it is confident, so every wrong field counts
 as wrong with confidence. Targets: at least 97% of fields exact on the development layouts, at least 95% on the
 held-out layouts, under 1% of fields wrong, p95 under 1.5 seconds a page.
+
+--unseen reads bench/certificate_layouts_unseen.py instead: eight layouts written apart from the reader, with their
+own people and records, all reported as held out (target 95%).
 """
 
 import importlib
