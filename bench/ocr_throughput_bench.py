@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -32,8 +33,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ["DEBUG"] = "0"
 
 import throughput_bench as harness  # noqa: E402
+from ocr_bench import FIELDS  # noqa: E402
 
 SANDBOX_PORT = int(os.environ.get("BENCH_AWARDING_BODIES_PORT", "8292"))
+# Another run of the throughput benches on the same machine needs its own Prefect home (and BENCH_PREFECT_PORT).
+harness.PREFECT_HOME = Path(os.environ.get("BENCH_PREFECT_HOME", str(harness.PREFECT_HOME)))
 
 
 def applications(records: list[dict]):
@@ -63,7 +67,7 @@ def applications(records: list[dict]):
         ni_number = f"ZY{(prefix + i * 7919) % 1_000_000:06d}{'ABCD'[i % 4]}"
         operative = Operative.objects.create(
             first_name=record["candidate_first_name"], last_name=record["candidate_last_name"],
-            date_of_birth=date(1985, 1, 1), ni_number=ni_number,
+            date_of_birth=date.fromisoformat(record["date_of_birth"]), ni_number=ni_number,
         )  # fmt: skip
         employment = Employment.objects.create(
             operative=operative, organisation=organisation, office=organisation.head_office, started_on=date(2020, 1, 6)
@@ -162,10 +166,33 @@ def main() -> int:
                 .annotate(n=django.db.models.Count("pk"))
             )
             done = len(finished_at)
+            # The workers' readings against what each page says: the same reader as bench/ocr_bench.py.
+            fields = Counter()
+            readings = dict(ApplicationDocument.objects.filter(pk__in=uploaded_at).values_list("pk", "reading"))
+            for pk, (_data, _type, truth, _meta) in zip(uploaded_at, cases, strict=True):
+                stored = readings.get(pk) or {}
+                for name in FIELDS:
+                    expected = truth[name]
+                    if name == "date_awarded":
+                        got = stored.get("date_awarded") or stored.get("month_awarded", "")
+                        expected = expected.isoformat() if expected else truth["month_awarded"]
+                    else:
+                        got = stored.get(name, "")
+                    fields["exact" if got == expected else "missing" if not got else "wrong"] += 1
+            statuses = dict(ApplicationDocument.objects.filter(pk__in=uploaded_at).values_list("pk", "status"))
+            by_body = Counter(
+                f"{record['awarding_body']}: {statuses.get(pk, '')}"
+                for pk, record in zip(uploaded_at, records, strict=True)
+            )
             p95 = waits[max(0, int(len(waits) * 0.95 + 0.5) - 1)] if waits else float("nan")
             print(f"{workers:7d} {done:4d}/{len(uploaded_at):<4d} {60 * done / elapsed:9.1f} "
                   f"{statistics.median(waits) if waits else float('nan'):10.1f} {p95:10.1f} {cpu / max(done, 1):10.2f} "
                   f"{os.getloadavg()[0]:5.2f}  {outcomes}", flush=True)  # fmt: skip
+            total = sum(fields.values())
+            print(f"        fields the workers read exactly: {fields['exact']} of {total} "
+                  f"({100 * fields['exact'] / max(total, 1):.1f}%), {fields['wrong']} wrong, "
+                  f"{fields['missing']} missing", flush=True)  # fmt: skip
+            print(f"        outcomes by body: {dict(sorted(by_body.items()))}", flush=True)
             connection.close()
     finally:
         server.terminate()

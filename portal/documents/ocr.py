@@ -7,9 +7,10 @@ the title, and dates in every common UK format, preferring the one beside an awa
 birth. A field is given only when it is read with confidence: a wrong field is worse than a missing one.
 
 Pages are rasterised (PDF through pdftoppm at 300 dpi or less, the first two pages: a cover letter may come first),
-turned grey, scaled, straightened (a projection-profile search over ±5°) and read with word confidences and boxes. A
-second reading (the page with its shading evened out and binarised, another page segmentation mode) is made only
-when the first misses a field. A page or image too big to decode within MAX_IMAGE_PIXELS is not read.
+turned grey, scaled, straightened (a projection-profile search over ±5°), evened out when the paper's brightness
+varies (shadows, a table round a photographed sheet, tinted panels) and read with word confidences and boxes. A
+second reading (the page read best, binarised against its paper, another page segmentation mode) is made only when
+the first misses a field. A page or image too big to decode within MAX_IMAGE_PIXELS is not read.
 """
 
 import difflib
@@ -40,6 +41,7 @@ BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december"]  # fmt: skip
 DATE_CONFIDENCE = 60  # a date read less surely is not given: digits are easily misread
+UNEVEN = 40  # grey levels between the darkest and lightest paper (5th and 95th percentiles) that call for evening out
 MIN_CONFIDENCE = 45  # tesseract's word confidence (0-100) under which a word is not trusted on its own
 
 
@@ -155,14 +157,14 @@ def _skew_angle(grey: Image.Image) -> float:
     """The small rotation (±5°) that makes text lines horizontal: the one with the sharpest row profile."""
     small = grey.resize((600, int(600 * grey.height / grey.width)))
     ink = small.point(lambda v: 255 if v < 160 else 0)
-    best, best_score = 0.0, -1.0
-    for tenth in range(-50, 51, 5):
-        angle = tenth / 10
+
+    def sharpness(angle: float) -> float:
         rows = ink.rotate(angle, resample=Image.BILINEAR).resize((1, small.height), Image.BOX)
-        score = ImageStat.Stat(rows).var[0]
-        if score > best_score:
-            best, best_score = angle, score
-    return best
+        return ImageStat.Stat(rows).var[0]
+
+    # Whole degrees first, then quarter degrees either side of the best: 16 trials rather than 21 at half degrees.
+    best = max(range(-5, 6), key=lambda a: (sharpness(a), -abs(a)))
+    return max((best + q / 4 for q in range(-2, 3)), key=lambda a: (sharpness(a), -abs(a)))
 
 
 def _prepare(image: Image.Image) -> Image.Image:
@@ -174,14 +176,33 @@ def _prepare(image: Image.Image) -> Image.Image:
     angle = _skew_angle(grey)
     if angle:
         grey = grey.rotate(angle, resample=Image.BILINEAR, expand=True, fillcolor=255)
+    paper = _paper(grey)
+    low, high = _percentiles(paper, 0.05, 0.95)
+    if high - low > UNEVEN:  # shadows, a table round the sheet, tinted panels: the ink against its own paper
+        grey = ImageChops.invert(ImageChops.subtract(paper.resize(grey.size, Image.BILINEAR), grey))
     return ImageOps.autocontrast(grey, cutoff=(0.1, 1))
+
+
+def _paper(grey: Image.Image) -> Image.Image:
+    """The paper's brightness around each point, at an eighth of the size (the text taken out by a maximum)."""
+    small = grey.resize((max(1, grey.width // 8), max(1, grey.height // 8)), Image.BOX)
+    return small.filter(ImageFilter.MaxFilter(7)).filter(ImageFilter.GaussianBlur(4))
+
+
+def _percentiles(image: Image.Image, *shares: float) -> list[int]:
+    histogram, total = image.histogram(), image.width * image.height
+    found, running, wanted = [], 0, list(shares)
+    for level, count in enumerate(histogram[:256]):
+        running += count
+        while wanted and running >= wanted[0] * total:
+            found.append(level)
+            wanted.pop(0)
+    return found + [255] * len(wanted)
 
 
 def _evened(grey: Image.Image) -> Image.Image:
     """Shadows and coloured paper evened out (the ink's darkness against the local paper), then binarised."""
-    small = grey.resize((max(1, grey.width // 8), max(1, grey.height // 8)), Image.BOX)
-    paper = small.filter(ImageFilter.MaxFilter(7)).filter(ImageFilter.GaussianBlur(4)).resize(grey.size)
-    ink = ImageChops.subtract(paper, grey)
+    ink = ImageChops.subtract(_paper(grey).resize(grey.size), grey)
     return ink.point(lambda v: 0 if v > 40 else 255)
 
 
@@ -236,9 +257,13 @@ class Line:
 
 
 def _ocr_lines(image: Image.Image, psm: int) -> list[Line]:
-    data = pytesseract.image_to_data(
-        image, config=f"--psm {psm} --oem 1", output_type=pytesseract.Output.DICT, timeout=30
-    )
+    # Handed to tesseract as an uncompressed PGM: pytesseract would write a PNG, a quarter of a second a page.
+    with tempfile.NamedTemporaryFile(suffix=".pgm") as handle:
+        image.convert("L").save(handle, "PPM")
+        handle.flush()
+        data = pytesseract.image_to_data(
+            handle.name, config=f"--psm {psm} --oem 1", output_type=pytesseract.Output.DICT, timeout=30
+        )
     grouped: dict[tuple, list[Word]] = {}
     for i, text in enumerate(data["text"]):
         text = text.strip()
@@ -297,6 +322,28 @@ NAME_LABEL = re.compile(
 HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|mx)\.?\s+", re.I)
 
 
+# Words printed on certificates that are never part of a person's name: a "name" holding one is a label or a title.
+NOT_NAME = {
+    "date", "birth", "number", "no", "qualification", "certificate", "title", "award", "awarded", "achieved",
+    "achievement", "code", "ref", "reference", "issue", "issued", "level", "diploma", "unit", "units", "signature",
+    "signed", "learner", "candidate", "name", "centre", "center", "serial", "result", "assessment", "of", "the",
+    "and", "in", "has", "been", "for", "to", "by", "on", "with", "this", "that", "is", "certify", "certifies",
+    "awarding", "body", "organisation", "registration", "uln", "pass", "passed", "grade", "credit", "credits",
+}  # fmt: skip
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "mx"}
+
+
+def _name_case(word: str) -> str:
+    """A word of a name printed in capitals (or lower case) as names are written: "MCALLISTER" -> "McAllister",
+    "O'SULLIVAN" -> "O'Sullivan", "LLEWELLYN-JONES" -> "Llewellyn-Jones"; a word in mixed case is kept."""
+    if not word.isupper() and not word.islower():
+        return word
+    cased = "".join(part.capitalize() for part in re.split(r"([-'])", word.lower()))
+    if re.match(r"^Mc[a-z]", cased):
+        cased = "Mc" + cased[2:].capitalize()
+    return cased
+
+
 def _tidy_name(value: str) -> str:
     value = HONORIFIC.sub("", value.strip(" ,.:;"))
     if "," in value:
@@ -304,33 +351,71 @@ def _tidy_name(value: str) -> str:
         value = f"{first.strip()} {last.strip()}"
     words = value.split()
     # Whole words only: an initial may be a first name half read ("J Jones" for "Jeff Jones").
-    if not 2 <= len(words) <= 4 or not all(re.fullmatch(r"[A-Za-z][A-Za-z'-]+", w) for w in words):
+    if not 2 <= len(words) <= 4 or not all(re.fullmatch(r"[A-Za-z][A-Za-z'-]*[A-Za-z]", w) for w in words):
         return ""
-    return " ".join(w if not w.isupper() and not w.islower() else w.capitalize() for w in words)
+    if any(w.lower() in NOT_NAME for w in words):
+        return ""
+    return " ".join(_name_case(w) for w in words)
+
+
+def _name_run(words: list[str]) -> str:
+    """The name at the start of `words` (capitalised words, an honorific, "SURNAME, First"), tidied; "" if none."""
+    run = []
+    for word in words:
+        bare = word.strip(",.:;")
+        if (bare[:1].isupper() and re.fullmatch(r"[A-Za-z'-]+", bare)) or bare.lower() in HONORIFICS:
+            run.append(word)
+            if word.endswith(".") and bare.lower() not in HONORIFICS:
+                break
+        else:
+            break
+    return _tidy_name(" ".join(run[:5]))
+
+
+def _word_index(line: Line, offset: int) -> int:
+    """The index of the word of `line` at character `offset` of `line.text`."""
+    position = 0
+    for index, word in enumerate(line.words):
+        position += len(word.text)
+        if offset < position:
+            return index
+        position += 1
+    return len(line.words)
+
+
+def _below(lines: list[Line], line: Line, left: float, right: float) -> list[Word]:
+    """The words of the nearest line under `line` that lie between `left` and `right` (a value under its label)."""
+    under = [o for o in lines if o is not line and 0 <= o.top - line.bottom <= 3 * line.height]
+    for other in sorted(under, key=lambda o: o.top):
+        words = [w for w in other.words if left <= (w.left + w.right) / 2 < right]
+        if words:
+            return words
+    return []
 
 
 def _printed_name(lines: list[Line]) -> str:
-    """Someone else's name, from beside a label ("Learner:", "certify that" …); only when it reads cleanly."""
-    for index, line in enumerate(lines):
+    """Someone else's name, from beside or under a label ("Learner:", "certify that" …); only when it reads
+    cleanly."""
+    for line in lines:
         match = NAME_LABEL.search(line.text)
-        if not match or match.start() > 2 and "that" not in match.group(0).lower():
+        if not match:
             continue
-        rest = line.text[match.end() :]
-        source = line
-        if not rest.strip() and index + 1 < len(lines):
-            source = lines[index + 1]
-            rest = source.text
-        run = []
-        for word in re.split(r"\s+", rest.strip()):
-            bare = word.strip(",.:;")
-            if (bare[:1].isupper() and bare.isalpha()) or bare.lower() in {"mr", "mrs", "ms", "miss", "dr"}:
-                run.append(word)
-                if word.endswith(".") and bare.lower() not in {"mr", "mrs", "ms", "dr"}:
-                    break
-            else:
-                break
-        name = _tidy_name(" ".join(run[:5]))
-        if name and source.conf() >= 70:
+        first = _word_index(line, match.start())
+        column = first > 0 and line.words[first].left - line.words[first - 1].right > 2 * line.height
+        if match.start() > 2 and "that" not in match.group(0).lower() and not column:
+            continue  # a label starts its line or its column ("the name of …" in a sentence is not one)
+        after = line.words[_word_index(line, match.end()) :]
+        name, source = _name_run([w.text for w in after]), after
+        if not name:
+            # The value under the label: the next line; or, in a row of labelled boxes (the label starts a column
+            # or another label follows it), the words under the label up to where the next label starts.
+            left, right = float("-inf"), float("inf")
+            if after or column:
+                left = line.words[first].left - 2 * line.height
+                right = after[0].left if after else right
+            source = _below(lines, line, left, right)
+            name = _name_run([w.text for w in source])
+        if name and min(w.conf for w in source[: len(name.split()) + 2]) >= 70:
             return name
     return ""
 
@@ -339,12 +424,28 @@ def _compact(value: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", value.upper())
 
 
+DIGIT_FOR = str.maketrans({"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"})
+LETTER_FOR = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"})
+
+
 def _as_number(value: str) -> str:
     """A certificate number as printed: letters first, then digits (O/0, I/1, S/5 and B/8 confusions undone)."""
     value = _compact(value)
     match = re.match(r"^([A-Z]*)(.*)$", value)
-    prefix, rest = match.group(1), match.group(2)
-    return prefix + rest.translate(str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"}))
+    return match.group(1) + match.group(2).translate(DIGIT_FOR)
+
+
+def _number_readings(value: str) -> list[str]:
+    """The ways `value` may be a certificate number, the likeliest first: as read, then with OCR confusions undone
+    after each possible end of the prefix (a prefix may hold digits, "AM2S123456", or a digit read for a letter,
+    "C6700037" for "CG700037")."""
+    value = _compact(value)
+    readings = [value, _as_number(value)]
+    if value[:1].isalpha():  # a number starts with its prefix's letters: digits alone (a date, a code) are not one
+        for cut in range(1, len(value) + 1):
+            head, tail = value[:cut], value[cut:].translate(DIGIT_FOR)
+            readings += [head + tail, head.translate(LETTER_FOR) + tail]
+    return list(dict.fromkeys(readings))
 
 
 NUMBER_LABEL = re.compile(r"cert|serial|\bno\b|number|\bref", re.I)
@@ -365,11 +466,14 @@ def _numbers(lines: list[Line], bodies: tuple[BodyHint, ...]) -> list[tuple[str,
                     and words[i].text.upper() not in {"NO", "REF", "REF.", "NUM"}
                 ):
                     continue  # two words are one number only as a letter prefix and its digits ("CG 700037")
-                value = _as_number("".join(w.text for w in words[i : i + span]))
-                if not value:
+                raw = "".join(w.text for w in words[i : i + span])
+                if sum(c.isdigit() for c in raw) < 3:
                     continue
+                readings = _number_readings(raw)
                 for body in bodies:
-                    if body.number_pattern and re.fullmatch(body.number_pattern, value):
+                    pattern = body.number_pattern
+                    value = next((r for r in readings if pattern and re.fullmatch(pattern, r)), "")
+                    if value:
                         before = " ".join(w.text for w in words[max(0, i - 3) : i])
                         found.append((body.code, value, line.conf(i, i + span), bool(NUMBER_LABEL.search(before))))
     return found
@@ -475,13 +579,13 @@ def _span_conf(line: Line, start: int, end: int) -> float:
     return min(confs, default=0.0)
 
 
-def _date_candidates(line: Line) -> list[tuple[date | tuple[int, int], int, float]]:
-    """Dates on a line (a tuple (year, month) where only the month is printed): where each starts, how sure."""
+def _date_candidates(line: Line) -> list[tuple[date | tuple[int, int], int, int, float]]:
+    """Dates on a line (a tuple (year, month) where only the month is printed): where each starts and ends, how sure."""
     text = line.text.replace("O", "0") if re.search(r"\d", line.text) else line.text
     found, taken = [], []
     for match in DAY_MONTH_YEAR.finditer(text):
         try:
-            found.append((date(int(match[3]), int(match[2]), int(match[1])), match.start(),
+            found.append((date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(),
                           _span_conf(line, *match.span())))  # fmt: skip
             taken.append(match.span())
         except ValueError:
@@ -490,7 +594,7 @@ def _date_candidates(line: Line) -> list[tuple[date | tuple[int, int], int, floa
         month = _month(match[2])
         if month:
             try:
-                found.append((date(int(match[3]), month, int(match[1])), match.start(),
+                found.append((date(int(match[3]), month, int(match[1])), match.start(), match.end(),
                               _span_conf(line, *match.span())))  # fmt: skip
                 taken.append(match.span())
             except ValueError:
@@ -500,52 +604,97 @@ def _date_candidates(line: Line) -> list[tuple[date | tuple[int, int], int, floa
             continue
         month = _month(match[1])
         if month and 1900 < int(match[2]) < 2100:
-            found.append(((int(match[2]), month), match.start(), _span_conf(line, *match.span())))
+            found.append(((int(match[2]), month), match.start(), match.end(), _span_conf(line, *match.span())))
     return found
 
 
-def _label_near(lines: list[Line], index: int, start: int) -> tuple[bool, bool]:
-    """(an award label, another date's label) before the date on its line, or above or below it in its column."""
-    line = lines[index]
-    before = line.text[:start]
-    if OTHER_LABEL.search(before):
-        return False, True
-    if AWARD_LABEL.search(before):
-        return True, False
-    for other in lines:
+def _last_label(text: str) -> str:
+    """The kind of the label nearest the end of `text`: "award" or "other" ("Date of birth: … Date of award:" is
+    an award label), "" when there is none."""
+    award = [m.end() for m in AWARD_LABEL.finditer(text)]
+    other = [m.end() for m in OTHER_LABEL.finditer(text)]
+    if not award and not other:
+        return ""
+    return "other" if max(other, default=-1) >= max(award, default=-1) else "award"
+
+
+def _column_label(lines: list[Line], line: Line, left: int, right: int) -> str:
+    """The label above (within four lines) or just below the words between `left` and `right` of `line`, read from
+    the words of that line in the same column (a row of labelled boxes has several labels)."""
+    slack = line.height * 2
+    for other in sorted(lines, key=lambda o: abs(o.top - line.top)):
         if other is line:
             continue
-        overlaps = other.left < line.right and line.left < other.right
         above = 0 <= line.top - other.bottom <= 4 * line.height
         below = 0 <= other.top - line.bottom <= 1.5 * line.height
-        if overlaps and (above or below) and len(other.text) < 40:
-            if OTHER_LABEL.search(other.text):
-                return False, True
-            if AWARD_LABEL.search(other.text):
-                return True, False
-    return False, False
+        if not (above or below):
+            continue
+        words = [w for w in other.words if w.left < right + slack and left - slack < w.right]
+        if words:  # only the words over (or under) the date: one box's label in a row of them
+            kind = _last_label(" ".join(w.text for w in words))
+        else:  # a short label line beside the date's line ("Issued on" ending the line above)
+            overlaps = other.left < line.right and line.left < other.right
+            kind = _last_label(other.text) if overlaps and len(other.text) < 40 else ""
+        if kind:
+            return kind
+    return ""
+
+
+def _date_label(lines: list[Line], index: int, start: int, end: int) -> tuple[str, int]:
+    """(the date's label: "award", "other" or "", how near: 1 on its line before it, 2 above or below it in its
+    column, 3 none)."""
+    line = lines[index]
+    kind = _last_label(line.text[:start])
+    if kind:
+        return kind, 1
+    words = line.words[_word_index(line, start) : _word_index(line, max(start, end - 1)) + 1] or line.words
+    kind = _column_label(lines, line, min(w.left for w in words), max(w.right for w in words))
+    return (kind, 2) if kind else ("", 3)
+
+
+def _in_list(tops: list[tuple[int, int]], top: int, height: int) -> bool:
+    """Whether a date at `top` is one of three or more dates on lines one under another (a table of units, each
+    with its date), from (top, height) of every line holding a date."""
+    ordered = sorted(set(tops))
+    chains, chain = [], [ordered[0]] if ordered else []
+    for previous, current in zip(ordered, ordered[1:], strict=False):
+        if 0 < current[0] - previous[0] <= 2.5 * max(previous[1], current[1]):
+            chain.append(current)
+        else:
+            chains.append(chain)
+            chain = [current]
+    chains.append(chain)
+    return any(len(c) >= 3 and any(t == top for t, _ in c) for c in chains)
 
 
 def _date_awarded(lines: list[Line], hints: ReadingHints) -> tuple[date | None, str]:
-    labelled, unlabelled, months = set(), set(), set()
+    """The award date: the one labelled as such on its line, else the one labelled above or below it, else the only
+    date; never the date of birth, a date in the future, or a date in a list of them (a unit table)."""
+    found = []
     for index, line in enumerate(lines):
-        for value, start, conf in _date_candidates(line):
+        for value, start, end, conf in _date_candidates(line):
             if value == hints.date_of_birth or conf < DATE_CONFIDENCE:
                 continue
-            award, other = _label_near(lines, index, start)
-            if other:
+            if isinstance(value, date) and value > date.today():
                 continue
-            if isinstance(value, tuple):
-                if award:
-                    months.add(value)
-            elif award:
-                labelled.add(value)
-            else:
-                unlabelled.add(value)
-    chosen = labelled or unlabelled
-    if len(chosen) == 1:
-        return next(iter(chosen)), ""
-    if not chosen and len(months) == 1:
+            kind, tier = _date_label(lines, index, start, end)
+            if kind != "other":
+                found.append((value, kind, tier, line))
+    tops = [(line.top, line.height) for value, _, _, line in found if isinstance(value, date)]
+    days: dict[int, set] = {1: set(), 2: set(), 3: set()}
+    months = set()
+    for value, kind, tier, line in found:
+        if isinstance(value, tuple):
+            if kind == "award":
+                months.add(value)
+        elif tier == 1 or not _in_list(tops, line.top, line.height):
+            days[tier].add(value)
+    for tier in (1, 2, 3):
+        if days[tier]:
+            if len(days[tier]) == 1:
+                return next(iter(days[tier])), ""
+            return None, ""
+    if len(months) == 1:
         year, month = next(iter(months))
         return None, f"{year:04d}-{month:02d}"
     return None, ""
@@ -583,7 +732,7 @@ def _read_lines(lines: list[Line], hints: ReadingHints) -> CertificateReading:
 
 def _merge(first: CertificateReading, second: CertificateReading) -> CertificateReading:
     """The first reading, with what it missed taken from the second where the two do not disagree."""
-    merged = replace(first, text=first.text + "\n" + second.text)
+    merged = replace(first, readable=first.readable or second.readable, text=first.text + "\n" + second.text)
     if not first.awarding_body or first.awarding_body == second.awarding_body:
         for name in ("awarding_body", "certificate_number", "qualification_code", "qualification_title"):
             if not getattr(first, name):
@@ -595,18 +744,11 @@ def _merge(first: CertificateReading, second: CertificateReading) -> Certificate
     return merged
 
 
-def _read_page(page: Image.Image, hints: ReadingHints) -> CertificateReading:
-    grey = _prepare(page)
-    reading = _read_lines(_ocr_lines(grey, FIRST_PSM), hints)
-    if reading.missing():  # a second reading only for what the first missed
-        reading = _merge(reading, _read_lines(_ocr_lines(_evened(grey), SECOND_PSM), hints))
-    return reading
-
-
 def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | None = None) -> CertificateReading:
-    """What a certificate says; a PDF's second page is read too when the first lacks the body or the number."""
+    """What a certificate says. Each page (a PDF's first two) is read once, until one gives the body and the number
+    (a cover letter may come first); then the page read best is read a second way only if it missed a field."""
     hints = hints or ReadingHints()
-    best = CertificateReading(readable=False)
+    best, best_grey = CertificateReading(readable=False), None
     try:
         with bomb_guard(), tempfile.TemporaryDirectory() as folder:
             is_pdf = content_type == "application/pdf" or data[:5] == b"%PDF-"
@@ -624,11 +766,14 @@ def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | No
                 page = _pdf_page(pdf, dpi, number) if is_pdf else image
                 if page is None:
                     break
-                reading = _read_page(page, hints)
+                grey = _prepare(page)
+                reading = _read_lines(_ocr_lines(grey, FIRST_PSM), hints)
                 if not best.readable or len(reading.missing()) < len(best.missing()):
-                    best = reading
+                    best, best_grey = reading, grey
                 if best.awarding_body and best.certificate_number:
                     break
+            if best_grey is not None and best.missing():  # a second reading only for what the first missed
+                best = _merge(best, _read_lines(_ocr_lines(_evened(best_grey), SECOND_PSM), hints))
     except (OSError, subprocess.SubprocessError, TooLarge, *BOMB_ERRORS):
         return best
     return best

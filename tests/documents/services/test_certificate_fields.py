@@ -114,3 +114,78 @@ def test_the_body_by_the_names_it_prints():
     assert read("the deal was eal").awarding_body == ""  # an acronym only in capitals
     hints = ReadingHints(qualifications=(QualificationHint("eal", "603/3417/5", "x"),))
     assert _read_lines(lines("EAL"), hints).awarding_body == "eal"  # default bodies without reference data
+
+
+def placed(*rows: list[tuple[int, str]], conf: float = 95.0) -> list[Line]:
+    """One Line per row of (left, text) pieces: columns and boxes where they are on the page."""
+    result = []
+    for index, row in enumerate(rows):
+        words = []
+        for left, piece in row:
+            for text in piece.split():
+                words.append(Word(text, conf, left, 100 + index * 60, 20 * len(text), 40))
+                left += 20 * len(text) + 20
+        result.append(Line(words))
+    return result
+
+
+def read_placed(*rows, first="Jeff", last="Jones", born=date(1985, 6, 15)):
+    return _read_lines(placed(*rows), ReadingHints(first, last, born, HINTS.bodies, HINTS.qualifications))
+
+
+def test_a_number_whose_prefix_holds_a_digit_or_a_letter_read_as_a_digit():
+    assert read("NET", "Candidate number: AM2S575518").certificate_number == "AM2S575518"
+    assert read("NET", "Candidate number: AM2S57SS18").certificate_number == "AM2S575518"
+    assert read("City & Guilds", "Certificate serial: C6700037").certificate_number == "CG700037"
+    # Digits alone (a date, a qualification code) never become a number by reading their digits as letters.
+    assert read("City & Guilds", "Registered 60/03/7037").certificate_number == ""
+
+
+def test_someone_elses_name_under_its_label_in_a_row_of_boxes():
+    reading = read_placed([(100, "LEARNER NAME"), (1800, "DATE OF BIRTH")],
+                          [(100, "Dylan Davies"), (1800, "11/04/1983")])  # fmt: skip
+    assert reading.candidate_name == "Dylan Davies"
+    # The label beside it is never taken for a name.
+    reading = read_placed([(100, "LEARNER NAME"), (1800, "DATE OF BIRTH")], [(1800, "11/04/1983")])
+    assert reading.candidate_name == ""
+    assert read("City & Guilds", "Candidate: Date Of Birth").candidate_name == ""
+    # Only the words under the label: not the next box's value as well.
+    reading = read_placed([(100, "CENTRE"), (1200, "LEARNER NAME")], [(100, "Midlands Skills"), (1200, "Dylan Davies")])
+    assert reading.candidate_name == "Dylan Davies"
+
+
+def test_a_name_in_capitals_is_written_as_names_are():
+    assert read("EAL", "Learner: MCALLISTER, Chloe").candidate_name == "Chloe McAllister"
+    assert read("EAL", "Candidate: SIOBHAN O'SULLIVAN").candidate_name == "Siobhan O'Sullivan"
+    assert read("EAL", "Candidate: GARETH LLEWELLYN-JONES").candidate_name == "Gareth Llewellyn-Jones"
+
+
+def test_the_date_under_its_own_box_label_not_the_neighbouring_box():
+    reading = read_placed([(100, "LEARNER NAME"), (1200, "DATE OF BIRTH"), (2200, "DATE ACHIEVED")],
+                          [(100, "Dylan Davies"), (1200, "11/04/1983"), (2200, "12/03/2020")],
+                          first="Someone", last="Else", born=None)  # fmt: skip
+    assert reading.date_awarded == date(2020, 3, 12)
+    # On one line, the label nearest before each date is the one that counts.
+    assert read("EAL", "Date of birth: 11/04/1983 Date of award: 12/03/2020", born=None).date_awarded == date(
+        2020, 3, 12
+    )
+
+
+def test_dates_in_a_table_of_units_are_not_the_award_date():
+    rows = ["EAL", "Unit Achieved", "Unit 301 14/05/2019", "Unit 302 23/03/2019", "Unit 303 20/10/2019"]
+    assert read(*rows).date_awarded is None
+    # Units achieved on one day: still a unit's date, not the certificate's.
+    assert read("EAL", "Unit 301 14/05/2019", "Unit 302 14/05/2019", "Unit 303 14/05/2019").date_awarded is None
+    assert read(*rows, "Date of issue: 18 January 2020").date_awarded == date(2020, 1, 18)
+
+
+def test_a_date_in_the_future_is_not_the_award_date():
+    assert read("EAL", "Awarded 12/03/2020", "Valid to 12/03/2099").date_awarded == date(2020, 3, 12)
+    assert read("EAL", "12/03/2099").date_awarded is None
+
+
+def test_a_page_read_only_the_second_way_is_readable():
+    from portal.documents.ocr import CertificateReading, _merge
+
+    merged = _merge(CertificateReading(readable=False), read("EAL", "Certificate number: EAL700555"))
+    assert merged.readable and merged.certificate_number == "EAL700555"
