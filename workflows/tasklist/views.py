@@ -45,16 +45,16 @@ def _back(request, default: str) -> str:
     return default
 
 
-def _list_page(request, *, title, tasks_qs, steps, queue=None, queues, counts, now, levels):
+def _list_page(request, *, title, tasks_qs, steps, queue=None, queues, counts, now):
     may_bulk_assign = queue is not None and is_case_manager(request.user)
     colleagues = list(selectors.colleagues_for(steps)) if may_bulk_assign else []
     filter_form = FilterForm(request.GET or None, steps=steps, people=colleagues)
     work_filter = filter_form.work_filter() if request.GET else selectors.WorkFilter()
     tasks_qs = selectors.apply_filter(tasks_qs, work_filter, user=request.user, now=now)
-    total = tasks_qs.count()
-    paginator = Paginator(range(total), PAGE_SIZE)  # the count is read once; the page is sliced in the database
+    total, late = selectors.list_counts(tasks_qs, now=now)
+    paginator = Paginator(range(total), PAGE_SIZE)  # the counts are read once; the page is sliced in the database
     page = paginator.get_page(_page_number(request))
-    tasks = selectors.page_of(tasks_qs, page.start_index() - 1, page.end_index()) if total else []
+    tasks = selectors.page_of(tasks_qs, page.start_index() - 1, page.end_index(), now=now, late=late) if total else []
     rows = rows_for(tasks, user=request.user, now=now)
     bulk_form = BulkAssignForm(colleagues=colleagues)
     params = work_filter.as_params()
@@ -95,9 +95,9 @@ def _saved_row(saved: SavedFilter, user: User) -> dict:
     }
 
 
-def _queue_counts(user, queues, now, levels) -> tuple[list[dict], dict]:
+def _queue_counts(user, queues, now) -> tuple[list[dict], dict]:
     all_steps = [ref for queue in queues for ref in queue.steps]
-    by_step = selectors.step_counts(steps=all_steps, user=user, levels=levels, now=now)
+    by_step = selectors.step_counts(steps=all_steps, user=user, now=now)
     summary = []
     for queue in queues:
         rows = [by_step.get(ref, {}) for ref in queue.steps]
@@ -117,23 +117,19 @@ def my_work(request):
     """The tasks the reader holds, overdue and urgent first, with the reader's queues and their counts."""
     _staff(request)
     now = timezone.now()
-    levels = selectors.service_levels()
     queues = queues_for(request.user, team_queues(team_permissions()))
-    counts, _ = _queue_counts(request.user, queues, now, levels)
+    counts, _ = _queue_counts(request.user, queues, now)
     steps = steps_for(request.user)
-    tasks = selectors.my_work(user=request.user, steps=steps, levels=levels, now=now)
-    return _list_page(
-        request, title="My work", tasks_qs=tasks, steps=steps, queues=queues, counts=counts, now=now, levels=levels
-    )
+    tasks = selectors.my_work(user=request.user, steps=steps)
+    return _list_page(request, title="My work", tasks_qs=tasks, steps=steps, queues=queues, counts=counts, now=now)
 
 
 def queues(request):
     """Every queue the reader may open, with its open, unassigned and late tasks."""
     _staff(request)
     now = timezone.now()
-    levels = selectors.service_levels()
     mine = queues_for(request.user, team_queues(team_permissions()))
-    counts, by_step = _queue_counts(request.user, mine, now, levels)
+    counts, by_step = _queue_counts(request.user, mine, now)
     for entry in counts:
         entry["steps"] = [
             {"title": step_title(ref), **{k: by_step.get(ref, {}).get(k, 0) for k in ("total", "overdue")}}
@@ -151,10 +147,9 @@ def queue(request, team: str):
         raise Http404
     require_jib_team(request.user, found.team, *CASE_MANAGERS)
     now = timezone.now()
-    levels = selectors.service_levels()
     visible = queues_for(request.user, all_queues)
-    counts, _ = _queue_counts(request.user, visible, now, levels)
-    tasks = selectors.open_tasks(steps=found.steps, levels=levels, now=now)
+    counts, _ = _queue_counts(request.user, visible, now)
+    tasks = selectors.open_tasks(steps=found.steps)
     return _list_page(
         request,
         title=f"{found.label} queue",
@@ -164,7 +159,6 @@ def queue(request, team: str):
         queues=visible,
         counts=counts,
         now=now,
-        levels=levels,
     )
 
 
@@ -229,10 +223,13 @@ def assign(request, pk: int):
         else:
             messages.success(request, f"“{step_title_of(task)}” is assigned to {assignee}.")
             return HttpResponseRedirect(_back(request, reverse("tasklist:queues")))
-    annotated = selectors.open_tasks(steps=[get_task_ref(task.flow_task)]).filter(pk=task.pk).first()
-    if annotated is None:
+    now = timezone.now()
+    found = selectors.page_of(
+        selectors.open_tasks(steps=[get_task_ref(task.flow_task)]).filter(pk=task.pk), 0, 1, now=now
+    )
+    if not found:
         raise Http404  # finished or cancelled meanwhile
-    rows = rows_for([annotated], user=request.user, now=timezone.now())
+    rows = rows_for(found, user=request.user, now=now)
     return render(
         request,
         "tasklist/assign.html",
