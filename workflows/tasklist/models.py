@@ -126,7 +126,8 @@ class OpenTask(models.Model):
             # A work list's order (late ones first are read as a range of `due`, see selectors.page_of).
             models.Index(fields=["-priority", "due", "created", "task"], name="tasklist_open_order"),
             models.Index(fields=["flow_task", "-priority", "due", "created", "task"], name="tasklist_open_step_order"),
-            models.Index(fields=["due"], name="tasklist_open_due"),
+            # Counts per step (total, late, unassigned, held by one person), read from the index alone.
+            models.Index(fields=["flow_task", "due"], include=["owner"], name="tasklist_open_step_due"),
             models.Index(
                 fields=["urgent_from"],
                 condition=models.Q(priority__lt=PRIORITY_URGENT),

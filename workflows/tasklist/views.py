@@ -45,13 +45,18 @@ def _back(request, default: str) -> str:
     return default
 
 
-def _list_page(request, *, title, tasks_qs, steps, queue=None, queues, counts, now):
+def _list_page(request, *, title, tasks_qs, steps, queue=None, queues, counts, by_step, now):
     may_bulk_assign = queue is not None and is_case_manager(request.user)
     colleagues = list(selectors.colleagues_for(steps)) if may_bulk_assign else []
     filter_form = FilterForm(request.GET or None, steps=steps, people=colleagues)
     work_filter = filter_form.work_filter() if request.GET else selectors.WorkFilter()
     tasks_qs = selectors.apply_filter(tasks_qs, work_filter, user=request.user, now=now)
-    total, late = selectors.list_counts(tasks_qs, now=now)
+    if work_filter.is_empty:  # the whole list: counted already, per step, for the queues beside it
+        held = [by_step.get(ref, {}) for ref in steps]
+        total_key, late_key = ("total", "overdue") if queue is not None else ("mine", "mine_overdue")
+        total, late = sum(row.get(total_key, 0) for row in held), sum(row.get(late_key, 0) for row in held)
+    else:
+        total, late = selectors.list_counts(tasks_qs, now=now)
     paginator = Paginator(range(total), PAGE_SIZE)  # the counts are read once; the page is sliced in the database
     page = paginator.get_page(_page_number(request))
     tasks = selectors.page_of(tasks_qs, page.start_index() - 1, page.end_index(), now=now, late=late) if total else []
@@ -95,9 +100,10 @@ def _saved_row(saved: SavedFilter, user: User) -> dict:
     }
 
 
-def _queue_counts(user, queues, now) -> tuple[list[dict], dict]:
-    all_steps = [ref for queue in queues for ref in queue.steps]
-    by_step = selectors.step_counts(steps=all_steps, user=user, now=now)
+def _queue_counts(user, queues, now, more_steps=()) -> tuple[list[dict], dict]:
+    """The queues' counts, and the counts per step of their steps and `more_steps` (one grouped query)."""
+    all_steps = {ref for queue in queues for ref in queue.steps} | set(more_steps)
+    by_step = selectors.step_counts(steps=sorted(all_steps), user=user, now=now)
     summary = []
     for queue in queues:
         rows = [by_step.get(ref, {}) for ref in queue.steps]
@@ -118,10 +124,19 @@ def my_work(request):
     _staff(request)
     now = timezone.now()
     queues = queues_for(request.user, team_queues(team_permissions()))
-    counts, _ = _queue_counts(request.user, queues, now)
     steps = steps_for(request.user)
+    counts, by_step = _queue_counts(request.user, queues, now, more_steps=steps)
     tasks = selectors.my_work(user=request.user, steps=steps)
-    return _list_page(request, title="My work", tasks_qs=tasks, steps=steps, queues=queues, counts=counts, now=now)
+    return _list_page(
+        request,
+        title="My work",
+        tasks_qs=tasks,
+        steps=steps,
+        queues=queues,
+        counts=counts,
+        by_step=by_step,
+        now=now,
+    )
 
 
 def queues(request):
@@ -148,7 +163,7 @@ def queue(request, team: str):
     require_jib_team(request.user, found.team, *CASE_MANAGERS)
     now = timezone.now()
     visible = queues_for(request.user, all_queues)
-    counts, _ = _queue_counts(request.user, visible, now)
+    counts, by_step = _queue_counts(request.user, visible, now, more_steps=found.steps)
     tasks = selectors.open_tasks(steps=found.steps)
     return _list_page(
         request,
@@ -158,6 +173,7 @@ def queue(request, team: str):
         queue=found,
         queues=visible,
         counts=counts,
+        by_step=by_step,
         now=now,
     )
 

@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'open task',
-                'indexes': [models.Index(fields=['-priority', 'due', 'created', 'task'], name='tasklist_open_order'), models.Index(fields=['flow_task', '-priority', 'due', 'created', 'task'], name='tasklist_open_step_order'), models.Index(fields=['due'], name='tasklist_open_due'), models.Index(condition=models.Q(('priority__lt', 2)), fields=['urgent_from'], name='tasklist_open_urgent_from'), models.Index(fields=['reference'], name='tasklist_open_reference'), models.Index(fields=['other_reference'], name='tasklist_open_other_reference'), models.Index(fields=['surname', 'forename'], name='tasklist_open_surname', opclasses=['varchar_pattern_ops', 'varchar_pattern_ops'])],
+                'indexes': [models.Index(fields=['-priority', 'due', 'created', 'task'], name='tasklist_open_order'), models.Index(fields=['flow_task', '-priority', 'due', 'created', 'task'], name='tasklist_open_step_order'), models.Index(fields=['flow_task', 'due'], include=('owner',), name='tasklist_open_step_due'), models.Index(condition=models.Q(('priority__lt', 2)), fields=['urgent_from'], name='tasklist_open_urgent_from'), models.Index(fields=['reference'], name='tasklist_open_reference'), models.Index(fields=['other_reference'], name='tasklist_open_other_reference'), models.Index(fields=['surname', 'forename'], name='tasklist_open_surname', opclasses=['varchar_pattern_ops', 'varchar_pattern_ops'])],
             },
         ),
         migrations.RunPython(create_trigram_index, drop_trigram_index, elidable=False),
