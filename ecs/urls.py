@@ -17,3 +17,8 @@ urlpatterns = [
     path("backoffice-dashboard/", include("workflows.dashboard_urls")),
     path("", include("portal.urls")),
 ]
+
+# Error pages in the back office's design under its addresses (ecs.errors).
+handler403 = "ecs.errors.permission_denied"
+handler404 = "ecs.errors.page_not_found"
+handler500 = "ecs.errors.server_error"

@@ -17,6 +17,7 @@ from tasks.jobs import purge_handed_jobs, sweep_stalled_jobs  # noqa: E402
 from tasks.notifications import send_expiry_digests  # noqa: E402
 from tasks.payments import apply_pending_payment_events, import_bank_statement  # noqa: E402
 from tasks.sitechecks import send_contract_card_alerts  # noqa: E402
+from tasks.worklists import raise_work_list_priorities  # noqa: E402
 
 # Seconds between two runs of each sweep (shorter in tests).
 SWEEP_INTERVAL = int(os.environ.get("ECS_SWEEP_INTERVAL_SECONDS", "300"))
@@ -40,6 +41,8 @@ def deployments() -> list:
         # Run on demand (Prefect UI or `prefect deployment run`) with the statement's path.
         import_bank_statement.to_deployment(name="on-demand"),
         refresh_dashboard_figures.to_deployment(name="scheduled", interval=DASHBOARD_INTERVAL),
+        # Renewals that became urgent (by the day, local time): soon after midnight whatever the interval.
+        raise_work_list_priorities.to_deployment(name="scheduled", interval=SWEEP_INTERVAL),
     ]
 
 

@@ -112,3 +112,20 @@ def incident_send_to_manual(*, incident: Incident, actor: User) -> Incident:
         return Resolution.SENT_TO_MANUAL, "Sent to manual checking."
 
     return _resolve(incident.pk, actor=actor, act=act)
+
+
+@transaction.atomic
+def incidents_close_for_cancelled_case(*, process_id: int) -> int:
+    """The case was cancelled (withdrawn by the employer, or cancelled in the back office): its open incidents are
+    closed as "the case moved on", each with an event, so that nobody is asked to act on them. Returns how many."""
+    now = timezone.now()
+    incidents = list(
+        Incident.objects.select_for_update().filter(process_id=process_id, resolved_at__isnull=True).order_by("pk")
+    )
+    for incident in incidents:
+        incident.resolved_at, incident.resolution = now, Resolution.CASE_MOVED_ON
+        incident.save(update_fields=["resolved_at", "resolution"])
+    IncidentEvent.objects.bulk_create(
+        IncidentEvent(incident=incident, at=now, what="Closed: the case was cancelled.") for incident in incidents
+    )
+    return len(incidents)

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from workflows.tasklist import services
 from workflows.tasklist.models import SavedFilter, ServiceLevel
 from workflows.tasklist.steps import human_steps, step_title
 
@@ -25,6 +26,21 @@ class ServiceLevelAdmin(admin.ModelAdmin):
     @admin.display(description="Step", ordering="flow_task")
     def step(self, obj: ServiceLevel) -> str:
         return step_title(obj.flow_task)
+
+    # Through the service, so that the due dates of the step's open tasks move with the service level.
+    def save_model(self, request, obj, form, change):
+        previous = form.initial.get("flow_task") if change else None
+        if previous and previous != obj.flow_task:
+            services.service_level_set(flow_task=previous, days=None)
+        saved = services.service_level_set(flow_task=obj.flow_task, days=obj.days)
+        obj.pk, obj.updated_at = saved.pk, saved.updated_at
+
+    def delete_model(self, request, obj):
+        services.service_level_set(flow_task=obj.flow_task, days=None)
+
+    def delete_queryset(self, request, queryset):
+        for level in queryset:
+            services.service_level_set(flow_task=level.flow_task, days=None)
 
 
 @admin.register(SavedFilter)

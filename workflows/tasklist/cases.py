@@ -1,14 +1,16 @@
 """What a work list shows of each task's case (its reference, the applicant, the organisation), read in one query
-per process for a whole page, and how a search by those words finds the case.
+per process for a whole page, and what a search by those words looks in.
 
 Each process says here what its case is: its artifact model, what to read with it, the three values a list shows,
-and the fields a search looks in. A process not listed shows its title and case number.
+and the words a search finds it by (`CaseTerms`, stored on the task's `OpenTask` row when the task opens, so that a
+search reads one small indexed table). A process not listed shows its title and case number and is found by none.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q
 
 from portal.applications.models import CardApplication
 from portal.licensing.models import LicenceApplication
@@ -26,18 +28,46 @@ class CaseRow:
     detail: str = ""
 
 
+# Between two values of `CaseTerms.names`: a search for a part of one name never matches across two.
+SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class CaseTerms:
+    """What a search finds a case by (stored upper-cased on OpenTask), and the day it becomes urgent, if it does.
+
+    A search term finds the case when it is `reference` or `other_reference` exactly, a part of one of `names`, the
+    beginning of `surname`, or (two words or more) `forename` exactly and the beginning of `surname` from its last
+    word; each compared without regard to case."""
+
+    reference: str = ""
+    other_reference: str = ""
+    names: tuple[str, ...] = ()
+    forename: str = ""
+    surname: str = ""
+    urgent_from: date | None = None
+
+    def stored(self) -> dict:
+        """The OpenTask columns."""
+        return {
+            "reference": self.reference.upper()[:100],
+            "other_reference": self.other_reference.upper()[:100],
+            "names": SEPARATOR.join(name.upper() for name in self.names if name),
+            "forename": self.forename.upper()[:100],
+            "surname": self.surname.upper()[:100],
+            "urgent_from": self.urgent_from,
+        }
+
+
 @dataclass(frozen=True)
 class CaseSource:
     model: type[Model]
     related: tuple[str, ...]
     describe: Callable[[Model], CaseRow]
-    search: Callable[[str], Q]
+    terms: Callable[[Model], CaseTerms]
 
     def fetch(self, ids) -> dict[int, Model]:
         return self.model.objects.select_related(*self.related).in_bulk(ids)
-
-    def matching(self, term: str) -> QuerySet:
-        return self.model.objects.filter(self.search(term)).values("pk")
 
 
 def _card(application: CardApplication) -> CaseRow:
@@ -49,13 +79,20 @@ def _card(application: CardApplication) -> CaseRow:
     )
 
 
-def _card_search(term: str) -> Q:
-    words = term.split()
-    q = Q(reference__iexact=term) | Q(organisation__name__icontains=term)
-    if len(words) >= 2:
-        q |= Q(operative__first_name__iexact=words[0], operative__last_name__istartswith=words[-1])
-    q |= Q(operative__last_name__istartswith=term)
-    return q
+def _card_terms(application: CardApplication) -> CaseTerms:
+    """By its reference, the organisation's name in part, the applicant's surname from its beginning (or first name
+    and surname). A renewal is urgent from 4 weeks before the card it renews expires, while the JIB has the case."""
+    from workflows.tasklist.models import RENEWAL_URGENT_WITHIN
+
+    card = application.renews_card
+    in_jib_hands = application.status in CardApplication.JIB_STAGES
+    return CaseTerms(
+        reference=application.reference,
+        names=(application.organisation.name,),
+        forename=application.operative.first_name,
+        surname=application.operative.last_name,
+        urgent_from=card.expires_on - RENEWAL_URGENT_WITHIN if card is not None and in_jib_hands else None,
+    )
 
 
 def _licence(application: LicenceApplication) -> CaseRow:
@@ -67,8 +104,9 @@ def _licence(application: LicenceApplication) -> CaseRow:
     )
 
 
-def _licence_search(term: str) -> Q:
-    return Q(reference__iexact=term) | Q(organisation_name__icontains=term) | Q(signatory_name__icontains=term)
+def _licence_terms(application: LicenceApplication) -> CaseTerms:
+    """By its reference, the organisation's or the signatory's name in part."""
+    return CaseTerms(reference=application.reference, names=(application.organisation_name, application.signatory_name))
 
 
 def _transfer(transfer: BankTransfer) -> CaseRow:
@@ -81,35 +119,53 @@ def _transfer(transfer: BankTransfer) -> CaseRow:
     )
 
 
-def _transfer_search(term: str) -> Q:
-    return (
-        Q(reference_found__iexact=term)
-        | Q(description__icontains=term)
-        | Q(order__reference__iexact=term)
-        | Q(order__organisation__name__icontains=term)
+def _transfer_terms(transfer: BankTransfer) -> CaseTerms:
+    """By the reference found in it or its order's, its description or the order's organisation in part."""
+    order = transfer.order
+    return CaseTerms(
+        reference=transfer.reference_found or "",
+        other_reference=order.reference if order else "",
+        names=(transfer.description, order.organisation.name if order else ""),
     )
 
 
 SOURCES: dict[type, CaseSource] = {
-    CardApplicationFlow: CaseSource(CardApplication, ("operative", "organisation", "card_type"), _card, _card_search),
-    LicenceFlow: CaseSource(LicenceApplication, (), _licence, _licence_search),
-    BacsAllocationFlow: CaseSource(BankTransfer, ("order__organisation",), _transfer, _transfer_search),
+    CardApplicationFlow: CaseSource(
+        CardApplication, ("operative", "organisation", "card_type", "renews_card"), _card, _card_terms
+    ),
+    LicenceFlow: CaseSource(LicenceApplication, (), _licence, _licence_terms),
+    BacsAllocationFlow: CaseSource(BankTransfer, ("order__organisation",), _transfer, _transfer_terms),
 }
 
 
 def search_q(term: str) -> Q:
-    """Tasks whose case matches `term` (a reference exactly; an applicant's or organisation's name in part)."""
-    from viewflow.workflow.models import Process
-    from viewflow.workflow.status import PROCESS
-
-    q = Q(pk__in=[])
-    for flow_class, source in SOURCES.items():
-        # Open cases only: a work list holds open tasks (index tasklist_process_open_artifact).
-        cases = Process.objects.filter(
-            flow_class=flow_class, status=PROCESS.NEW, artifact_object_id__in=source.matching(term)
-        )
-        q |= Q(process_id__in=cases.values("pk"))
+    """OpenTask rows whose case matches `term` (see CaseTerms): each part an index scan on PostgreSQL (btree for
+    the references, trigram for names in part, a pattern btree for a surname's beginning)."""
+    term = term.strip().upper()
+    if not term:
+        return Q()
+    words = term.split()
+    q = Q(reference=term) | Q(other_reference=term) | Q(names__contains=term) | Q(surname__startswith=term)
+    if len(words) >= 2:
+        q |= Q(forename=words[0], surname__startswith=words[-1])
     return q
+
+
+def terms_of(tasks) -> dict[int, CaseTerms]:
+    """Each task's CaseTerms (task pk → terms; none for a process without a case source): one query per process
+    among the tasks, whose `process` is read already."""
+    wanted: dict[type, set[int]] = {}
+    for task in tasks:
+        flow_class = task.process.flow_class
+        if flow_class in SOURCES and task.process.artifact_object_id is not None:
+            wanted.setdefault(flow_class, set()).add(task.process.artifact_object_id)
+    found = {flow_class: SOURCES[flow_class].fetch(ids) for flow_class, ids in wanted.items()}
+    terms = {}
+    for task in tasks:
+        process = task.process
+        artifact = found.get(process.flow_class, {}).get(process.artifact_object_id)
+        terms[task.pk] = SOURCES[process.flow_class].terms(artifact) if artifact is not None else CaseTerms()
+    return terms
 
 
 def describe(tasks) -> dict[int, CaseRow]:

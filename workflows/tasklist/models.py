@@ -82,3 +82,66 @@ class TaskEvent(models.Model):
         if self.action == self.Action.ASSIGNED:
             return f"{self.actor} assigned the task to {self.owner}"
         return f"{self.actor} {self.get_action_display().lower()} the task"
+
+
+# A task's priority (documented in selectors.PRIORITY_REASONS): higher is worked first.
+PRIORITY_NORMAL, PRIORITY_ANSWERED, PRIORITY_URGENT = 0, 1, 2
+# A card renewal is urgent from this long before the card it renews expires.
+RENEWAL_URGENT_WITHIN = timedelta(days=28)
+
+
+class OpenTask(models.Model):
+    """The terms of one open task of a step people work, stored so that a work list is one index-ordered read:
+    when it is due, its priority, who holds it, and what a search by the case looks in.
+
+    One row per open task (NEW, ASSIGNED or STARTED) of a step in `steps.human_steps()`; the row goes when the task
+    is done or cancelled. Kept up to date by `services` (a task saved, a service level edited, a hold answered, a
+    renewal close to its card's expiry); `services.open_tasks_rebuild()` (the `rebuild_work_lists` command) makes
+    them all again from the tasks.
+
+    Search columns are upper-cased when written (`reference`, `other_reference`: exact; `names`: a part of a name
+    or description; `forename` and `surname`: the applicant's, a surname by its beginning)."""
+
+    task = models.OneToOneField("viewflow.Task", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    process = models.ForeignKey("viewflow.Process", on_delete=models.CASCADE, related_name="+")
+    flow_task = models.CharField("step", max_length=255)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField()
+    due = models.DateTimeField(null=True, blank=True, help_text="Created plus its step's service level.")
+    priority = models.PositiveSmallIntegerField(default=0)
+    urgent_from = models.DateField(
+        null=True, blank=True, help_text="The day the case becomes urgent (a renewal 4 weeks before its card expires)."
+    )
+    reference = models.CharField(max_length=100, blank=True)
+    other_reference = models.CharField(max_length=100, blank=True)
+    names = models.TextField(blank=True)
+    forename = models.CharField(max_length=100, blank=True)
+    surname = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "open task"
+        indexes = [
+            # A work list's order (late ones first are read as a range of `due`, see selectors.page_of).
+            models.Index(fields=["-priority", "due", "created", "task"], name="tasklist_open_order"),
+            models.Index(fields=["flow_task", "-priority", "due", "created", "task"], name="tasklist_open_step_order"),
+            # Counts per step (total, late, unassigned, held by one person), read from the index alone.
+            models.Index(fields=["flow_task", "due"], include=["owner"], name="tasklist_open_step_due"),
+            models.Index(
+                fields=["urgent_from"],
+                condition=models.Q(priority__lt=PRIORITY_URGENT),
+                name="tasklist_open_urgent_from",
+            ),
+            models.Index(fields=["reference"], name="tasklist_open_reference"),
+            models.Index(fields=["other_reference"], name="tasklist_open_other_reference"),
+            # A surname by its beginning (LIKE 'X%' on PostgreSQL whatever the database's collation).
+            models.Index(
+                fields=["surname", "forename"],
+                name="tasklist_open_surname",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Task {self.task_id} ({self.flow_task})"

@@ -4,9 +4,8 @@ actions the reader may take (viewflow's own permission checks)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.template.defaultfilters import date as format_date
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dates, timezone
 from viewflow.workflow.status import STATUS
 
 from workflows.tasklist import cases
@@ -15,8 +14,12 @@ from workflows.tasklist.services import may_assign
 
 
 def when(value: datetime | None) -> str:
-    """ "30 Nov 2026 07:31" in local time."""
-    return format_date(timezone.localtime(value), "j M Y H:i") if value else ""
+    """ "30 Nov 2026 07:31" in local time: Django's "j M Y H:i" written out (a list shows two a row; the date
+    filter costs 0.1 ms a call, this a third of it)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{local.day} {str(dates.MONTHS_3[local.month]).title()} {local.year} {local:%H:%M}"
 
 
 def due_words(due: datetime | None, now: datetime) -> str:
@@ -70,9 +73,26 @@ class _Urls:
         return self.actions[name].replace(str(_T), str(task.pk))
 
 
+class _MayTake:
+    """viewflow's `can_assign` for the page's tasks, asked once per step and permission where the answer depends on
+    nothing else (a step whose permission is not computed from the case)."""
+
+    def __init__(self, user):
+        self.user, self.known = user, {}
+
+    def __call__(self, node, task) -> bool:
+        if getattr(node, "_owner_permission_obj", None) is not None:
+            return bool(node.can_assign(self.user, task))
+        key = (node, task.owner_permission)
+        if key not in self.known:
+            self.known[key] = bool(node.can_assign(self.user, task))
+        return self.known[key]
+
+
 def rows_for(tasks, *, user, now) -> list[Row]:
     described = cases.describe(tasks)
     urls = _Urls()
+    may_take = _MayTake(user)
     rows = []
     for task in tasks:
         node = task.flow_task
@@ -90,7 +110,7 @@ def rows_for(tasks, *, user, now) -> list[Row]:
                 priority_reason=PRIORITY_REASONS.get(task.priority, ""),
                 held_by=("You" if holder.pk == user.pk else holder.get_full_name() or holder.email) if holder else "",
                 created=when(task.created),
-                can_claim=task.status == STATUS.NEW and not task.owner_id and bool(node.can_assign(user, task)),
+                can_claim=task.status == STATUS.NEW and not task.owner_id and may_take(node, task),
                 can_release=task.status == STATUS.ASSIGNED and bool(node.can_unassign(user, task)),
                 can_assign=task.status in (STATUS.NEW, STATUS.ASSIGNED) and may_assign(user, task),
                 claim_url=urls.action("claim", task),

@@ -1,15 +1,23 @@
-"""Reads of the back office's work lists: service levels and due dates, queues, priority, saved filters."""
+"""Reads of the back office's work lists: service levels and due dates, queues, priority, saved filters.
+
+A work list reads the stored terms of open tasks (OpenTask: due date, priority, holder, search words; kept by
+`services`), never computing them per query: its order is an index's order, late tasks a range of `due`."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import PROCESS, STATUS
 
-from workflows.tasklist.models import ServiceLevel
+from workflows.tasklist.models import (
+    PRIORITY_ANSWERED,
+    PRIORITY_NORMAL,
+    PRIORITY_URGENT,
+    OpenTask,
+    ServiceLevel,
+)
 
 
 def _ref(flow_task) -> str:
@@ -28,92 +36,17 @@ def service_level_for(flow_task) -> timedelta | None:
     return None if days is None else timedelta(days=days)
 
 
-def due_expression(
-    levels: dict[str, timedelta] | None = None, *, created: str = "created", flow_task: str = "flow_task"
-):
-    """The SQL expression of a task's due date: when it was created plus its step's service level (NULL for a step
-    without one). `created` and `flow_task` name the task's fields (e.g. "task__created" from a related model)."""
-    levels = service_levels() if levels is None else levels
-    if not levels:
-        return Value(None, output_field=DateTimeField())
-    return Case(
-        *(
-            When(**{flow_task: ref}, then=ExpressionWrapper(F(created) + Value(allowed), output_field=DateTimeField()))
-            for ref, allowed in sorted(levels.items())
-        ),
-        default=Value(None, output_field=DateTimeField()),
-        output_field=DateTimeField(),
-    )
-
-
-def with_due_dates(tasks: QuerySet, levels: dict[str, timedelta] | None = None) -> QuerySet:
-    """viewflow tasks annotated with `due` (when the task is late from; None for a step without a service level)."""
-    return tasks.annotate(due=due_expression(levels))
-
-
 # --- Priority -------------------------------------------------------------------------------------------------------
 
-PRIORITY_NORMAL, PRIORITY_ANSWERED, PRIORITY_URGENT = 0, 1, 2
+# Stored on each open task (OpenTask.priority) by workflows.tasklist.services.
 PRIORITY_LABELS = {PRIORITY_URGENT: "Urgent", PRIORITY_ANSWERED: "Answered", PRIORITY_NORMAL: ""}
 PRIORITY_REASONS = {
     PRIORITY_URGENT: "A renewal whose card expires within 4 weeks (or has expired)",
     PRIORITY_ANSWERED: "The employer or applicant has answered what was asked of them",
 }
-RENEWAL_URGENT_WITHIN = timedelta(days=28)
-
-
-def answer_steps() -> list[str]:
-    """The steps where a case waits for the employer or applicant to answer (a hold, a request for information):
-    a later task of a case that has passed one of them has been answered."""
-    from workflows.card_application.flows import CardApplicationFlow
-    from workflows.licence.flows import LicenceFlow
-
-    return [get_task_ref(CardApplicationFlow.await_supply), get_task_ref(LicenceFlow.await_information)]
-
-
-def priority_expression(today):
-    """A task's priority, computed in the database (documented in PRIORITY_REASONS):
-
-    - Urgent (2): a card application renewing a card that expires within `RENEWAL_URGENT_WITHIN` of `today` or has
-      expired: the operative loses their card if it waits.
-    - Answered (1): the case waited for the employer or applicant (a hold, a request for information) and they have
-      answered: it has waited once already.
-    - Normal (0): anything else.
-    """
-    from django.db.models import Exists, IntegerField, OuterRef
-    from viewflow.workflow.models import Process
-
-    from portal.applications.models import CardApplication
-    from workflows.card_application.flows import CardApplicationFlow
-
-    # Correlated, so that the database looks up only the cases of the tasks it sorts (a few for My work, the queue's
-    # for a queue: then it may read the open renewals once as a hashed set); no join to the process table in the
-    # list itself, which is sorted on the task table alone.
-    renewal_due = Exists(
-        Process.objects.filter(pk=OuterRef("process_id"), flow_class=CardApplicationFlow, status=PROCESS.NEW).filter(
-            Exists(
-                CardApplication.objects.filter(
-                    pk=OuterRef("artifact_object_id"),
-                    status__in=CardApplication.JIB_STAGES,
-                    renews_card__expires_on__lte=today + RENEWAL_URGENT_WITHIN,
-                )
-            )
-        )
-    )
-    answered = Exists(
-        Task.objects.filter(process_id=OuterRef("process_id"), flow_task__in=answer_steps(), status=STATUS.DONE)
-    )
-    return Case(
-        When(renewal_due, then=Value(PRIORITY_URGENT)),
-        When(answered, then=Value(PRIORITY_ANSWERED)),
-        default=Value(PRIORITY_NORMAL),
-        output_field=IntegerField(),
-    )
 
 
 # --- Work lists -----------------------------------------------------------------------------------------------------
-
-OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 @dataclass(frozen=True)
@@ -140,46 +73,48 @@ class WorkFilter:
         return not self.as_params()
 
 
-def open_tasks(*, steps, levels=None, now=None) -> QuerySet:
-    """Open tasks of `steps` (viewflow references), with `due`, `overdue` and `priority`, ordered overdue first,
-    then by priority, then by due date (oldest first)."""
-    from django.db.models import BooleanField, F
-
-    now = now or timezone.now()
-    due = due_expression(service_levels() if levels is None else levels)
-    return (
-        Task.objects.filter(flow_task__in=list(steps), status__in=OPEN)
-        .select_related("owner")
-        .prefetch_related("process")  # read for the page's rows only, after the sort
-        .annotate(
-            due=due,
-            overdue=Case(When(Q(due__lt=now), then=Value(True)), default=Value(False), output_field=BooleanField()),
-            priority=priority_expression(timezone.localdate(now)),
-        )
-        .order_by(F("overdue").desc(), F("priority").desc(), F("due").asc(nulls_last=True), "created", "pk")
+def open_tasks(*, steps) -> QuerySet:
+    """The open tasks of `steps` (viewflow references) as their stored terms (OpenTask rows, pk = the task's), by
+    priority, then due date (none last), then age. `page_of` reads them late ones first."""
+    return OpenTask.objects.filter(flow_task__in=list(steps)).order_by(
+        "-priority", F("due").asc(nulls_last=True), "created", "task_id"
     )
 
 
-def page_of(tasks: QuerySet, start: int, stop: int) -> list:
-    """Rows `start`..`stop` of a sorted work list (from `open_tasks`), read in two steps: the page's ids with their
-    sort values from a narrow sort (the task table's keys only), then those tasks in full, without computing the
-    sort values again. The database sorts thousands of small rows, not wide ones."""
-    keys = list(
-        tasks.select_related(None).prefetch_related(None).values_list("pk", "due", "overdue", "priority")[start:stop]
-    )
+def list_counts(tasks: QuerySet, *, now: datetime) -> tuple[int, int]:
+    """How many tasks a work list holds, and how many of them are late (one query)."""
+    found = tasks.order_by().aggregate(total=Count("pk"), late=Count("pk", filter=Q(due__lt=now)))
+    return found["total"], found["late"]
+
+
+def page_of(tasks: QuerySet, start: int, stop: int, *, now: datetime, late: int | None = None) -> list:
+    """Rows `start`..`stop` of a work list (OpenTask rows from `open_tasks`, filtered), late ones first, then in the
+    list's order, as viewflow tasks with `due`, `overdue` and `priority` set.
+
+    Read in two steps: the page's keys from the index order of the late tasks (`due < now`, a range) and then of
+    the others, skipping to the page (the part that the page does not reach is not read); then those tasks, their
+    holders and processes. `late`: how many are late, when the caller has counted them (`list_counts`)."""
+    if late is None:
+        late = tasks.filter(due__lt=now).count()
+    keys = []
+    if start < late:
+        keys += tasks.filter(due__lt=now).values_list("task_id", "due", "priority")[start : min(stop, late)]
+    if stop > late:
+        on_time = tasks.filter(Q(due__gte=now) | Q(due__isnull=True))
+        keys += on_time.values_list("task_id", "due", "priority")[max(start - late, 0) : stop - late]
     if not keys:
         return []
     found = Task.objects.select_related("owner").prefetch_related("process").in_bulk([key[0] for key in keys])
     page = []
-    for pk, due, overdue, priority in keys:
+    for pk, due, priority in keys:
         task = found[pk]
-        task.due, task.overdue, task.priority = due, overdue, priority
+        task.due, task.overdue, task.priority = due, due is not None and due < now, priority
         page.append(task)
     return page
 
 
 def apply_filter(tasks: QuerySet, work_filter: WorkFilter, *, user, now=None) -> QuerySet:
-    """`tasks` narrowed by a WorkFilter (unknown values are ignored, never an error)."""
+    """`tasks` (OpenTask rows) narrowed by a WorkFilter (unknown values are ignored, never an error)."""
     from workflows.tasklist.cases import search_q
 
     now = now or timezone.now()
@@ -208,19 +143,17 @@ def apply_filter(tasks: QuerySet, work_filter: WorkFilter, *, user, now=None) ->
     return tasks
 
 
-def my_work(*, user, steps, levels=None, now=None) -> QuerySet:
+def my_work(*, user, steps) -> QuerySet:
     """The tasks a staff member holds (assigned to them, or started), in the order they should be worked."""
-    return open_tasks(steps=steps, levels=levels, now=now).filter(owner=user)
+    return open_tasks(steps=steps).filter(owner=user)
 
 
-def step_counts(*, steps, user, levels=None, now=None) -> dict[str, dict[str, int]]:
-    """Per step: open tasks, unassigned, overdue, and those held by `user`, in one grouped query."""
-    from django.db.models import Count
-
+def step_counts(*, steps, user, now=None) -> dict[str, dict[str, int]]:
+    """Per step: open tasks, unassigned, overdue, those held by `user` and how many of theirs are overdue, in one
+    grouped query (an index-only scan of tasklist_open_step_due on PostgreSQL)."""
     now = now or timezone.now()
     rows = (
-        Task.objects.filter(flow_task__in=list(steps), status__in=OPEN)
-        .annotate(due=due_expression(service_levels() if levels is None else levels))
+        OpenTask.objects.filter(flow_task__in=list(steps))
         .order_by()
         .values("flow_task")
         .annotate(
@@ -228,12 +161,10 @@ def step_counts(*, steps, user, levels=None, now=None) -> dict[str, dict[str, in
             unassigned=Count("pk", filter=Q(owner__isnull=True)),
             overdue=Count("pk", filter=Q(due__lt=now)),
             mine=Count("pk", filter=Q(owner=user)),
+            mine_overdue=Count("pk", filter=Q(owner=user, due__lt=now)),
         )
     )
-    return {
-        get_task_ref(row["flow_task"]) if not isinstance(row["flow_task"], str) else row["flow_task"]: row
-        for row in rows
-    }
+    return {row["flow_task"]: row for row in rows}
 
 
 def colleagues_for(steps) -> QuerySet:

@@ -1,19 +1,34 @@
-"""Changes to who holds a task: claim, release, assign to a colleague (one task or many), and saved filters.
+"""Changes to who holds a task: claim, release, assign to a colleague (one task or many), saved filters; and the
+stored terms of open tasks (OpenTask) that the work lists read: kept up to date when a task is saved, a service
+level is edited, a hold is answered, or a renewal comes close to its card's expiry.
 
-Each goes through viewflow's own activation under the flow's lock (`task.activation()`), after viewflow's own
-permission checks (`can_assign`, `can_unassign`, the flow's `has_manage_permission`), and is recorded as a
-TaskEvent. A refusal is a TaskActionError with the sentence to show.
+Each change of holder goes through viewflow's own activation under the flow's lock (`task.activation()`), after
+viewflow's own permission checks (`can_assign`, `can_unassign`, the flow's `has_manage_permission`), and is recorded
+as a TaskEvent. A refusal is a TaskActionError with the sentence to show.
 """
+
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from portal.accounts.access import in_jib_team, jib_teams_of
 from portal.accounts.models import JibTeam, User
-from workflows.tasklist.models import SavedFilter, TaskEvent
-from workflows.tasklist.steps import human_steps
+from workflows.tasklist.models import (
+    PRIORITY_ANSWERED,
+    PRIORITY_NORMAL,
+    PRIORITY_URGENT,
+    OpenTask,
+    SavedFilter,
+    ServiceLevel,
+    TaskEvent,
+)
+from workflows.tasklist.steps import answer_steps, human_steps
 
 
 class TaskActionError(Exception):
@@ -139,3 +154,130 @@ def saved_filter_delete(*, saved: SavedFilter, user: User) -> None:
     if saved.owner_id != user.pk:
         raise PermissionDenied("Only the person who saved a filter may delete it.")
     saved.delete()
+
+
+# --- The stored terms of open tasks (OpenTask) ----------------------------------------------------------------------
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def _open_task_rows(tasks: list[Task], *, today: date | None = None) -> list[OpenTask]:
+    """The OpenTask rows of open `tasks` of human steps (their `process` read with them), unsaved: the service
+    levels (one query), the processes with an answered hold (one), the cases (one per process)."""
+    from workflows.tasklist import cases
+    from workflows.tasklist.selectors import service_levels
+
+    today = today or timezone.localdate()
+    levels = service_levels()
+    answered = set(
+        Task.objects.filter(
+            process_id__in={task.process_id for task in tasks}, flow_task__in=answer_steps(), status=STATUS.DONE
+        ).values_list("process_id", flat=True)
+    )
+    terms = cases.terms_of(tasks)
+    rows = []
+    for task in tasks:
+        ref = get_task_ref(task.flow_task)
+        allowed = levels.get(ref)
+        found = terms[task.pk]
+        if found.urgent_from is not None and found.urgent_from <= today:
+            priority = PRIORITY_URGENT
+        elif task.process_id in answered:
+            priority = PRIORITY_ANSWERED
+        else:
+            priority = PRIORITY_NORMAL
+        rows.append(
+            OpenTask(
+                task_id=task.pk,
+                process_id=task.process_id,
+                flow_task=ref,
+                owner_id=task.owner_id,
+                created=task.created,
+                due=task.created + allowed if allowed is not None else None,
+                priority=priority,
+                **found.stored(),
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def open_task_sync(*, task: Task) -> OpenTask | None:
+    """Bring the work lists up to date with a task just saved (called for every saved viewflow task):
+
+    - an open task of a step people work gets its row (its due date, priority and search terms), or, already there,
+      its holder brought up to date;
+    - a done or cancelled one loses it;
+    - a done task of a step where the case waited for the employer or applicant (a hold answered) raises the
+      priority of its case's open tasks to Answered.
+    Returns the row of an open task, None otherwise."""
+    node = task.flow_task
+    if node is None:
+        return None
+    ref = get_task_ref(node)
+    if task.status == STATUS.DONE and ref in answer_steps():
+        open_tasks_answered(process_id=task.process_id)
+    if ref not in human_steps():
+        return None
+    if task.status not in OPEN:
+        OpenTask.objects.filter(task_id=task.pk).delete()
+        return None
+    row = OpenTask.objects.select_for_update().filter(task_id=task.pk).first()
+    if row is not None:
+        if row.owner_id != task.owner_id:
+            row.owner_id = task.owner_id
+            row.save(update_fields=["owner"])
+        return row
+    (row,) = _open_task_rows([task])
+    row.save(force_insert=True)
+    return row
+
+
+@transaction.atomic
+def open_tasks_answered(*, process_id: int) -> int:
+    """The employer or applicant answered what was asked (a hold, a request for information): the case's open tasks
+    are raised to Answered (urgent ones stay urgent). Returns how many were raised."""
+    return OpenTask.objects.filter(process_id=process_id, priority__lt=PRIORITY_ANSWERED).update(
+        priority=PRIORITY_ANSWERED
+    )
+
+
+@transaction.atomic
+def open_task_priorities_raise(*, today: date | None = None) -> int:
+    """Renewals whose card expires within 4 weeks of `today` (or has expired) become urgent: the rows whose
+    `urgent_from` has come (an index range; run every few minutes by Prefect, tasks.worklists). Returns how many."""
+    today = today or timezone.localdate()
+    return OpenTask.objects.filter(urgent_from__lte=today, priority__lt=PRIORITY_URGENT).update(
+        priority=PRIORITY_URGENT
+    )
+
+
+@transaction.atomic
+def service_level_set(*, flow_task: str, days: int | None) -> ServiceLevel | None:
+    """Set how many days a task at `flow_task` (viewflow's reference of a step) may wait, or with None take its
+    service level away; the due dates of the step's open tasks move with it (one update)."""
+    if days is None:
+        ServiceLevel.objects.filter(flow_task=flow_task).delete()
+        OpenTask.objects.filter(flow_task=flow_task).update(due=None)
+        return None
+    if days < 0:
+        raise TaskActionError("A service level is a number of days, 0 or more.", field="days")
+    level, _ = ServiceLevel.objects.select_for_update().update_or_create(flow_task=flow_task, defaults={"days": days})
+    OpenTask.objects.filter(flow_task=flow_task).update(due=F("created") + timedelta(days=days))
+    return level
+
+
+@transaction.atomic
+def open_tasks_rebuild(*, batch: int = 2000) -> int:
+    """Make every OpenTask row again from the open tasks of the steps people work (after a migration, a restore,
+    or a change of what a search finds a case by). Returns how many rows there are."""
+    OpenTask.objects.all().delete()
+    tasks = Task.objects.filter(flow_task__in=list(human_steps()), status__in=OPEN).order_by("pk")
+    made, last = 0, 0
+    while True:
+        chunk = list(tasks.filter(pk__gt=last).select_related("process")[:batch])
+        if not chunk:
+            return made
+        OpenTask.objects.bulk_create(_open_task_rows(chunk))
+        made += len(chunk)
+        last = chunk[-1].pk

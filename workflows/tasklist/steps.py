@@ -33,3 +33,13 @@ def step_title(flow_task: str) -> str:
     if node is None:
         return flow_task.rsplit(".", 1)[-1].replace("_", " ").capitalize()
     return str(node.task_title or node)
+
+
+@cache
+def answer_steps() -> frozenset[str]:
+    """The steps where a case waits for the employer or applicant to answer (a hold, a request for information):
+    a case that has passed one of them has been answered, which raises its priority."""
+    from workflows.card_application.flows import CardApplicationFlow
+    from workflows.licence.flows import LicenceFlow
+
+    return frozenset({get_task_ref(CardApplicationFlow.await_supply), get_task_ref(LicenceFlow.await_information)})

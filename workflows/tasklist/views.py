@@ -45,16 +45,21 @@ def _back(request, default: str) -> str:
     return default
 
 
-def _list_page(request, *, title, tasks_qs, steps, queue=None, queues, counts, now, levels):
+def _list_page(request, *, title, tasks_qs, steps, queue=None, queues, counts, by_step, now):
     may_bulk_assign = queue is not None and is_case_manager(request.user)
     colleagues = list(selectors.colleagues_for(steps)) if may_bulk_assign else []
     filter_form = FilterForm(request.GET or None, steps=steps, people=colleagues)
     work_filter = filter_form.work_filter() if request.GET else selectors.WorkFilter()
     tasks_qs = selectors.apply_filter(tasks_qs, work_filter, user=request.user, now=now)
-    total = tasks_qs.count()
-    paginator = Paginator(range(total), PAGE_SIZE)  # the count is read once; the page is sliced in the database
+    if work_filter.is_empty:  # the whole list: counted already, per step, for the queues beside it
+        held = [by_step.get(ref, {}) for ref in steps]
+        total_key, late_key = ("total", "overdue") if queue is not None else ("mine", "mine_overdue")
+        total, late = sum(row.get(total_key, 0) for row in held), sum(row.get(late_key, 0) for row in held)
+    else:
+        total, late = selectors.list_counts(tasks_qs, now=now)
+    paginator = Paginator(range(total), PAGE_SIZE)  # the counts are read once; the page is sliced in the database
     page = paginator.get_page(_page_number(request))
-    tasks = selectors.page_of(tasks_qs, page.start_index() - 1, page.end_index()) if total else []
+    tasks = selectors.page_of(tasks_qs, page.start_index() - 1, page.end_index(), now=now, late=late) if total else []
     rows = rows_for(tasks, user=request.user, now=now)
     bulk_form = BulkAssignForm(colleagues=colleagues)
     params = work_filter.as_params()
@@ -95,9 +100,10 @@ def _saved_row(saved: SavedFilter, user: User) -> dict:
     }
 
 
-def _queue_counts(user, queues, now, levels) -> tuple[list[dict], dict]:
-    all_steps = [ref for queue in queues for ref in queue.steps]
-    by_step = selectors.step_counts(steps=all_steps, user=user, levels=levels, now=now)
+def _queue_counts(user, queues, now, more_steps=()) -> tuple[list[dict], dict]:
+    """The queues' counts, and the counts per step of their steps and `more_steps` (one grouped query)."""
+    all_steps = {ref for queue in queues for ref in queue.steps} | set(more_steps)
+    by_step = selectors.step_counts(steps=sorted(all_steps), user=user, now=now)
     summary = []
     for queue in queues:
         rows = [by_step.get(ref, {}) for ref in queue.steps]
@@ -117,13 +123,19 @@ def my_work(request):
     """The tasks the reader holds, overdue and urgent first, with the reader's queues and their counts."""
     _staff(request)
     now = timezone.now()
-    levels = selectors.service_levels()
     queues = queues_for(request.user, team_queues(team_permissions()))
-    counts, _ = _queue_counts(request.user, queues, now, levels)
     steps = steps_for(request.user)
-    tasks = selectors.my_work(user=request.user, steps=steps, levels=levels, now=now)
+    counts, by_step = _queue_counts(request.user, queues, now, more_steps=steps)
+    tasks = selectors.my_work(user=request.user, steps=steps)
     return _list_page(
-        request, title="My work", tasks_qs=tasks, steps=steps, queues=queues, counts=counts, now=now, levels=levels
+        request,
+        title="My work",
+        tasks_qs=tasks,
+        steps=steps,
+        queues=queues,
+        counts=counts,
+        by_step=by_step,
+        now=now,
     )
 
 
@@ -131,9 +143,8 @@ def queues(request):
     """Every queue the reader may open, with its open, unassigned and late tasks."""
     _staff(request)
     now = timezone.now()
-    levels = selectors.service_levels()
     mine = queues_for(request.user, team_queues(team_permissions()))
-    counts, by_step = _queue_counts(request.user, mine, now, levels)
+    counts, by_step = _queue_counts(request.user, mine, now)
     for entry in counts:
         entry["steps"] = [
             {"title": step_title(ref), **{k: by_step.get(ref, {}).get(k, 0) for k in ("total", "overdue")}}
@@ -151,10 +162,9 @@ def queue(request, team: str):
         raise Http404
     require_jib_team(request.user, found.team, *CASE_MANAGERS)
     now = timezone.now()
-    levels = selectors.service_levels()
     visible = queues_for(request.user, all_queues)
-    counts, _ = _queue_counts(request.user, visible, now, levels)
-    tasks = selectors.open_tasks(steps=found.steps, levels=levels, now=now)
+    counts, by_step = _queue_counts(request.user, visible, now, more_steps=found.steps)
+    tasks = selectors.open_tasks(steps=found.steps)
     return _list_page(
         request,
         title=f"{found.label} queue",
@@ -163,8 +173,8 @@ def queue(request, team: str):
         queue=found,
         queues=visible,
         counts=counts,
+        by_step=by_step,
         now=now,
-        levels=levels,
     )
 
 
@@ -229,10 +239,13 @@ def assign(request, pk: int):
         else:
             messages.success(request, f"“{step_title_of(task)}” is assigned to {assignee}.")
             return HttpResponseRedirect(_back(request, reverse("tasklist:queues")))
-    annotated = selectors.open_tasks(steps=[get_task_ref(task.flow_task)]).filter(pk=task.pk).first()
-    if annotated is None:
+    now = timezone.now()
+    found = selectors.page_of(
+        selectors.open_tasks(steps=[get_task_ref(task.flow_task)]).filter(pk=task.pk), 0, 1, now=now
+    )
+    if not found:
         raise Http404  # finished or cancelled meanwhile
-    rows = rows_for([annotated], user=request.user, now=timezone.now())
+    rows = rows_for(found, user=request.user, now=now)
     return render(
         request,
         "tasklist/assign.html",

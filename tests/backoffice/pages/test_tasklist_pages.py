@@ -170,6 +170,31 @@ def test_my_work_query_count_does_not_grow_with_the_tasks(employer, django_asser
         assert verifier.get(url).text.count("Give back") == 13
 
 
+def test_queue_search_and_later_pages_query_counts_do_not_grow(employer, django_assert_max_num_queries):
+    _, leader = as_member(JibTeam.TEAM_LEADER)
+    url = reverse("tasklist:queue", args=[JibTeam.VERIFICATION])
+    name = employer.organisation.name
+    card_task(employer, age_days=9)
+    card_task(employer)
+    leader.get(url)
+    pairs = [  # (a page of the short list, the same kind of page of the long one)
+        ({"page": 1}, {"page": 2}),
+        ({"q": name}, {"q": name, "page": 2}),
+        ({"q": name, "due": "overdue"}, {"q": name, "due": "overdue"}),
+    ]
+    counted = []
+    for short, _ in pairs:
+        with django_assert_max_num_queries(25) as few:
+            assert leader.get(url, short).status_code == 200
+        counted.append(len(few.captured_queries))
+    for age in range(60):
+        card_task(employer, age_days=age % 12)  # 21 of the 62 late
+    for (_, long), most in zip(pairs, counted, strict=True):
+        with django_assert_max_num_queries(most):
+            page = leader.get(url, long)
+        assert page.status_code == 200 and page.text.count("govuk-table__row") > 10
+
+
 def test_queues_page_counts(employer):
     card_task(employer, age_days=10)
     card_task(employer)

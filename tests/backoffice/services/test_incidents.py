@@ -127,3 +127,24 @@ def test_what_the_domain_cannot_record_does_not_stop_the_action(settings, caplog
     assert incident.resolution == Incident.Resolution.RETRIED
     assert incident.task.status == STATUS.SCHEDULED
     assert "automated_step_retried failed" in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_incidents_of_a_cancelled_case_are_closed_when_it_is_cancelled(
+    primary_user, settings, django_capture_on_commit_callbacks
+):
+    from viewflow.workflow.status import PROCESS
+
+    from tests.backoffice.incident_factories import make_incident
+
+    application, incident, _ = failed_pre_checks(primary_user, settings, django_capture_on_commit_callbacks)
+    other = make_incident(Flow.pre_checks)  # another case's incident stays open
+    process = Flow.process_class.objects.get(pk=incident.process_id)
+    Flow.instance.cancel(process)
+    process.refresh_from_db()
+    incident.refresh_from_db()
+    other.refresh_from_db()
+    assert process.status == PROCESS.CANCELED
+    assert incident.resolution == Incident.Resolution.CASE_MOVED_ON and incident.resolved_at and not other.resolved_at
+    assert [e.what for e in incident.events.all()][-1] == "Closed: the case was cancelled."
+    assert selectors.incidents_open_count() == {other.flow_class: 1}

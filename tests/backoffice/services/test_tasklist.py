@@ -59,6 +59,12 @@ def ref(node) -> str:
     return get_task_ref(node)
 
 
+def in_order(*steps, now=None) -> list:
+    """The open tasks of `steps` as a work list reads them (late first), with `due`, `overdue` and `priority`."""
+    now = now or timezone.now()
+    return selectors.page_of(selectors.open_tasks(steps=[ref(step) for step in steps]), 0, 1000, now=now)
+
+
 def test_queues_are_derived_from_the_processes_teams_and_permissions():
     queues = {queue.team: set(queue.steps) for queue in team_queues()}
     assert queues[JibTeam.VERIFICATION] == {ref(CardApplicationFlow.verify)}
@@ -82,7 +88,7 @@ def test_due_date_is_created_plus_the_steps_service_level_and_overdue_come_first
     fresh = card_task(employer, age_days=1)
     late = card_task(employer, age_days=9)
     approval = card_task(employer, CardApplicationFlow.approve, age_days=1)
-    tasks = list(selectors.open_tasks(steps=[ref(CardApplicationFlow.verify), ref(CardApplicationFlow.approve)]))
+    tasks = in_order(CardApplicationFlow.verify, CardApplicationFlow.approve)
     # Late first; then by due date: approval (2 days allowed) is due before the fresh verification (7 days).
     assert [task.pk for task in tasks] == [late.pk, approval.pk, fresh.pk]
     by_pk = {task.pk: task for task in tasks}
@@ -93,12 +99,10 @@ def test_due_date_is_created_plus_the_steps_service_level_and_overdue_come_first
 
 def test_service_level_edit_changes_the_due_date(employer):
     task = card_task(employer, age_days=3)
-    selectors_levels = selectors.service_levels()
-    assert not selectors.open_tasks(steps=[ref(CardApplicationFlow.verify)], levels=selectors_levels).get().overdue
-    from workflows.tasklist.models import ServiceLevel
-
-    ServiceLevel.objects.filter(flow_task=ref(CardApplicationFlow.verify)).update(days=2)
-    assert selectors.open_tasks(steps=[ref(CardApplicationFlow.verify)]).get(pk=task.pk).overdue
+    assert not in_order(CardApplicationFlow.verify)[0].overdue
+    services.service_level_set(flow_task=ref(CardApplicationFlow.verify), days=2)
+    (found,) = in_order(CardApplicationFlow.verify)
+    assert found.pk == task.pk and found.overdue and found.due == task.created + timedelta(days=2)
 
 
 def test_priority_renewal_close_to_expiry_then_hold_answered(employer):
@@ -120,7 +124,7 @@ def test_priority_renewal_close_to_expiry_then_hold_answered(employer):
         status=STATUS.DONE,
         finished=timezone.now(),
     )
-    tasks = list(selectors.open_tasks(steps=[ref(CardApplicationFlow.verify)]))
+    tasks = in_order(CardApplicationFlow.verify)
     assert [task.pk for task in tasks] == [renewal.pk, answered.pk, normal.pk]
     assert [task.priority for task in tasks] == [
         selectors.PRIORITY_URGENT,
