@@ -148,3 +148,18 @@ class PortalUserEvent(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+
+class OrganisationEvent(models.Model):
+    """Every change to an organisation's own details: who changed what, and when."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    what = models.TextField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.what

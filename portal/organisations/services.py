@@ -6,8 +6,9 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.organisations.models import Office, Organisation, PortalUser, PortalUserEvent
+from portal.organisations.models import Office, Organisation, OrganisationEvent, PortalUser, PortalUserEvent
 from portal.organisations.permissions import ALL_FLAGS, BUNDLES, Flag
+from portal.organisations.signals import organisation_renamed
 
 PATH_STEP = 8  # digits per level, plus a dot
 
@@ -202,12 +203,42 @@ def office_close_checked(*, actor: PortalUser, office: Office) -> Office:
     return office_close(office=office)
 
 
+DETAIL_LABELS = {
+    "name": "name",
+    "address": "address",
+    "postcode": "postcode",
+    "telephone": "telephone",
+    "email": "contact email",
+}
+
+
+@transaction.atomic
 def organisation_update_details(
-    *, organisation: Organisation, name: str, address: str, postcode: str, telephone: str, email: str
+    *,
+    organisation: Organisation,
+    name: str,
+    address: str,
+    postcode: str,
+    telephone: str,
+    email: str,
+    actor: User | None = None,
 ) -> Organisation:
-    Organisation.objects.filter(pk=organisation.pk).update(
-        name=name, address=address, postcode=postcode, telephone=telephone, email=email
-    )
+    """Change the organisation's own details, recording what changed; a new name is announced
+    (`organisation_renamed`) so that whatever finds cases by the organisation's name finds them by the new one."""
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    new = {"name": name, "address": address, "postcode": postcode, "telephone": telephone, "email": email}
+    changed = [field for field, value in new.items() if getattr(locked, field) != value]
+    if changed:
+        old_name = locked.name
+        for field in changed:
+            setattr(locked, field, new[field])
+        locked.save(update_fields=changed)
+        what = "Changed the " + " and ".join(DETAIL_LABELS[field] for field in changed)
+        if "name" in changed:
+            what += f" (the name from {old_name} to {name})"
+        OrganisationEvent.objects.create(organisation=locked, actor=actor, what=what + ".")
+        if "name" in changed:
+            organisation_renamed.send(sender=Organisation, organisation=locked, old_name=old_name)
     organisation.refresh_from_db()
     return organisation
 

@@ -141,7 +141,7 @@ def employer_details(request):
     fields = ("name", "address", "postcode", "telephone", "email")
     form = EmployerDetailsForm(request.POST or None, initial={f: getattr(organisation, f) for f in fields})
     if request.method == "POST" and form.is_valid():
-        services.organisation_update_details(organisation=organisation, **form.cleaned_data)
+        services.organisation_update_details(organisation=organisation, actor=request.user, **form.cleaned_data)
         messages.success(request, "The employer details are saved.")
         return redirect("organisations:admin")
     return render(request, "organisations/details.html", {"form": form, "organisation": organisation})

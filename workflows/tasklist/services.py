@@ -267,6 +267,22 @@ def service_level_set(*, flow_task: str, days: int | None) -> ServiceLevel | Non
     return level
 
 
+SEARCH_COLUMNS = ["reference", "other_reference", "names", "forename", "surname"]
+
+
+@transaction.atomic
+def open_tasks_renamed(*, old_name: str) -> int:
+    """An organisation changed its name from `old_name`: the open tasks found by it (a part of their names) have
+    their search terms made again from their cases, so a search finds them by the new name. Returns how many."""
+    task_ids = list(OpenTask.objects.filter(names__contains=old_name.upper()).values_list("task_id", flat=True))
+    tasks = list(Task.objects.filter(pk__in=task_ids, status__in=OPEN).select_related("process"))
+    if not tasks:
+        return 0
+    rows = _open_task_rows(tasks)
+    OpenTask.objects.bulk_update(rows, SEARCH_COLUMNS)
+    return len(rows)
+
+
 @transaction.atomic
 def open_tasks_rebuild(*, batch: int = 2000) -> int:
     """Make every OpenTask row again from the open tasks of the steps people work (after a migration, a restore,

@@ -257,3 +257,34 @@ def test_a_page_across_the_late_ones_and_the_others_keeps_the_order(employer):  
         page = selectors.page_of(tasks, start, stop, now=now, late=late_count)
         assert [task.pk for task in page] == whole[start:stop]
         assert [task.overdue for task in page] == [index < 3 for index in range(start, stop)]
+
+
+def test_an_organisation_renamed_is_found_by_its_new_name_and_the_change_is_recorded(employer):  # noqa: F811
+    from portal.organisations.models import OrganisationEvent
+    from portal.organisations.services import organisation_update_details
+
+    task = card_task(employer)
+    organisation = employer.organisation
+    organisation_update_details(
+        organisation=organisation,
+        name="Renamed Electrical Ltd",
+        address=organisation.address,
+        postcode=organisation.postcode,
+        telephone=organisation.telephone,
+        email=organisation.email,
+        actor=employer.user,
+    )
+    assert terms(task).names == "RENAMED ELECTRICAL LTD"
+    assert terms(task).priority == PRIORITY_NORMAL  # only what a search finds it by is made again
+    (event,) = OrganisationEvent.objects.filter(organisation=organisation)
+    assert event.actor == employer.user and "from " in event.what and "to Renamed Electrical Ltd" in event.what
+
+
+def test_details_saved_unchanged_record_nothing(employer):  # noqa: F811
+    from portal.organisations.models import OrganisationEvent
+    from portal.organisations.services import organisation_update_details
+
+    organisation = employer.organisation
+    fields = {f: getattr(organisation, f) for f in ("name", "address", "postcode", "telephone", "email")}
+    organisation_update_details(organisation=organisation, **fields)
+    assert not OrganisationEvent.objects.exists()
