@@ -56,6 +56,7 @@ def load() -> tuple:
     from django.db import connection, transaction
 
     from portal.accounts.services import user_create
+    from portal.employees.services import employment_cards_fill
     from portal.organisations import services
     from portal.organisations.models import Organisation
     from portal.organisations.permissions import ALL_FLAGS
@@ -113,6 +114,7 @@ def load() -> tuple:
                  ["operative_id", "organisation_id", "office_id", "started_on", "left_on"],
                  ((first_id + i * 10, organisation.pk, offices[i % len(offices)].pk, date(2020, 1, 1), None)
                   for i in range(EMPLOYEES)))  # fmt: skip
+            employment_cards_fill()  # rows copied in bulk: their current card as the services would record it
             cursor.execute("ANALYZE")
         licensed(organisation)
     print(f"Loaded in {time.monotonic() - started:.0f} s", flush=True)

@@ -127,14 +127,15 @@ def expiring(request, which: str = "expiring"):
     if which not in ("expiring", "expired"):
         raise Http404
     expired = which == "expired"
-    cards = selectors.expiring_cards(portal_user, expired=expired)
+    employments = selectors.expiring_cards(portal_user, expired=expired)
     if request.GET.get("format") == "csv":
         rows = (
-            [c.operative.sort_name, c.operative.ni_number, c.card_type.name, c.number, c.expires_on.isoformat()]
-            for c in cards.iterator(chunk_size=1000)
-        )
+            [e.operative.sort_name, e.operative.ni_number, e.card.card_type.name, e.card.number,
+             e.card_expires_on.isoformat()]
+            for e in employments.iterator(chunk_size=1000)
+        )  # fmt: skip
         return csv_response(f"cards-{which}.csv", ["Name", "NI number", "Card type", "Card number", "Expires"], rows)
-    page = page_of(cards, request, per_page=PAGE_SIZE)
+    page = page_of(employments, request, per_page=PAGE_SIZE, non_null_order=True)
     return render(request, "employees/expiring.html", {"page": page, "expired": expired, "which": which})
 
 
