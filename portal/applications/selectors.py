@@ -363,12 +363,14 @@ def applications_in_scope(portal_user) -> QuerySet:
     return scope(CardApplication.objects.all(), portal_user, flag=Flag.VIEW_APPLICATIONS)
 
 
-def _listing(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related(
-        "operative", "office", "organisation", "card_type", "main_occupation", "grade"
-    ).prefetch_related(
-        Prefetch("operative__hse_results", queryset=HseResult.objects.order_by("-taken_on"), to_attr="hse_list")
-    )
+def _listing(queryset: QuerySet, *, hse: bool = False) -> QuerySet:
+    """What the attention tables show of each row; the HS&E results (one more query) only where a table shows them."""
+    queryset = queryset.select_related("operative", "office", "organisation", "card_type", "main_occupation", "grade")
+    if hse:
+        queryset = queryset.prefetch_related(
+            Prefetch("operative__hse_results", queryset=HseResult.objects.order_by("-taken_on"), to_attr="hse_list")
+        )
+    return queryset
 
 
 # The sections of Applications Requiring Attention: (name, statuses, order). Each is paginated on its own.
@@ -384,7 +386,7 @@ def applications_requiring_attention(portal_user) -> dict[str, QuerySet]:
     """The employer's sections: in progress, finalised, ordered, and the ones waiting for the employer's action."""
     mine = applications_in_scope(portal_user)
     return {
-        name: _listing(mine.filter(status__in=statuses)).order_by(*order)
+        name: _listing(mine.filter(status__in=statuses), hse=name == "finalised").order_by(*order)
         for name, statuses, order in ATTENTION_SECTIONS
     }
 
