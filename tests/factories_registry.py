@@ -81,7 +81,10 @@ class EmploymentFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        """Begun as `employee_add` begins one: carrying the operative's current card."""
+        """Begun as `employee_add` begins one: carrying the operative's names and current card."""
+        operative = kwargs["operative"]
+        kwargs.setdefault("last_name", operative.last_name)
+        kwargs.setdefault("first_name", operative.first_name)
         employment = super()._create(model_class, *args, **kwargs)
         card = employment_card_refresh(operative_id=employment.operative_id)
         employment.card, employment.card_expires_on = card, card.expires_on if card else None

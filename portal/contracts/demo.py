@@ -207,6 +207,11 @@ def _operative(organisation: Organisation, first: str, last: str, n: int, today:
         operative=operative,
         organisation=organisation,
         left_on=None,
-        defaults={"office": organisation.head_office, "started_on": today - timedelta(days=400)},
+        defaults={
+            "office": organisation.head_office,
+            "started_on": today - timedelta(days=400),
+            "last_name": operative.last_name,
+            "first_name": operative.first_name,
+        },
     )
     return operative

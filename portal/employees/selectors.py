@@ -14,8 +14,8 @@ from portal.registry.models import Card, CardStatus, HseResult
 from portal.registry.validators import ni_number_normalise
 
 SORTS = {
-    "name": ("operative__last_name", "operative__first_name", "pk"),
-    "-name": ("-operative__last_name", "-operative__first_name", "-pk"),
+    "name": ("last_name", "first_name", "pk"),  # the employment's copies of the names (indexed)
+    "-name": ("-last_name", "-first_name", "-pk"),
     "started": ("started_on", "pk"),
     "-started": ("-started_on", "-pk"),
     "expiry": ("card_expires_on", "pk"),

@@ -111,13 +111,25 @@ def employment_card_refresh(*, operative_id: int) -> Card | None:
     return card
 
 
-def employment_cards_fill(*, employments: QuerySet | None = None) -> int:
-    """The card summary of many employments in one statement (rows loaded in bulk: demo data, benchmarks); the
-    data migration that added the summary does the same. Returns how many rows it wrote."""
+def employment_names_refresh(*, operative_id: int) -> None:
+    """Every employment of the operative carries the operative's names again (after a correction of the record)."""
+    operative = Operative.objects.filter(pk=operative_id).values("last_name", "first_name").first()
+    if operative is not None:
+        Employment.objects.filter(operative_id=operative_id).update(**operative)
+
+
+def employment_summaries_fill(*, employments: QuerySet | None = None) -> int:
+    """The summaries of many employments in one statement (their operative's current card and its expiry, and names)
+    for rows loaded in bulk: demo data, benchmarks. The data migrations that added them do the same. Returns how
+    many rows it wrote."""
     current = current_cards(Card.objects.filter(operative=OuterRef("operative")))
+    operative = Operative.objects.filter(pk=OuterRef("operative"))
     employments = Employment.objects.all() if employments is None else employments
     return employments.update(
-        card=Subquery(current.values("pk")[:1]), card_expires_on=Subquery(current.values("expires_on")[:1])
+        card=Subquery(current.values("pk")[:1]),
+        card_expires_on=Subquery(current.values("expires_on")[:1]),
+        last_name=Subquery(operative.values("last_name")[:1]),
+        first_name=Subquery(operative.values("first_name")[:1]),
     )
 
 
@@ -138,6 +150,8 @@ def employee_add(
                 started_on=started_on,
                 confirmed_by=confirmed_by,
                 confirmed_at=timezone.now(),
+                last_name=operative.last_name,
+                first_name=operative.first_name,
             )
             card = employment_card_refresh(operative_id=operative.pk)
             employment.card, employment.card_expires_on = card, card.expires_on if card else None

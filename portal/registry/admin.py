@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.employees.services import employment_card_refresh
+from portal.employees.services import employment_card_refresh, employment_names_refresh
 from portal.registry import services
 from portal.registry.models import (
     AwardingBody,
@@ -88,6 +88,11 @@ class OperativeAdmin(admin.ModelAdmin):
     list_display = ["last_name", "first_name", "ni_number", "date_of_birth"]
     search_fields = ["last_name", "first_name", "ni_number", "cards__number"]
     inlines = [CardInline, HseResultInline, QualificationInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            employment_names_refresh(operative_id=obj.pk)  # the employments' copies of the names
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Card:

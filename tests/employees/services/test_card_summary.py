@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from portal.applications import services as application_services
 from portal.applications.models import CardApplication
+from portal.employees import selectors as employee_selectors
 from portal.employees import services
 from portal.employees.models import Employment
 from portal.orders.models import ApplicationType
@@ -113,5 +114,21 @@ def test_filling_many_employments_at_once_follows_the_same_rule():
     employments = [EmploymentFactory() for _ in range(3)]
     cards = [CardFactory(operative=e.operative) for e in employments[:2]]
     Employment.objects.update(card=None, card_expires_on=None)
-    services.employment_cards_fill()
+    services.employment_summaries_fill()
     assert [summary(e) for e in employments] == [(c.pk, c.expires_on) for c in cards] + [(None, None)]
+
+
+def test_names_are_copied_for_the_lists_order_and_follow_a_correction(primary_user):
+    organisation = primary_user.organisation
+    zed = EmploymentFactory(organisation=organisation, operative__last_name="Zed", operative__first_name="Ann")
+    EmploymentFactory(organisation=organisation, operative__last_name="Moss", operative__first_name="Bea")
+    assert (zed.last_name, zed.first_name) == ("Zed", "Ann")
+    operative = zed.operative
+    operative.last_name = "Adams"  # corrected by the JIB in the admin
+    request = RequestFactory().post("/")
+    request.user = UserFactory()
+    site._registry[type(operative)].save_model(request, operative, form=None, change=True)
+    zed.refresh_from_db()
+    assert (zed.last_name, zed.first_name) == ("Adams", "Ann")
+    listed = employee_selectors.employee_list(primary_user)
+    assert [e.operative.last_name for e in listed] == ["Adams", "Moss"]
