@@ -3,12 +3,12 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from portal.applications.selectors import applications_in_progress_count
 from portal.employees.models import Employment, OfficeMove
 from portal.organisations.access import scope
-from portal.organisations.models import Office, PortalUser
+from portal.organisations.models import Office, Organisation, PortalUser
 from portal.organisations.permissions import Flag
 from portal.registry.models import Card, CardStatus, HseResult
 from portal.registry.validators import ni_number_normalise
@@ -129,12 +129,24 @@ def office_moves(portal_user: PortalUser, *, operative) -> QuerySet:
     ).select_related("from_office", "to_office", "moved_by")
 
 
+def _count(queryset: QuerySet) -> Subquery:
+    """COUNT(*) of `queryset` as a scalar subquery (no GROUP BY): each count its own index range."""
+    counted = queryset.order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField())).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
 def employee_counts(portal_user: PortalUser, *, today: date | None = None) -> dict[str, int]:
     """The home page's counts in one query: current employees, and those whose current card (the card
-    `expiring_cards` lists) expires soon or has expired, read from the employments' card summary."""
+    `expiring_cards` lists) expires soon or has expired, each counted from an index alone (the employments' card
+    summary by organisation and expiry; the employees by organisation, left_on and office)."""
     start, end = _expiry_window(today or date.today())
-    return employees_in_scope(portal_user).aggregate(
-        employees=Count("pk"),
-        expiring=Count("pk", filter=Q(card_expires_on__gte=start, card_expires_on__lte=end)),
-        expired=Count("pk", filter=Q(card_expires_on__lt=start)),
+    employees = employees_in_scope(portal_user)
+    return (
+        Organisation.objects.filter(pk=portal_user.organisation_id)
+        .values(
+            employees=_count(employees),
+            expiring=_count(employees.filter(card_expires_on__gte=start, card_expires_on__lte=end)),
+            expired=_count(employees.filter(card_expires_on__lt=start)),
+        )
+        .get()
     )
