@@ -363,9 +363,10 @@ def applications_in_scope(portal_user) -> QuerySet:
     return scope(CardApplication.objects.all(), portal_user, flag=Flag.VIEW_APPLICATIONS)
 
 
-def _listing(queryset: QuerySet, *, hse: bool = False) -> QuerySet:
-    """What the attention tables show of each row; the HS&E results (one more query) only where a table shows them."""
-    queryset = queryset.select_related("operative", "office", "organisation", "card_type", "main_occupation", "grade")
+def _listing(queryset: QuerySet, *, related: tuple[str, ...], hse: bool = False) -> QuerySet:
+    """What an attention table shows of each row: the relations it names; the HS&E results (one more query) only
+    where the table shows them."""
+    queryset = queryset.select_related(*related)
     if hse:
         queryset = queryset.prefetch_related(
             Prefetch("operative__hse_results", queryset=HseResult.objects.order_by("-taken_on"), to_attr="hse_list")
@@ -380,13 +381,22 @@ ATTENTION_SECTIONS = (
     ("ordered", (Status.ORDERED,), ("-updated_at", "pk")),
     ("action", (Status.ON_HOLD, Status.AWAITING_ENDORSEMENT), ("updated_at", "pk")),
 )
+# What each section's table shows besides the application's own columns.
+SECTION_RELATED = {
+    "in_progress": ("operative", "office", "card_type"),
+    "finalised": ("operative", "office", "organisation", "card_type", "main_occupation", "grade"),
+    "ordered": ("operative", "office", "card_type", "main_occupation"),
+    "action": ("operative", "office"),
+}
 
 
 def applications_requiring_attention(portal_user) -> dict[str, QuerySet]:
     """The employer's sections: in progress, finalised, ordered, and the ones waiting for the employer's action."""
     mine = applications_in_scope(portal_user)
     return {
-        name: _listing(mine.filter(status__in=statuses), hse=name == "finalised").order_by(*order)
+        name: _listing(
+            mine.filter(status__in=statuses), related=SECTION_RELATED[name], hse=name == "finalised"
+        ).order_by(*order)
         for name, statuses, order in ATTENTION_SECTIONS
     }
 
