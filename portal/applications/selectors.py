@@ -363,10 +363,12 @@ def applications_in_scope(portal_user) -> QuerySet:
     return scope(CardApplication.objects.all(), portal_user, flag=Flag.VIEW_APPLICATIONS)
 
 
-def _listing(queryset: QuerySet, *, related: tuple[str, ...], hse: bool = False) -> QuerySet:
-    """What an attention table shows of each row: the relations it names; the HS&E results (one more query) only
-    where the table shows them."""
-    queryset = queryset.select_related(*related)
+def _listing(queryset: QuerySet, *, columns: tuple[str, ...], hse: bool = False) -> QuerySet:
+    """What an attention table shows of each row, and nothing else (an application has some fifty columns: reading
+    and building them all cost more than the page's queries); the HS&E results (one more query) only where the table
+    shows them."""
+    related = sorted({column.rsplit("__", 1)[0] for column in columns if "__" in column})
+    queryset = queryset.select_related(*related).only(*columns)
     if hse:
         queryset = queryset.prefetch_related(
             Prefetch("operative__hse_results", queryset=HseResult.objects.order_by("-taken_on"), to_attr="hse_list")
@@ -381,13 +383,21 @@ ATTENTION_SECTIONS = (
     ("ordered", (Status.ORDERED,), ("-updated_at", "pk")),
     ("action", (Status.ON_HOLD, Status.AWAITING_ENDORSEMENT), ("updated_at", "pk")),
 )
-# What each section's table shows besides the application's own columns.
-SECTION_RELATED = {
-    "in_progress": ("operative", "office", "card_type"),
-    "finalised": ("operative", "office", "organisation", "card_type", "main_occupation", "grade"),
-    "ordered": ("operative", "office", "card_type", "main_occupation"),
-    "action": ("operative", "office"),
-}
+# The columns each section's table shows (portal/applications/rows.py).
+_NAMES = ("reference", "operative__first_name", "operative__last_name", "office__name")
+_TYPE = ("application_type", "card_type__short_name")
+SECTION_COLUMNS = {
+    "in_progress": (*_NAMES, *_TYPE, "status", "step", "created_at"),
+    "finalised": (
+        *_NAMES, *_TYPE, "status", "organisation__name", "photo", "photo_problems", "grade__name",
+        "main_occupation__name",
+    ),
+    "ordered": (*_NAMES, *_TYPE, "status", "main_occupation__name"),
+    "action": (
+        *_NAMES, "status", "hold_reason", "awaiting_supervisor_endorsement", "awaiting_grading_endorsement",
+        "updated_at",
+    ),
+}  # fmt: skip
 
 
 def applications_requiring_attention(portal_user) -> dict[str, QuerySet]:
@@ -395,7 +405,7 @@ def applications_requiring_attention(portal_user) -> dict[str, QuerySet]:
     mine = applications_in_scope(portal_user)
     return {
         name: _listing(
-            mine.filter(status__in=statuses), related=SECTION_RELATED[name], hse=name == "finalised"
+            mine.filter(status__in=statuses), columns=SECTION_COLUMNS[name], hse=name == "finalised"
         ).order_by(*order)
         for name, statuses, order in ATTENTION_SECTIONS
     }
