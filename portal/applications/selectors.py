@@ -565,17 +565,24 @@ def documents_to_recheck(*, application: CardApplication) -> list[ApplicationDoc
     )
 
 
-def _list_base(portal_user: PortalUser) -> QuerySet:
-    return applications_in_scope(portal_user).select_related(
-        "operative", "card_type", "office", "main_occupation", "grade", "card"
-    )
+def _list_base(portal_user: PortalUser, *columns: str) -> QuerySet:
+    """The user's applications with the columns a list's table shows (portal/applications/rows.py) and no others."""
+    return _listing(applications_in_scope(portal_user), columns=(*_NAMES, *_TYPE, "status", *columns))
 
 
 def applications_being_produced(portal_user: PortalUser) -> QuerySet:
     """Paid applications the JIB has in hand, in the user's scope, oldest payment first (each says which
     endorsement the process waits for: fields of the application, no query per row)."""
     return (
-        _list_base(portal_user)
+        _list_base(
+            portal_user,
+            "paid_at",
+            "hold_reason",
+            "awaiting_grading_endorsement",
+            "awaiting_supervisor_endorsement",
+            "main_occupation__name",
+            "grade__name",
+        )  # fmt: skip
         .filter(paid_at__isnull=False, status__in=CardApplication.JIB_STAGES)
         .order_by("paid_at", "pk")
     )
@@ -585,7 +592,7 @@ def applications_completed(portal_user: PortalUser, *, now=None) -> QuerySet:
     """Applications finished in the last three months (dispatched, or rejected), newest first."""
     since = (now or timezone.now()) - COMPLETED_VISIBLE_FOR
     return (
-        _list_base(portal_user)
+        _list_base(portal_user, "completed_at", "decision_reason", "card__number", "card__expires_on")
         .filter(status__in=CardApplication.FINISHED, completed_at__gte=since)
         .order_by("-completed_at", "-pk")
     )
