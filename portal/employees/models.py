@@ -54,8 +54,7 @@ class Employment(models.Model):
             ),
             # Current employees by name (the list's default order): the page's keys from the index alone.
             models.Index(
-                fields=["organisation", "last_name", "first_name", "id"],
-                include=["office"],
+                fields=["organisation", "last_name", "first_name", "id", "office"],
                 condition=Q(left_on__isnull=True),
                 name="employment_current_by_name",
             ),

@@ -1,5 +1,5 @@
 """Each employment carries its operative's names (copies kept by the services), with an index on current employees
-by organisation and name that includes the office: the employees list's page keys, in its default order, come from
+by organisation and name (and office): the employees list's page keys, in its default order, come from
 the index alone at any page number (page 200 of 20,000 employees: an offset within one index instead of sorting
 every employee joined to the national record)."""
 
@@ -41,8 +41,7 @@ class Migration(migrations.Migration):
             model_name="employment",
             index=models.Index(
                 condition=models.Q(("left_on__isnull", True)),
-                fields=["organisation", "last_name", "first_name", "id"],
-                include=("office",),
+                fields=["organisation", "last_name", "first_name", "id", "office"],
                 name="employment_current_by_name",
             ),
         ),
