@@ -78,7 +78,7 @@ def load_applications(organisation, primary) -> None:
                 "f", "f", "{}", "", "", created, completed or created, user_id,
                 "f", "t" if status == "awaiting_endorsement" else "f",
                 created + timedelta(hours=1) if paid else None, completed,
-                created + timedelta(minutes=30) if status != "in_progress" else None,
+                created + timedelta(minutes=30) if status != "in_progress" else None, "",
             )  # fmt: skip
 
     with transaction.atomic(), connection.cursor() as cursor:
@@ -90,7 +90,7 @@ def load_applications(organisation, primary) -> None:
              "hse_route", "hse_sitting", "registered_electrician", "qualified_supervisor", "pre_checks",
              "hold_reason", "decision_reason", "created_at", "updated_at", "created_by_id",
              "awaiting_grading_endorsement", "awaiting_supervisor_endorsement", "paid_at", "completed_at",
-             "finalised_at"],
+             "finalised_at", "dispatched_to"],
             rows(),
         )  # fmt: skip
         offices = list(organisation.offices.values_list("pk", flat=True))

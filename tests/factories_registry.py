@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import factory
 
 from portal.employees.models import Employment
+from portal.employees.services import employment_card_refresh
 from portal.registry.models import Card, CardType, CardTypeFamily, HseResult, Operative
 
 
@@ -49,6 +50,13 @@ class CardFactory(factory.django.DjangoModelFactory):
     expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=700))
     issued_on = factory.LazyAttribute(lambda o: o.expires_on - timedelta(days=3 * 365))
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Written as the card services write one: the holder's employments carry their current card."""
+        card = super()._create(model_class, *args, **kwargs)
+        employment_card_refresh(operative_id=card.operative_id)
+        return card
+
 
 class HseResultFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -70,3 +78,14 @@ class EmploymentFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory("tests.factories.OrganisationFactory")
     office = factory.LazyAttribute(lambda o: o.organisation.head_office)
     started_on = date(2020, 1, 6)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Begun as `employee_add` begins one: carrying the operative's names and current card."""
+        operative = kwargs["operative"]
+        kwargs.setdefault("last_name", operative.last_name)
+        kwargs.setdefault("first_name", operative.first_name)
+        employment = super()._create(model_class, *args, **kwargs)
+        card = employment_card_refresh(operative_id=employment.operative_id)
+        employment.card, employment.card_expires_on = card, card.expires_on if card else None
+        return employment

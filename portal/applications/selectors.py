@@ -363,12 +363,17 @@ def applications_in_scope(portal_user) -> QuerySet:
     return scope(CardApplication.objects.all(), portal_user, flag=Flag.VIEW_APPLICATIONS)
 
 
-def _listing(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related(
-        "operative", "office", "organisation", "card_type", "main_occupation", "grade"
-    ).prefetch_related(
-        Prefetch("operative__hse_results", queryset=HseResult.objects.order_by("-taken_on"), to_attr="hse_list")
-    )
+def _listing(queryset: QuerySet, *, columns: tuple[str, ...], hse: bool = False) -> QuerySet:
+    """What an attention table shows of each row, and nothing else (an application has some fifty columns: reading
+    and building them all cost more than the page's queries); the HS&E results (one more query) only where the table
+    shows them."""
+    related = sorted({column.rsplit("__", 1)[0] for column in columns if "__" in column})
+    queryset = queryset.select_related(*related).only(*columns)
+    if hse:
+        queryset = queryset.prefetch_related(
+            Prefetch("operative__hse_results", queryset=HseResult.objects.order_by("-taken_on"), to_attr="hse_list")
+        )
+    return queryset
 
 
 # The sections of Applications Requiring Attention: (name, statuses, order). Each is paginated on its own.
@@ -378,13 +383,30 @@ ATTENTION_SECTIONS = (
     ("ordered", (Status.ORDERED,), ("-updated_at", "pk")),
     ("action", (Status.ON_HOLD, Status.AWAITING_ENDORSEMENT), ("updated_at", "pk")),
 )
+# The columns each section's table shows (portal/applications/rows.py).
+_NAMES = ("reference", "operative__first_name", "operative__last_name", "office__name")
+_TYPE = ("application_type", "card_type__short_name")
+SECTION_COLUMNS = {
+    "in_progress": (*_NAMES, *_TYPE, "status", "step", "created_at"),
+    "finalised": (
+        *_NAMES, *_TYPE, "status", "organisation__name", "photo", "photo_problems", "grade__name",
+        "main_occupation__name",
+    ),
+    "ordered": (*_NAMES, *_TYPE, "status", "main_occupation__name"),
+    "action": (
+        *_NAMES, "status", "hold_reason", "awaiting_supervisor_endorsement", "awaiting_grading_endorsement",
+        "updated_at",
+    ),
+}  # fmt: skip
 
 
 def applications_requiring_attention(portal_user) -> dict[str, QuerySet]:
     """The employer's sections: in progress, finalised, ordered, and the ones waiting for the employer's action."""
     mine = applications_in_scope(portal_user)
     return {
-        name: _listing(mine.filter(status__in=statuses)).order_by(*order)
+        name: _listing(
+            mine.filter(status__in=statuses), columns=SECTION_COLUMNS[name], hse=name == "finalised"
+        ).order_by(*order)
         for name, statuses, order in ATTENTION_SECTIONS
     }
 
@@ -543,17 +565,24 @@ def documents_to_recheck(*, application: CardApplication) -> list[ApplicationDoc
     )
 
 
-def _list_base(portal_user: PortalUser) -> QuerySet:
-    return applications_in_scope(portal_user).select_related(
-        "operative", "card_type", "office", "main_occupation", "grade", "card"
-    )
+def _list_base(portal_user: PortalUser, *columns: str) -> QuerySet:
+    """The user's applications with the columns a list's table shows (portal/applications/rows.py) and no others."""
+    return _listing(applications_in_scope(portal_user), columns=(*_NAMES, *_TYPE, "status", *columns))
 
 
 def applications_being_produced(portal_user: PortalUser) -> QuerySet:
     """Paid applications the JIB has in hand, in the user's scope, oldest payment first (each says which
     endorsement the process waits for: fields of the application, no query per row)."""
     return (
-        _list_base(portal_user)
+        _list_base(
+            portal_user,
+            "paid_at",
+            "hold_reason",
+            "awaiting_grading_endorsement",
+            "awaiting_supervisor_endorsement",
+            "main_occupation__name",
+            "grade__name",
+        )  # fmt: skip
         .filter(paid_at__isnull=False, status__in=CardApplication.JIB_STAGES)
         .order_by("paid_at", "pk")
     )
@@ -563,7 +592,7 @@ def applications_completed(portal_user: PortalUser, *, now=None) -> QuerySet:
     """Applications finished in the last three months (dispatched, or rejected), newest first."""
     since = (now or timezone.now()) - COMPLETED_VISIBLE_FOR
     return (
-        _list_base(portal_user)
+        _list_base(portal_user, "completed_at", "decision_reason", "card__number", "card__expires_on")
         .filter(status__in=CardApplication.FINISHED, completed_at__gte=since)
         .order_by("-completed_at", "-pk")
     )

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from portal.applications import selectors, services
+from portal.applications import rows, selectors, services
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError
 from portal.core.forms import GovukForm
@@ -138,20 +138,20 @@ def produced(request):
     page = page_of(selectors.applications_being_produced(portal_user), request, per_page=PAGE_SIZE, non_null_order=True)
     for application in page:
         application.stage_hint = selectors.STAGE_HINTS.get(application.status, "")
+    can = {
+        "can_endorse_grading": holds(portal_user, Flag.ENDORSE_GRADING),
+        "can_endorse_supervisor": holds(portal_user, Flag.ENDORSE_QUALIFIED_SUPERVISOR),
+        "can_supply": holds(portal_user, Flag.FILL_IN_APPLICATIONS),
+    }
     return render(
         request,
         "applications/processing/produced.html",
-        {
-            "page": page,
-            "tab": "produced",
-            "can_endorse_grading": holds(portal_user, Flag.ENDORSE_GRADING),
-            "can_endorse_supervisor": holds(portal_user, Flag.ENDORSE_QUALIFIED_SUPERVISOR),
-            "can_supply": holds(portal_user, Flag.FILL_IN_APPLICATIONS),
-        },
+        {"page": page, "rows": rows.being_produced(page, **can), "tab": "produced", **can},
     )
 
 
 def completed(request):
     portal_user = portal_user_of(request)
     page = page_of(selectors.applications_completed(portal_user), request, per_page=PAGE_SIZE, non_null_order=True)
-    return render(request, "applications/processing/completed.html", {"page": page, "tab": "completed"})
+    context = {"page": page, "rows": rows.completed(page), "tab": "completed"}
+    return render(request, "applications/processing/completed.html", context)

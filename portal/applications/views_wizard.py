@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
-from portal.applications import selectors, services
+from portal.applications import rows, selectors, services
 from portal.applications.forms import (
     PHOTO_GUIDANCE_URL,
     ApplicantForm,
@@ -292,17 +292,22 @@ def attention(request):
         name: page_of(queryset, request, per_page=ATTENTION_PAGE_SIZE, param=f"{name}_page", count=counts[name])
         for name, queryset in selectors.applications_requiring_attention(portal_user).items()
     }
-    for rows in sections.values():
-        for application in rows:
-            application.hse_status = hse_status(application.operative)
-    for application in sections["in_progress"]:
-        application.resume_url = resume_url(application)
+    for application in sections["finalised"]:
+        application.hse_status = hse_status(application.operative)
+    can_fill = holds(portal_user, Flag.FILL_IN_APPLICATIONS)
+    if can_fill:
+        for application in sections["in_progress"]:
+            application.resume_url = resume_url(application)
     return render(
         request,
         "applications/attention.html",
         {
             **sections,
-            "can_fill": holds(portal_user, Flag.FILL_IN_APPLICATIONS),
+            "in_progress_rows": rows.in_progress(sections["in_progress"], can_fill=can_fill),
+            "finalised_rows": rows.finalised(sections["finalised"]),
+            "ordered_rows": rows.ordered(sections["ordered"]),
+            "action_rows": rows.needing_action(sections["action"]),
+            "can_fill": can_fill,
             "add_to_purchase_url": _url("orders:add_applications") if holds(portal_user, CHANGE_ORDERS) else "",
             "tab": "attention",
         },

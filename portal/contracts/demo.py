@@ -12,6 +12,7 @@ from portal.accounts.models import User
 from portal.contracts import services
 from portal.contracts.models import Contract, ContractWorker
 from portal.employees.models import Employment
+from portal.employees.services import employment_card_refresh
 from portal.licensing.models import Licence, OrganisationKind
 from portal.organisations import services as org_services
 from portal.organisations.demo import ACCOUNTS, DEMO_ORGANISATION, DEMO_PASSWORD
@@ -134,6 +135,7 @@ def load(*, stdout) -> None:
                         "grade": grade,
                     },
                 )
+                employment_card_refresh(operative_id=operative.pk)
             if hse:
                 HseResult.objects.get_or_create(
                     number=f"HSE77{number:05d}",
@@ -205,6 +207,11 @@ def _operative(organisation: Organisation, first: str, last: str, n: int, today:
         operative=operative,
         organisation=organisation,
         left_on=None,
-        defaults={"office": organisation.head_office, "started_on": today - timedelta(days=400)},
+        defaults={
+            "office": organisation.head_office,
+            "started_on": today - timedelta(days=400),
+            "last_name": operative.last_name,
+            "first_name": operative.first_name,
+        },
     )
     return operative

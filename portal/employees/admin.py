@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from portal.employees.models import EmployeeLookup, Employment
+from portal.employees.services import employment_card_refresh, employment_names_refresh
 
 
 @admin.register(Employment)
@@ -9,6 +10,12 @@ class EmploymentAdmin(admin.ModelAdmin):
     list_select_related = ["operative", "organisation", "office"]
     search_fields = ["operative__last_name", "operative__ni_number", "organisation__name"]
     raw_id_fields = ["operative", "organisation", "office", "confirmed_by", "left_recorded_by"]
+    readonly_fields = ["card", "card_expires_on", "last_name", "first_name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        employment_card_refresh(operative_id=obj.operative_id)  # the summaries of the operative's record
+        employment_names_refresh(operative_id=obj.operative_id)
 
 
 @admin.register(EmployeeLookup)

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from portal.employees.models import Employment
+from portal.employees.services import employment_summaries_fill
 from portal.organisations.models import Office, Organisation
 from portal.registry.demo import DEMO_COUNT, demo_ni_number
 from portal.registry.models import Operative
@@ -29,4 +30,5 @@ def load(*, stdout) -> None:
             )
         )
     Employment.objects.bulk_create(employments)
+    employment_summaries_fill(employments=Employment.objects.filter(organisation=organisation))
     stdout.write(f"{len(employments)} demo employments at {organisation.name}.")

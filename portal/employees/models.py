@@ -23,6 +23,17 @@ class Employment(models.Model):
     left_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A summary of the operative's current card (`registry.models.current_cards`) and its expiry, None without one.
+    # `employment_card_refresh` keeps it in the transaction of every change to the operative's cards, so that the
+    # card lists and the home page's counts are index range scans instead of a look-up per employee.
+    card = models.ForeignKey(
+        "registry.Card", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    card_expires_on = models.DateField("newest card expires", null=True, blank=True, editable=False)
+    # The operative's names, copied for the list's order (`employment_names_refresh` keeps them): a page of
+    # 20,000 employees sorted by name is then read from one index, whatever its page number.
+    last_name = models.CharField(max_length=100, blank=True, editable=False)
+    first_name = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_on"]
@@ -33,7 +44,21 @@ class Employment(models.Model):
                 name="one_current_employment_per_organisation",
             )
         ]
-        indexes = [models.Index(fields=["organisation", "left_on", "office"])]
+        indexes = [
+            models.Index(fields=["organisation", "left_on", "office"]),
+            # Current employees by their card's expiry: the counts, cards expiring soon / expired, the filter.
+            models.Index(
+                fields=["organisation", "card_expires_on", "office"],
+                condition=Q(left_on__isnull=True),
+                name="employment_current_card_expiry",
+            ),
+            # Current employees by name (the list's default order): the page's keys from the index alone.
+            models.Index(
+                fields=["organisation", "last_name", "first_name", "id", "office"],
+                condition=Q(left_on__isnull=True),
+                name="employment_current_by_name",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.operative} at {self.organisation}"

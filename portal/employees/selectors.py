@@ -3,34 +3,24 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from portal.applications.selectors import applications_in_progress_count
 from portal.employees.models import Employment, OfficeMove
 from portal.organisations.access import scope
-from portal.organisations.models import Office, PortalUser
+from portal.organisations.models import Office, Organisation, PortalUser
 from portal.organisations.permissions import Flag
 from portal.registry.models import Card, CardStatus, HseResult
 from portal.registry.validators import ni_number_normalise
 
 SORTS = {
-    "name": ("operative__last_name", "operative__first_name", "pk"),
-    "-name": ("-operative__last_name", "-operative__first_name", "-pk"),
+    "name": ("last_name", "first_name", "pk"),  # the employment's copies of the names (indexed)
+    "-name": ("-last_name", "-first_name", "-pk"),
     "started": ("started_on", "pk"),
     "-started": ("-started_on", "-pk"),
     "expiry": ("card_expires_on", "pk"),
     "-expiry": ("-card_expires_on", "-pk"),
 }
-
-
-def _latest_card(field: str):
-    """The operative's newest card that is not cancelled (latest expiry; the newest row on a tie): one probe of the
-    index on current cards per employee (employees 0004)."""
-    return Subquery(
-        Card.objects.filter(operative=OuterRef("operative"), cancelled_at__isnull=True)
-        .order_by("-expires_on", "-pk")
-        .values(field)[:1]
-    )
 
 
 def _expiry_window(today: date) -> tuple[date, date]:
@@ -68,12 +58,13 @@ def employee_list(
     sort: str = "name",
     today: date | None = None,
 ) -> QuerySet:
-    """Current employees with their newest card's expiry; cards and HS&E results come prefetched."""
+    """Current employees with their newest card's expiry (`card_expires_on`: the employment's summary of the
+    current card); cards and HS&E results come prefetched."""
     today, soon = _expiry_window(today or date.today())
     employments = (
         employees_in_scope(portal_user, office=office)
         .select_related("operative", "office")
-        .annotate(card_expires_on=_latest_card("expires_on"), apps_in_progress=applications_in_progress_count())
+        .annotate(apps_in_progress=applications_in_progress_count())
     )
     if search := search.strip():
         employments = employments.filter(_search_filter(search))
@@ -111,27 +102,19 @@ def hse_status(operative, *, today: date | None = None) -> str:
     return "Failed" if results else "None"
 
 
-def _newest_card_expiry(portal_user: PortalUser) -> QuerySet:
-    """Current employees in scope with their newest card's expiry (`card_expires_on`, None without a card)."""
-    return employees_in_scope(portal_user).annotate(card_expires_on=_latest_card("expires_on"))
-
-
 def expiring_cards(portal_user: PortalUser, *, expired: bool, today: date | None = None) -> QuerySet:
-    """Current employees' newest cards (in scope) expiring within three months, or already expired.
-
-    The cards in the date range held by an employee in scope, each kept when it is its holder's newest card (the
-    same rule as the home page's counts)."""
+    """Current employees (in scope) whose current card expires within three months, or has expired, soonest (or
+    most recently expired) first: a range of the index on the employments' card summary. Each row is an
+    employment with its `card` (and the card's type) and operative."""
     start, end = _expiry_window(today or date.today())
-    employed = employees_in_scope(portal_user).filter(operative=OuterRef("operative"))
-    newer = Card.objects.filter(operative=OuterRef("operative"), cancelled_at__isnull=True).filter(
-        Q(expires_on__gt=OuterRef("expires_on")) | Q(expires_on=OuterRef("expires_on"), pk__gt=OuterRef("pk"))
-    )
-    cards = Card.objects.filter(Exists(employed), cancelled_at__isnull=True).exclude(Exists(newer))
+    employments = employees_in_scope(portal_user)
     if expired:
-        cards = cards.filter(expires_on__lt=start).order_by("-expires_on", "pk")
+        employments = employments.filter(card_expires_on__lt=start).order_by("-card_expires_on", "pk")
     else:
-        cards = cards.filter(expires_on__gte=start, expires_on__lte=end).order_by("expires_on", "pk")
-    return cards.select_related("operative", "card_type")
+        employments = employments.filter(card_expires_on__gte=start, card_expires_on__lte=end).order_by(
+            "card_expires_on", "pk"
+        )
+    return employments.select_related("operative", "card__card_type")
 
 
 def employment_history(portal_user: PortalUser, *, operative) -> QuerySet:
@@ -146,14 +129,24 @@ def office_moves(portal_user: PortalUser, *, operative) -> QuerySet:
     ).select_related("from_office", "to_office", "moved_by")
 
 
+def _count(queryset: QuerySet) -> Subquery:
+    """COUNT(*) of `queryset` as a scalar subquery (no GROUP BY): each count its own index range."""
+    counted = queryset.order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField())).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
 def employee_counts(portal_user: PortalUser, *, today: date | None = None) -> dict[str, int]:
-    """The home page's counts in one query: current employees, and those whose newest card (the card
-    `expiring_cards` lists) expires soon or has expired. The slice keeps the newest-card probe to one per employee
-    (PostgreSQL would otherwise repeat the subquery in each count)."""
+    """The home page's counts in one query: current employees, and those whose current card (the card
+    `expiring_cards` lists) expires soon or has expired, each counted from an index alone (the employments' card
+    summary by organisation and expiry; the employees by organisation, left_on and office)."""
     start, end = _expiry_window(today or date.today())
-    employees = _newest_card_expiry(portal_user).order_by()[:10_000_000]
-    return employees.aggregate(
-        employees=Count("pk"),
-        expiring=Count("pk", filter=Q(card_expires_on__gte=start, card_expires_on__lte=end)),
-        expired=Count("pk", filter=Q(card_expires_on__lt=start)),
+    employees = employees_in_scope(portal_user)
+    return (
+        Organisation.objects.filter(pk=portal_user.organisation_id)
+        .values(
+            employees=_count(employees),
+            expiring=_count(employees.filter(card_expires_on__gte=start, card_expires_on__lte=end)),
+            expired=_count(employees.filter(card_expires_on__lt=start)),
+        )
+        .get()
     )

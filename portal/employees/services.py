@@ -5,13 +5,14 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.accounts import throttle
 from portal.accounts.models import User
 from portal.employees.models import EmployeeLookup, Employment, OfficeMove
 from portal.organisations.models import Office, Organisation
-from portal.registry.models import Operative
+from portal.registry.models import Card, Operative, current_cards
 from portal.registry.validators import ni_number_normalise
 
 
@@ -95,6 +96,43 @@ def employee_lookup(
     return LookupResult(operative=operative, already_employed=employed)
 
 
+def employment_card_refresh(*, operative_id: int) -> Card | None:
+    """Every employment of the operative, current or past, carries the operative's current card and its expiry
+    (`current_cards`: the one rule). Called in the transaction of each change to the operative's cards (a card
+    made, replaced, cancelled, corrected or deleted) and when an employment begins. The operative's row is locked
+    first (FOR NO KEY UPDATE: a new card's key-share lock on it does not conflict), so two changes at once refresh
+    one after the other and the later one sees both."""
+    with transaction.atomic():
+        list(Operative.objects.select_for_update(no_key=True).filter(pk=operative_id).values_list("pk"))
+        card = current_cards(Card.objects.filter(operative_id=operative_id)).only("pk", "expires_on").first()
+        Employment.objects.filter(operative_id=operative_id).update(
+            card=card, card_expires_on=card.expires_on if card else None
+        )
+    return card
+
+
+def employment_names_refresh(*, operative_id: int) -> None:
+    """Every employment of the operative carries the operative's names again (after a correction of the record)."""
+    operative = Operative.objects.filter(pk=operative_id).values("last_name", "first_name").first()
+    if operative is not None:
+        Employment.objects.filter(operative_id=operative_id).update(**operative)
+
+
+def employment_summaries_fill(*, employments: QuerySet | None = None) -> int:
+    """The summaries of many employments in one statement (their operative's current card and its expiry, and names)
+    for rows loaded in bulk: demo data, benchmarks. The data migrations that added them do the same. Returns how
+    many rows it wrote."""
+    current = current_cards(Card.objects.filter(operative=OuterRef("operative")))
+    operative = Operative.objects.filter(pk=OuterRef("operative"))
+    employments = Employment.objects.all() if employments is None else employments
+    return employments.update(
+        card=Subquery(current.values("pk")[:1]),
+        card_expires_on=Subquery(current.values("expires_on")[:1]),
+        last_name=Subquery(operative.values("last_name")[:1]),
+        first_name=Subquery(operative.values("first_name")[:1]),
+    )
+
+
 def employee_add(
     *, operative: Operative, organisation: Organisation, office: Office, started_on: date, confirmed_by: User
 ) -> Employment:
@@ -105,14 +143,19 @@ def employee_add(
         raise EmployeeError("The start date cannot be in the future.")
     try:
         with transaction.atomic():
-            return Employment.objects.create(
+            employment = Employment.objects.create(
                 operative=operative,
                 organisation=organisation,
                 office=office,
                 started_on=started_on,
                 confirmed_by=confirmed_by,
                 confirmed_at=timezone.now(),
+                last_name=operative.last_name,
+                first_name=operative.first_name,
             )
+            card = employment_card_refresh(operative_id=operative.pk)
+            employment.card, employment.card_expires_on = card, card.expires_on if card else None
+            return employment
     except IntegrityError:
         raise EmployeeError(f"{operative.full_name} is already one of your employees.") from None
 

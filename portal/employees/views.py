@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from portal.core.exports import csv_response
 from portal.core.pagination import page_of
-from portal.employees import selection, selectors, services
+from portal.employees import rows, selection, selectors, services
 from portal.employees.forms import ConfirmForm, EmployeeFilterForm, LeaveForm, LookupForm, NewOperativeForm, OfficeForm
 from portal.employees.models import Employment
 from portal.organisations.access import (
@@ -68,28 +68,30 @@ def employee_list(request):
     else:
         form, filters, employments = _listed_employments(request, portal_user)
     if request.GET.get("format") == "csv":
-        rows = (
+        lines = (
             [e.operative.sort_name, e.operative.ni_number, e.office.name, e.started_on.isoformat(),
              " ".join(c.number for c in e.operative.current_cards),
              e.card_expires_on.isoformat() if e.card_expires_on else "", selectors.hse_status(e.operative)]
             for e in employments.iterator(chunk_size=1000)
         )  # fmt: skip
         header = ["Name", "NI number", "Office", "Started", "Card numbers", "Newest card expires", "H&S status"]
-        return csv_response("employees.csv", header, rows)
+        return csv_response("employees.csv", header, lines)
     page = page_of(employments, request, per_page=PAGE_SIZE)
     chosen = selection.chosen(request)
     for employment in page:
         employment.hse_status = selectors.hse_status(employment.operative)
         employment.chosen = employment.pk in chosen
+    can_start = holds(portal_user, Flag.FILL_IN_APPLICATIONS)
     return render(
         request,
         "employees/list.html",
         {
             "form": form,
             "page": page,
+            "rows": rows.employees(page, can_start=can_start),
             "searching": bool(filters),
             "can_add": holds(portal_user, Flag.ADD_EMPLOYEES),
-            "can_start": holds(portal_user, Flag.FILL_IN_APPLICATIONS),
+            "can_start": can_start,
             "chosen_count": len(chosen),
             "chosen_elsewhere": len(chosen - {e.pk for e in page}),
         },
@@ -127,15 +129,17 @@ def expiring(request, which: str = "expiring"):
     if which not in ("expiring", "expired"):
         raise Http404
     expired = which == "expired"
-    cards = selectors.expiring_cards(portal_user, expired=expired)
+    employments = selectors.expiring_cards(portal_user, expired=expired)
     if request.GET.get("format") == "csv":
-        rows = (
-            [c.operative.sort_name, c.operative.ni_number, c.card_type.name, c.number, c.expires_on.isoformat()]
-            for c in cards.iterator(chunk_size=1000)
-        )
-        return csv_response(f"cards-{which}.csv", ["Name", "NI number", "Card type", "Card number", "Expires"], rows)
-    page = page_of(cards, request, per_page=PAGE_SIZE)
-    return render(request, "employees/expiring.html", {"page": page, "expired": expired, "which": which})
+        lines = (
+            [e.operative.sort_name, e.operative.ni_number, e.card.card_type.name, e.card.number,
+             e.card_expires_on.isoformat()]
+            for e in employments.iterator(chunk_size=1000)
+        )  # fmt: skip
+        return csv_response(f"cards-{which}.csv", ["Name", "NI number", "Card type", "Card number", "Expires"], lines)
+    page = page_of(employments, request, per_page=PAGE_SIZE, non_null_order=True)
+    context = {"page": page, "rows": rows.expiring(page), "expired": expired, "which": which}
+    return render(request, "employees/expiring.html", context)
 
 
 def employee_detail(request, pk: int):

@@ -102,14 +102,23 @@ def expiry_digest(portal_user: PortalUser, *, today: date) -> Digest:
     (through scope(); four queries whatever the numbers)."""
     expiring = expiring_cards(portal_user, expired=False, today=today)
     expired = expiring_cards(portal_user, expired=True, today=today).filter(
-        expires_on__gte=today - relativedelta(months=1)
+        card_expires_on__gte=today - relativedelta(months=1)
     )
     return Digest(
-        expiring=list(expiring[:DIGEST_ROWS]),
+        expiring=_cards(expiring[:DIGEST_ROWS]),
         expiring_count=expiring.count(),
-        expired=list(expired[:DIGEST_ROWS]),
+        expired=_cards(expired[:DIGEST_ROWS]),
         expired_count=expired.count(),
     )
+
+
+def _cards(employments) -> list:
+    """Each employment's current card with its holder (read with the employment: no query per card)."""
+    cards = []
+    for employment in employments:
+        employment.card.operative = employment.operative
+        cards.append(employment.card)
+    return cards
 
 
 @dataclass(frozen=True)

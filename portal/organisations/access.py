@@ -123,6 +123,10 @@ def scope(
         if within.organisation_id != portal_user.organisation_id or not within.path.startswith(top.path):
             raise Http404
         top = within
+    if top.parent_id is None:
+        # The head office: every office of the organisation is in its subtree (one head office each, every other
+        # office below it), so the organisation says it all and the query needs no join to the offices.
+        return queryset.filter(**{organisation_field: portal_user.organisation_id})
     return queryset.filter(**{organisation_field: portal_user.organisation_id, path_lookup: top.path})
 
 

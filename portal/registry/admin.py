@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from portal.employees.services import employment_card_refresh, employment_names_refresh
 from portal.registry import services
 from portal.registry.models import (
     AwardingBody,
@@ -30,6 +31,12 @@ class CardTypeAdmin(admin.ModelAdmin):
                     "is_active"]  # fmt: skip
     list_filter = ["family", "renewable", "is_active"]
     search_fields = ["name", "short_name"]
+
+
+def _cards_changed(operative_ids) -> None:
+    """Cards written or deleted by hand: their holders' employments carry their current card again."""
+    for operative_id in sorted(set(operative_ids) - {None}):
+        employment_card_refresh(operative_id=operative_id)
 
 
 class CardInline(admin.TabularInline):
@@ -82,7 +89,15 @@ class OperativeAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "ni_number", "cards__number"]
     inlines = [CardInline, HseResultInline, QualificationInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            employment_names_refresh(operative_id=obj.pk)  # the employments' copies of the names
+
     def save_formset(self, request, form, formset, change):
+        if formset.model is Card:
+            super().save_formset(request, form, formset, change)
+            return _cards_changed({form.instance.pk})
         if formset.model is not HseResult:
             return super().save_formset(request, form, formset, change)
         for result in formset.save(commit=False):
@@ -97,6 +112,20 @@ class CardAdmin(admin.ModelAdmin):
     search_fields = ["number", "operative__last_name", "operative__ni_number"]
     list_select_related = ["operative", "card_type"]
     raw_id_fields = ["operative"]
+
+    def save_model(self, request, obj, form, change):
+        before = Card.objects.filter(pk=obj.pk).values_list("operative_id", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        _cards_changed({before, obj.operative_id})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _cards_changed({obj.operative_id})
+
+    def delete_queryset(self, request, queryset):
+        holders = set(queryset.values_list("operative_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _cards_changed(holders)
 
 
 @admin.register(AwardingBody)

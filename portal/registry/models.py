@@ -85,6 +85,13 @@ class CardStatus(models.TextChoices):
 EXPIRING_WITHIN = relativedelta(months=3)
 
 
+def current_cards(cards: models.QuerySet) -> models.QuerySet:
+    """The rule for an operative's current card, in one place: of `cards` (one operative's), those not cancelled,
+    latest expiry first and the newest row first on a tie; the first is the current card. The employment's summary
+    (`Employment.card`, kept by `portal.employees.services.employment_card_refresh`) and the lists follow it."""
+    return cards.filter(cancelled_at__isnull=True).order_by("-expires_on", "-pk")
+
+
 class Card(models.Model):
     operative = models.ForeignKey(Operative, on_delete=models.CASCADE, related_name="cards")
     card_type = models.ForeignKey(CardType, on_delete=models.PROTECT, related_name="cards")

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from tests.card_summary import pytest_runtest_call  # noqa: F401  (the current card summary guard)
 from tests.factories_registry import CardFactory, HseResultFactory, OperativeFactory
 
 

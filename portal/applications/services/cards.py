@@ -16,6 +16,7 @@ from portal.applications.services.events import (
     card_application_lock,
     card_application_record_event,
 )
+from portal.employees.services import employment_card_refresh
 from portal.registry.models import Card
 
 Status = CardApplication.Status
@@ -76,6 +77,7 @@ def card_application_prepare(*, application: CardApplication) -> CardApplication
         )
         application.card = card
         application.save(update_fields=["card", "updated_at"])
+        employment_card_refresh(operative_id=card.operative_id)
         operative = application.operative
         stamps = []
         if (
@@ -121,6 +123,7 @@ def card_application_dispatch(*, application: CardApplication, actor: User, note
         if renewed is not None and renewed.cancelled_at is None:
             renewed.cancelled_at = now
             renewed.save(update_fields=["cancelled_at"])
+            employment_card_refresh(operative_id=renewed.operative_id)
         contact = application.business_email or "the employer's contact address"
         to = f"to {address}" if address else f"({contact})"
         card_application_record_event(

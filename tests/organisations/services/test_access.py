@@ -139,7 +139,7 @@ def test_employee_pages_read_through_the_scope(office_tree):
     there = EmploymentFactory(organisation=organisation, office=bristol)
     elsewhere = EmploymentFactory(organisation=OrganisationFactory())
     cards = {e.pk: CardFactory(operative=e.operative, expires_on=soon) for e in (here, there, elsewhere)}
-    assert list(selectors.expiring_cards(manager, expired=False)) == [cards[here.pk]]
+    assert [e.card for e in selectors.expiring_cards(manager, expired=False)] == [cards[here.pk]]
     # The same operative earlier at Bristol, then at Leeds: the regional manager sees the Leeds employment only.
     earlier = EmploymentFactory(
         organisation=organisation, office=bristol, operative=here.operative, left_on=date(2021, 1, 1)

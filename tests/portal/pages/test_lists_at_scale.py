@@ -228,12 +228,14 @@ def test_name_search_by_prefix_of_either_name(primary_user):
 def test_the_indexes_exist_for_each_database():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            tables = "('registry_operative', 'registry_card')"
+            tables = "('registry_operative', 'registry_card', 'employees_employment')"
             cursor.execute(f"SELECT indexname FROM pg_indexes WHERE tablename IN {tables}")
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
         names = {row[0] for row in cursor.fetchall()}
     assert "registry_card_current_newest" in names
+    # The employments' summaries: current employees by card expiry, and by name (the list's default order).
+    assert {"employment_current_card_expiry", "employment_current_by_name"} <= names
     upper = {"registry_operative_upper_last_name", "registry_operative_upper_first_name"}
     if connection.vendor == "postgresql":
         assert upper <= names
