@@ -90,3 +90,25 @@ def test_a_busy_background_in_the_top_corners_is_refused():
     for x in range(0, 700, 20):
         draw.rectangle((x, 0, x + 10, 120), fill=(30, 90, 160))
     assert any("background must be plain" in r for r in photo_check(upload(image)).reasons)
+
+
+def test_a_medium_dark_face_lit_twice_too_brightly_is_refused_by_its_eyes():
+    """By colour, a medium-dark face lit about twice too brightly reads as a fair face on white (red clipped, green
+    not, still skin-toned); its eyes and brows, the darkest detail of any face, have turned grey."""
+    image = ImageEnhance.Brightness(drawn(skin=(160, 110, 80), background=(245, 245, 245))).enhance(2.1)
+    reasons = photo_check(upload(image)).reasons
+    assert any("too bright" in r for r in reasons)
+
+
+def test_a_fair_face_lit_brightly_keeps_dark_eyes_and_passes():
+    image = ImageEnhance.Brightness(drawn(skin=(246, 214, 190), background=(245, 245, 245))).enhance(1.15)
+    assert photo_check(upload(image)).reasons == []
+
+
+def test_a_side_light_darkening_a_top_corner_is_not_a_dark_background():
+    """A light grey background whose top corner lies in a side light's shadow (darkened by almost a third: its mean
+    grey level about 139, under the 150 once asked of each corner)."""
+    image = drawn(skin=(84, 56, 40), background=(214, 216, 218))
+    ramp = Image.linear_gradient("L").rotate(90).resize(image.size).point(lambda v: int(v * 0.3))
+    image = Image.composite(Image.new("RGB", image.size, (0, 0, 0)), image, ramp)
+    assert photo_check(upload(ImageEnhance.Brightness(image).enhance(0.9))).reasons == []
