@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from photo_set import photo_set  # noqa: E402
 
-SETS = {"development": 2026, "held-out": 4242, "fresh": 7331}
+SETS = {"development": 2026, "held-out": 4242, "fresh": 9173}
 MAX_REFUSED_SHARE = 0.02
 MAX_ACCEPTED = 0
 

@@ -112,3 +112,16 @@ def test_a_side_light_darkening_a_top_corner_is_not_a_dark_background():
     ramp = Image.linear_gradient("L").rotate(90).resize(image.size).point(lambda v: int(v * 0.3))
     image = Image.composite(Image.new("RGB", image.size, (0, 0, 0)), image, ramp)
     assert photo_check(upload(ImageEnhance.Brightness(image).enhance(0.9))).reasons == []
+
+
+def test_a_white_shirt_below_a_small_head_is_not_a_burnt_out_face():
+    """A small head leaves the middle of the photo to a white shirt: white there is not an over-exposed face."""
+    image = Image.new("RGB", (800, 1028), (220, 230, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((180, 500, 660, 1100), radius=90, fill=(252, 252, 252))
+    draw.ellipse((240, 130, 600, 540), fill=(232, 180, 146))
+    draw.ellipse((250, 95, 590, 255), fill=(243, 189, 153))  # no hair
+    for x in (347, 490):
+        draw.ellipse((x - 15, 307, x + 15, 327), fill=(40, 30, 30))
+    draw.line((365, 452, 473, 452), fill=(150, 60, 60), width=6)
+    assert photo_check(upload(ImageEnhance.Brightness(image).enhance(1.06))).reasons == []
