@@ -1,10 +1,10 @@
 """The ECS photo guidance, as far as it can be judged without a face-recognition model.
 
 Checks: a JPEG or PNG; at least 600 × 750 pixels; portrait proportions near 7:9 (passport style); a plain, light
-background (the top and the sides above the shoulders are light and even); a face-sized region of skin tones near
-the centre; neither too dark nor burnt out; in focus. Limits, honestly: skin is found by colour (YCbCr ranges), so
-an unusual light or a skin-coloured background can fool it, and a second face is not detected. A person checks every
-photo again at the JIB."""
+background (the top corners light and even); a face-sized region of skin tones near the centre; neither too dark nor
+burnt out (the face's darkest detail, its eyes and brows, still dark); in focus. Limits, honestly: skin is found by
+colour (YCbCr ranges), so an unusual light or a skin-coloured background can fool it, and a second face is not
+detected. A person checks every photo again at the JIB."""
 
 from dataclasses import dataclass, field
 
