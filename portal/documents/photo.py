@@ -1,10 +1,10 @@
 """The ECS photo guidance, as far as it can be judged without a face-recognition model.
 
 Checks: a JPEG or PNG; at least 600 × 750 pixels; portrait proportions near 7:9 (passport style); a plain, light
-background (the top and the sides above the shoulders are light and even); a face-sized region of skin tones near
-the centre; neither too dark nor burnt out; in focus. Limits, honestly: skin is found by colour (YCbCr ranges), so
-an unusual light or a skin-coloured background can fool it, and a second face is not detected. A person checks every
-photo again at the JIB."""
+background (the top corners light and even); a face-sized region of skin tones near the centre; neither too dark nor
+burnt out (the face's darkest detail, its eyes and brows, still dark); in focus. Limits, honestly: skin is found by
+colour (YCbCr ranges), so an unusual light or a skin-coloured background can fool it, and a second face is not
+detected. A person checks every photo again at the JIB."""
 
 from dataclasses import dataclass, field
 
@@ -20,9 +20,8 @@ MAX_BYTES = 10 * 1024 * 1024
 TOO_DARK = 70  # mean grey level of the whole photo
 TOO_BRIGHT = 225  # ... above which the face must still read as skin
 FACE_SKIN_WHEN_BRIGHT = 0.5
-BURNT_SHARE = 0.3  # share of the middle burnt out to white (grey 250 or more)
-WASHED_SHARE = 0.35  # share of the middle with red and green both clipped (250 or more)
-BACKGROUND_MIN_LIGHT = 150  # each top-corner cell's mean grey level
+FACE_DARKEST_MAX = 55  # the darkest detail of the face (eyes, brows): dark in a photo exposed normally
+BACKGROUND_MIN_LIGHT = 130  # each top-corner cell's mean grey level (a side light's shadow may darken one)
 BACKGROUND_MAX_SPREAD = 12  # and its standard deviation
 FACE_SKIN_SHARE = 0.2  # share of skin tones in the middle
 FINE_DETAIL_SHARE = 0.09  # fine detail against coarse: sharp photos about 0.11 to 0.16, blurred under 0.07
@@ -67,19 +66,18 @@ def photo_check(file) -> PhotoCheck:
     brightness = ImageStat.Stat(grey).mean[0]
     centre = small.crop((35, 30, 105, 130))
     skin = _skin_fraction(centre)
-    burnt = sum(grey.crop((35, 30, 105, 130)).histogram()[250:]) / (70 * 100)
-    # Washed out: red and green both clipped (a face lit far too brightly, whatever its skin, turns white or pale
-    # yellow; a fair face lit brightly clips red alone).
-    red, green, _ = centre.split()
-    clipped = ImageChops.multiply(
-        red.point(lambda v: 255 if v >= 250 else 0), green.point(lambda v: 255 if v >= 250 else 0)
-    )
-    washed = clipped.histogram()[255] / (70 * 100)
+    # Exposure judged on the face itself, not on its colour: the eyes and brows are the darkest detail of any face
+    # exposed normally (grey about 15 to 40), whatever the skin; lit far too brightly, even they turn grey. Looked
+    # at 280 × 360, in the middle where a passport-style photo's eyes always are; a 3 × 3 median keeps a JPEG's odd
+    # dark pixel from counting as an eye.
+    face = image.convert("L").resize((280, 360)).crop((70, 60, 210, 260)).filter(ImageFilter.MedianFilter(3))
+    darkest = face.getextrema()[0]
     if brightness < TOO_DARK:
         check.reasons.append("The photo is too dark.")
-    elif burnt > BURNT_SHARE or washed > WASHED_SHARE or (brightness > TOO_BRIGHT and skin < FACE_SKIN_WHEN_BRIGHT):
-        # A face burnt out to white or washed out, or a bright photo whose face has lost its colour (a darker skin
-        # lit too brightly is not clipped to white, but no longer reads as skin).
+    elif darkest > FACE_DARKEST_MAX or (brightness > TOO_BRIGHT and skin < FACE_SKIN_WHEN_BRIGHT):
+        # A face without dark detail (burnt out or washed out, whatever the skin: a medium-dark face lit twice too
+        # brightly reads, by colour, as a fair face on white; its eyes do not), or a bright photo whose face has lost
+        # its colour. The share of white in the middle is not judged: a white shirt below a small head fills it.
         check.reasons.append("The photo is too bright: the face must be clearly visible.")
     # The background is judged in the top corners, where a passport-style photo always shows it: hair, a head
     # covering and shoulders may reach the sides and the bottom of the frame. Four cells of 14 × 14 (at 140 × 180):

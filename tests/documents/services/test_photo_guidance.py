@@ -90,3 +90,38 @@ def test_a_busy_background_in_the_top_corners_is_refused():
     for x in range(0, 700, 20):
         draw.rectangle((x, 0, x + 10, 120), fill=(30, 90, 160))
     assert any("background must be plain" in r for r in photo_check(upload(image)).reasons)
+
+
+def test_a_medium_dark_face_lit_twice_too_brightly_is_refused_by_its_eyes():
+    """By colour, a medium-dark face lit about twice too brightly reads as a fair face on white (red clipped, green
+    not, still skin-toned); its eyes and brows, the darkest detail of any face, have turned grey."""
+    image = ImageEnhance.Brightness(drawn(skin=(160, 110, 80), background=(245, 245, 245))).enhance(2.1)
+    reasons = photo_check(upload(image)).reasons
+    assert any("too bright" in r for r in reasons)
+
+
+def test_a_fair_face_lit_brightly_keeps_dark_eyes_and_passes():
+    image = ImageEnhance.Brightness(drawn(skin=(246, 214, 190), background=(245, 245, 245))).enhance(1.15)
+    assert photo_check(upload(image)).reasons == []
+
+
+def test_a_side_light_darkening_a_top_corner_is_not_a_dark_background():
+    """A light grey background whose top corner lies in a side light's shadow (darkened by almost a third: its mean
+    grey level about 139, under the 150 once asked of each corner)."""
+    image = drawn(skin=(84, 56, 40), background=(214, 216, 218))
+    ramp = Image.linear_gradient("L").rotate(90).resize(image.size).point(lambda v: int(v * 0.3))
+    image = Image.composite(Image.new("RGB", image.size, (0, 0, 0)), image, ramp)
+    assert photo_check(upload(ImageEnhance.Brightness(image).enhance(0.9))).reasons == []
+
+
+def test_a_white_shirt_below_a_small_head_is_not_a_burnt_out_face():
+    """A small head leaves the middle of the photo to a white shirt: white there is not an over-exposed face."""
+    image = Image.new("RGB", (800, 1028), (220, 230, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((180, 500, 660, 1100), radius=90, fill=(252, 252, 252))
+    draw.ellipse((240, 130, 600, 540), fill=(232, 180, 146))
+    draw.ellipse((250, 95, 590, 255), fill=(243, 189, 153))  # no hair
+    for x in (347, 490):
+        draw.ellipse((x - 15, 307, x + 15, 327), fill=(40, 30, 30))
+    draw.line((365, 452, 473, 452), fill=(150, 60, 60), width=6)
+    assert photo_check(upload(ImageEnhance.Brightness(image).enhance(1.06))).reasons == []
