@@ -50,6 +50,7 @@ class BodyHint:
     code: str
     names: tuple[str, ...]
     number_pattern: str = ""  # a regular expression a whole certificate number of this body matches
+    asks_learner_reference: bool = False  # the body checks certificates by the learner's ULN
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ DEFAULT_BODIES = (
     BodyHint("city-and-guilds", ("City & Guilds", "City and Guilds"), GENERIC_NUMBER),
     BodyHint("eal", ("EAL",), GENERIC_NUMBER),
     BodyHint("lcl-awards", ("LCL Awards",), GENERIC_NUMBER),
-    BodyHint("nocn", ("NOCN",), GENERIC_NUMBER),
+    BodyHint("nocn", ("NOCN",), GENERIC_NUMBER, asks_learner_reference=True),
     BodyHint("bpec", ("BPEC",), GENERIC_NUMBER),
 )
 
@@ -96,9 +97,12 @@ class CertificateReading:
     month_awarded: str = ""  # "2020-03" when the certificate prints only the month and year
     learner_reference: str = ""  # the learner's ULN as printed ("4000000037" or "ULN4000000037"), found by its label
     text: str = field(default="", repr=False)
+    wants_learner_reference: bool = field(default=False, repr=False)  # the body read checks certificates by the ULN
 
     def missing(self) -> list[str]:
         wanted = ["awarding_body", "candidate_name", "qualification_code", "certificate_number"]
+        if self.wants_learner_reference:
+            wanted.append("learner_reference")
         gaps = [name for name in wanted if not getattr(self, name)]
         if self.date_awarded is None and not self.month_awarded:
             gaps.append("date_awarded")
@@ -801,6 +805,7 @@ def _read_lines(lines: list[Line], hints: ReadingHints) -> CertificateReading:
     reading.candidate_name = name or _printed_name(lines)
     reading.date_awarded, reading.month_awarded = _date_awarded(lines, hints)
     reading.learner_reference = _learner_reference(lines)
+    reading.wants_learner_reference = any(b.code == body and b.asks_learner_reference for b in bodies)
     return reading
 
 
@@ -815,6 +820,7 @@ def _merge(first: CertificateReading, second: CertificateReading) -> Certificate
         merged.candidate_name = second.candidate_name
     if not first.learner_reference:
         merged.learner_reference = second.learner_reference
+    merged.wants_learner_reference = first.wants_learner_reference or second.wants_learner_reference
     if first.date_awarded is None and not first.month_awarded:
         merged.date_awarded, merged.month_awarded = second.date_awarded, second.month_awarded
     return merged
