@@ -169,7 +169,8 @@ def application_document_read(*, document_id: int) -> bool:
                     f"{what} is not a {body.name} qualification the ECS scheme recognises, or could not be read."
                 )
         if body is not None and body.asks_learner_reference:
-            # A reading stored before the ULN was read has none: the body is asked without one, and refuses.
+            # The body checks by the ULN: without one (none read, or a reading stored before ULNs were read) it
+            # would only refuse, so it is not asked and the employer is told what to do instead.
             learner_reference = reading.get("learner_reference", "")
             if not learner_reference and number:
                 problems["learner_reference"] = (

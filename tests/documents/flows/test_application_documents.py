@@ -196,7 +196,8 @@ def stored_nocn_reading(application, primary_user, **reading) -> ApplicationDocu
         application=application, entry=Doc.Entry.AUTOMATIC, status=Status.READING, uploaded_by=primary_user.user,
         content_type="image/jpeg",
         reading={"readable": True, "awarding_body": "nocn", "candidate_name": "Jeff Jones",
-                 "qualification_code": "603/0765/2", "qualification_title": "Level 2 Diploma in Electrical Installation",
+                 "qualification_code": "603/0765/2",
+                 "qualification_title": "Level 2 Diploma in Electrical Installation",
                  "certificate_number": "NOC701369", "date_awarded": "2018-01-10", **reading},
     )  # fmt: skip
 
