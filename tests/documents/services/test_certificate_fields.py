@@ -243,3 +243,10 @@ def test_a_uln_read_without_confidence_or_two_different_ones_are_not_given():
     assert read("NOCN", "ULN: 4000000037", "Learner number: 4000000038").learner_reference == ""
     # The same ULN printed twice, with and without its prefix, is one.
     assert read("NOCN", "ULN: 4000000037", "Learner number: ULN4000000037").learner_reference == "ULN4000000037"
+
+
+def test_a_missing_uln_counts_as_missing_only_for_a_body_that_checks_by_it():
+    # A field missing is what makes the second reading: NOCN's certificate without its ULN is read again.
+    assert "learner_reference" in read("NOCN", "Certificate Serial: NOC701369").missing()
+    assert "learner_reference" not in read("NOCN", "Certificate Serial: NOC701369", "ULN: 4000000037").missing()
+    assert "learner_reference" not in read("EAL", "Certificate Number: EAL700555").missing()
