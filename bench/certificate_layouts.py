@@ -5,7 +5,8 @@
 Fourteen layouts (portrait and landscape, one and two columns, tables, labels before and after values, a letter,
 seals and signatures over text, coloured backgrounds, low contrast, a wallet card, a two-page PDF with the
 certificate on page 2), six font families, every common UK date format (and month and year alone), names as
-"First Last", "LAST, First" and in capitals. Degradations: rotation, blur, JPEG quality 40-70, 150-300 dpi scans,
+"First Last", "LAST, First" and in capitals; NOCN's certificates print the learner's ULN (as the record has it, each
+layout with its own label). Degradations: rotation, blur, JPEG quality 40-70, 150-300 dpi scans,
 PDF, and phone photos with perspective and shadow. HELD_OUT names the layouts kept out of development.
 """
 
@@ -129,7 +130,13 @@ def fields(record, style):
         "title": record["qualification_title"],
         "body": style.body_name,
         "dob": date_text(date.fromisoformat(record["date_of_birth"]), "%d/%m/%Y"),
+        "uln": uln_of(record),
     }
+
+
+def uln_of(record) -> str:
+    """The learner's ULN a certificate prints: NOCN's certificates print it where the record has one."""
+    return record.get("learner_reference", "") if record["awarding_body"] == "nocn" else ""
 
 
 # Layouts: each draws a record on a Page (or pages) and returns them.
@@ -147,6 +154,8 @@ def classic(record, style, rng, colour):
     p.text(y + 200, f"Qualification number: {f['code']}", 54, x=330)
     p.text(y + 320, f"Certificate serial: {f['number']}", 54, x=330)
     p.text(y + 440, f"Issued on {f['date']}", 54, x=330)
+    if f["uln"]:
+        p.text(y + 560, f"Unique Learner Number: {f['uln']}", 54, x=330)
     p.signature(1500, y + 700, rng)
     p.text(y + 780, "Chief Executive", 40, x=1500)
     return [p]
@@ -164,6 +173,8 @@ def landscape_centre(record, style, rng, colour):
     p.text(y + 160, f"Awarded {f['date']}", 54, x=400)
     p.text(y + 160, f"Certificate No. {f['number']}", 54, x=1900)
     p.text(y + 260, f"Qualification code {f['code']}", 44, x=400)
+    if f["uln"]:
+        p.text(y + 260, f"ULN {f['uln']}", 44, x=1900)
     p.seal(p.w - 500, p.h - 420, 170, colour)
     return [p]
 
@@ -177,6 +188,8 @@ def two_column(record, style, rng, colour):
     rows = [("Learner", f"{record['candidate_last_name']}, {record['candidate_first_name']}"),
             ("Qualification", f["title"]), ("Qualification number", f["code"]),
             ("Certificate number", f["number"]), ("Date of award", f["date"])]  # fmt: skip
+    if f["uln"]:
+        rows.insert(1, ("Learner number", f["uln"]))
     y = 800
     for label, value in rows:
         p.text(y, label, 50, bold=True, x=250)
@@ -191,6 +204,8 @@ def header_table(record, style, rng, colour):
     p.text(360, "Record of Achievement", 60)
     p.text(560, f"Candidate: {f['name']}", 60, x=260)
     p.text(680, f"Date of birth: {f['dob']}", 44, x=260)
+    if f["uln"]:
+        p.text(760, f"ULN: {f['uln']}", 44, x=260)
     top, cols = 880, [260, 980, 2560, 3250]
     p.draw.rectangle((cols[0] - 30, top - 20, cols[-1], top + 90), fill=(225, 225, 225))
     for x, label in zip(cols, ["Cert. No.", "Qualification", "Achieved"], strict=False):
@@ -209,9 +224,12 @@ def labels_after(record, style, rng, colour):
     p.border(colour, width=30)
     p.text(380, f["body"], 110, bold=True, fill=colour)
     y = 800
-    for value, label, size in [(f["name"], "Candidate", 84), (f["title"], "Qualification", 56),
-                               (f["code"], "Qualification reference", 56), (f["number"], "Certificate number", 56),
-                               (f["date"], "Date of certification", 56)]:  # fmt: skip
+    rows = [(f["name"], "Candidate", 84), (f["title"], "Qualification", 56),
+            (f["code"], "Qualification reference", 56), (f["number"], "Certificate number", 56),
+            (f["date"], "Date of certification", 56)]  # fmt: skip
+    if f["uln"]:
+        rows.insert(4, (f["uln"], "Unique Learner Number", 56))
+    for value, label, size in rows:
         y = p.wrap(y, value, size, bold=True, chars=44)
         p.draw.line((500, y + 10, p.w - 500, y + 10), fill=(150, 150, 150), width=3)
         p.text(y + 30, label, 36, fill=(90, 90, 90))
@@ -232,6 +250,8 @@ def side_band(record, style, rng, colour):
     y = p.wrap(950, f["title"], 60, bold=True, x=1100, chars=48)
     p.text(y + 150, f"Ref {f['code']}   Serial {f['number']}", 48, x=1100)
     p.text(y + 260, f"Date awarded: {f['date']}", 48, x=1100)
+    if f["uln"]:
+        p.text(y + 370, f"Learner ref: {f['uln']}", 48, x=1100)
     p.signature(2600, y + 500, rng)
     return [p]
 
@@ -244,8 +264,9 @@ def letter(record, style, rng, colour):
     p.text(600, f"Issued on {date_text(date.fromisoformat(record['date_awarded']), style.date_style)}", 46, x=200)
     p.text(760, f"Dear {record['candidate_first_name']},", 46, x=200)
     body = (f"We are pleased to confirm that {f['name']} has met the requirements of the {f['title']} "
-            f"(qualification {f['code']}). Your certificate number is {f['number']}. Please keep this letter "
-            "as proof of your achievement.")  # fmt: skip
+            f"(qualification {f['code']}). Your certificate number is {f['number']}. "
+            + (f"Your learner number is {f['uln']}. " if f["uln"] else "")
+            + "Please keep this letter as proof of your achievement.")  # fmt: skip
     y = p.wrap(880, body, 46, x=200, chars=70, gap=1.5)
     p.text(y + 120, "Yours sincerely,", 46, x=200)
     p.signature(200, y + 280, rng)
@@ -274,6 +295,8 @@ def coloured_low_contrast(record, style, rng, colour):
     p.text(720, "achieved", 52)
     y = p.wrap(820, f["title"], 60, bold=True, chars=55)
     p.text(y + 140, f"Certificate {f['number']}  |  {f['code']}  |  {f['date']}", 50)
+    if f["uln"]:
+        p.text(y + 240, f"ULN {f['uln']}", 50)
     return [p]
 
 
@@ -285,6 +308,8 @@ def wallet_card(record, style, rng, colour):
     p.text(70, f["body"], 90, bold=True, x=80, fill=(255, 255, 255))
     rows = [("NAME", f["name"]), ("QUALIFICATION", f["title"]), ("CODE", f["code"]), ("NO", f["number"]),
             ("DATE", f["date"])]  # fmt: skip
+    if f["uln"]:
+        rows.insert(1, ("ULN", f["uln"]))
     y = 300
     for label, value in rows:
         p.text(y, label, 40, bold=True, x=80)
@@ -315,6 +340,8 @@ def month_year(record, style, rng, colour):
     p.text(y + 220, f"Month of award: {f['date']}", 52, x=330)
     p.text(y + 330, f"Serial number: {f['number']}", 52, x=330)
     p.text(y + 440, f"Unit reference: {f['code']}", 52, x=330)
+    if f["uln"]:
+        p.text(y + 550, f"Learner Number: {f['uln']}", 52, x=330)
     return [p]
 
 
@@ -328,6 +355,8 @@ def transcript(record, style, rng, colour):
     p.text(800, f"Certificate no: {f['number']}", 50, x=220)
     p.wrap(960, f"Qualification: {f['code']} {f['title']}", 50, x=220, chars=60)
     p.text(1250, f"Certification date: {f['date']}", 50, x=220)
+    if f["uln"]:
+        p.text(1340, f"ULN: {f['uln']}", 50, x=220)
     top = 1450
     for i, unit in enumerate(["Health and safety", "Electrical science", "Installation", "Inspection and testing"]):
         p.text(top + i * 90, f"Unit {301 + i}   {unit}   Pass", 42, x=300)
@@ -414,5 +443,6 @@ def render_case(record: dict, layout: str, rng: random.Random, *, condition: str
         "certificate_number": record["certificate_number"],
         "date_awarded": None if month_only else date.fromisoformat(record["date_awarded"]),
         "month_awarded": record["date_awarded"][:7],
+        "learner_reference": uln_of(record),
     }
     return buffer.getvalue(), content_type, truth, {"condition": condition, "dpi": dpi, **style.__dict__}

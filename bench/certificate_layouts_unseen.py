@@ -10,7 +10,9 @@ City & Guilds-style portrait with learner and centre numbers and a QR code; an E
 table (each unit with its own date); an AM2 result from the NET; a covering letter (dated) with the certificate on
 page 2; a landscape certificate of labelled boxes (date of birth beside the date of award); a serif certificate
 with the month of award only; an A5 certificate photographed on a table; a grey 150 dpi scan with a
-"certified copy" stamp. Fonts: condensed, light, mono and italic faces besides the regular ones.
+"certified copy" stamp. NOCN's certificates print the learner's ULN (ten digits; added after the first
+measurements, as real NOCN certificates print it). Fonts: condensed, light, mono and italic faces besides the
+regular ones.
 """
 
 import io
@@ -223,6 +225,12 @@ def texts(record: dict, look: Look) -> dict:
     }
 
 
+def prints_uln(record: dict, layout: str) -> bool:
+    """Whether the certificate prints the learner's ULN: NOCN's always (NOCN checks certificates by it); the City &
+    Guilds-style portrait prints a learner number whatever the body."""
+    return record["awarding_body"] == "nocn" or layout == "guilds-portrait"
+
+
 # Layouts
 
 
@@ -266,6 +274,8 @@ def unit_table(record, look, rng, colour):
     s = Sheet(look)
     s.put((200, 200), t["body"], 96, bold=True, fill=colour)
     s.put((s.w - 200, 220), f"Cert No. {t['number']}", 44, anchor="ra")
+    if prints_uln(record, "unit-table"):
+        s.put((s.w - 200, 300), f"ULN {t['uln']}", 44, anchor="ra")
     s.put((200, 520), "This is to certify that", 52)
     s.put((200, 620), t["name"], 84, bold=True)
     s.put((200, 780), "has achieved the following qualification", 52)
@@ -340,9 +350,12 @@ def covering_letter(record, look, rng, colour):
     s.draw.rectangle((130, 130, s.w - 130, s.h - 130), outline=colour, width=3)
     s.centre(400, t["body"], 100, bold=True, fill=colour)
     y = 800
-    for value, label, size in [(t["name"], "Learner", 86), (t["title"], "Qualification", 58),
-                               (t["code"], "Qualification number", 58), (t["number"], "Certificate serial", 58),
-                               (t["date"], "Awarded", 58)]:  # fmt: skip
+    rows = [(t["name"], "Learner", 86), (t["title"], "Qualification", 58),
+            (t["code"], "Qualification number", 58), (t["number"], "Certificate serial", 58),
+            (t["date"], "Awarded", 58)]  # fmt: skip
+    if prints_uln(record, "covering-letter"):
+        rows.insert(1, (t["uln"], "Unique Learner Number", 58))
+    for value, label, size in rows:
         y = s.lines(s.w / 2, y, value, size, bold=True, chars=40, anchor="ma")
         s.put((s.w / 2, y + 20), label, 34, fill=(110, 110, 110), anchor="ma")
         y += 200
@@ -363,6 +376,8 @@ def boxes_landscape(record, look, rng, colour):
              ((200, 1220, 1200, 1480), "QUALIFICATION NUMBER", t["code"]),
              ((1250, 1220, 2250, 1480), "CERTIFICATE NUMBER", t["number"]),
              ((2300, 1220, 3300, 1480), "DATE ACHIEVED", t["date"])]  # fmt: skip
+    if prints_uln(record, "boxes-landscape"):
+        boxes.append(((1250, 1560, 2250, 1820), "UNIQUE LEARNER NUMBER", t["uln"]))
     for (x0, y0, x1, y1), label, value in boxes:
         s.draw.rectangle((x0, y0, x1, y1), outline=(120, 120, 120), width=3, fill=(255, 255, 255))
         s.put((x0 + 30, y0 + 20), label, 30, bold=True, fill=(100, 100, 100))
@@ -388,6 +403,8 @@ def month_serif(record, look, rng, colour):
     s.centre(y + 40, f"({t['code']})", 50)
     s.centre(y + 300, f"Awarded {MONTHS[awarded.month - 1]} {awarded.year}", 56)
     s.centre(y + 400, f"Certificate serial: {t['number']}", 48)
+    if prints_uln(record, "month-serif"):
+        s.centre(y + 500, f"ULN: {t['uln']}", 48)
     s.signature(300, y + 800, rng)
     s.signature(1600, y + 800, rng)
     s.put((300, y + 900), "Chair", 36)
@@ -405,6 +422,8 @@ def a5_photo(record, look, rng, colour):
     s.centre(480, t["name"], 84, bold=True)
     y = s.lines(s.w / 2, 640, f"has achieved the {t['title']} ({t['code']})", 50, chars=60, anchor="ma")
     s.put((200, y + 160), f"Issued on {t['date']}", 48)
+    if prints_uln(record, "a5-photo"):
+        s.put((200, y + 40), f"Learner number: {t['uln']}", 44)
     s.put((s.w - 200, y + 160), f"Certificate no: {t['number']}", 48, anchor="ra")
     s.signature(s.w / 2 - 250, y + 360, rng, width=500)
     return [s], False
@@ -419,6 +438,8 @@ def stamped_copy(record, look, rng, colour):
     s.centre(640, "Certificate", 80)
     rows = [("Name", t["name"]), ("Qualification", t["title"]), ("Qualification code", t["code"]),
             ("Certificate No", t["number"]), ("Date of award", t["date"])]  # fmt: skip
+    if prints_uln(record, "stamped-copy"):
+        rows.insert(1, ("ULN", t["uln"]))
     y = 1000
     for label, value in rows:
         s.put((220, y), label, 48, bold=True)
@@ -511,5 +532,6 @@ def render_case(record: dict, layout: str, rng: random.Random, *, condition: str
         "certificate_number": record["certificate_number"],
         "date_awarded": None if month_only else date.fromisoformat(record["date_awarded"]),
         "month_awarded": record["date_awarded"][:7],
+        "learner_reference": texts(record, look)["uln"] if prints_uln(record, layout) else "",
     }
     return buffer.getvalue(), content_type, truth, {"condition": condition, "dpi": dpi, **look.__dict__}

@@ -33,7 +33,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ["DEBUG"] = "0"
 
 import throughput_bench as harness  # noqa: E402
-from ocr_bench import FIELDS  # noqa: E402
+from ocr_bench import FIELDS, counted  # noqa: E402
 
 SANDBOX_PORT = int(os.environ.get("BENCH_AWARDING_BODIES_PORT", "8292"))
 # Another run of the throughput benches on the same machine needs its own Prefect home (and BENCH_PREFECT_PORT).
@@ -178,6 +178,8 @@ def main() -> int:
                         expected = expected.isoformat() if expected else truth["month_awarded"]
                     else:
                         got = stored.get(name, "")
+                    if not counted(name, got, expected):
+                        continue
                     fields["exact" if got == expected else "missing" if not got else "wrong"] += 1
             statuses = dict(ApplicationDocument.objects.filter(pk__in=uploaded_at).values_list("pk", "status"))
             by_body = Counter(

@@ -79,11 +79,14 @@ def render(record: dict, *, dpi: int = 300) -> Image.Image:
     for i, part in enumerate(lines):
         text(1120 + i * 90, part, 64, bolded=True)
     y = 1600
-    for label, value in (
+    rows = [
         (layout.code_label, record["qualification_code"]),
         (layout.number_label, record["certificate_number"]),
         (layout.date_label, long_date(record["date_awarded"])),
-    ):
+    ]
+    if record.get("learner_reference"):  # NOCN prints the learner's ULN
+        rows.append(("Unique Learner Number", record["learner_reference"]))
+    for label, value in rows:
         text(y, f"{label}: {value}", 58, x=330)
         y += 120
     text(3100, f"{layout.title} is an awarding organisation recognised by Ofqual", 36)

@@ -37,6 +37,7 @@ PROBLEM_LABELS = {
     "qualification": "Qualification",
     "date_awarded": "Date awarded",
     "date_of_birth": "Date of birth",
+    "learner_reference": "ULN",
     "valid": "Validity",
     "reading": "Reading",
     "check": "Check",

@@ -10,7 +10,7 @@ def reading_hints(*, first_name: str = "", last_name: str = "", date_of_birth: d
     """The active awarding bodies (their names and number shapes) and the recognised qualifications catalogue."""
     bodies = tuple(
         BodyHint(body.code, (body.name, *body.printed_names.split("\n")) if body.printed_names else (body.name,),
-                 body.number_pattern)
+                 body.number_pattern, body.asks_learner_reference)
         for body in AwardingBody.objects.filter(is_active=True).order_by("code")
     )  # fmt: skip
     qualifications = tuple(

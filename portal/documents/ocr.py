@@ -50,6 +50,7 @@ class BodyHint:
     code: str
     names: tuple[str, ...]
     number_pattern: str = ""  # a regular expression a whole certificate number of this body matches
+    asks_learner_reference: bool = False  # the body checks certificates by the learner's ULN
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ DEFAULT_BODIES = (
     BodyHint("city-and-guilds", ("City & Guilds", "City and Guilds"), GENERIC_NUMBER),
     BodyHint("eal", ("EAL",), GENERIC_NUMBER),
     BodyHint("lcl-awards", ("LCL Awards",), GENERIC_NUMBER),
-    BodyHint("nocn", ("NOCN",), GENERIC_NUMBER),
+    BodyHint("nocn", ("NOCN",), GENERIC_NUMBER, asks_learner_reference=True),
     BodyHint("bpec", ("BPEC",), GENERIC_NUMBER),
 )
 
@@ -94,10 +95,14 @@ class CertificateReading:
     certificate_number: str = ""
     date_awarded: date | None = None
     month_awarded: str = ""  # "2020-03" when the certificate prints only the month and year
+    learner_reference: str = ""  # the learner's ULN as printed ("4000000037" or "ULN4000000037"), found by its label
     text: str = field(default="", repr=False)
+    wants_learner_reference: bool = field(default=False, repr=False)  # the body read checks certificates by the ULN
 
     def missing(self) -> list[str]:
         wanted = ["awarding_body", "candidate_name", "qualification_code", "certificate_number"]
+        if self.wants_learner_reference:
+            wanted.append("learner_reference")
         gaps = [name for name in wanted if not getattr(self, name)]
         if self.date_awarded is None and not self.month_awarded:
             gaps.append("date_awarded")
@@ -383,11 +388,12 @@ def _word_index(line: Line, offset: int) -> int:
     return len(line.words)
 
 
-def _below(lines: list[Line], line: Line, left: float, right: float) -> list[Word]:
-    """The words of the nearest line under `line` that lie between `left` and `right` (a value under its label)."""
+def _below(lines: list[Line], line: Line, left: float, right: float, *, starting=False) -> list[Word]:
+    """The words of the nearest line under `line` that lie (or, `starting`, start) between `left` and `right` (a
+    value under its label)."""
     under = [o for o in lines if o is not line and 0 <= o.top - line.bottom <= 3 * line.height]
     for other in sorted(under, key=lambda o: o.top):
-        words = [w for w in other.words if left <= (w.left + w.right) / 2 < right]
+        words = [w for w in other.words if left <= (w.left if starting else (w.left + w.right) / 2) < right]
         if words:
             return words
     return []
@@ -477,6 +483,77 @@ def _numbers(lines: list[Line], bodies: tuple[BodyHint, ...]) -> list[tuple[str,
                         before = " ".join(w.text for w in words[max(0, i - 3) : i])
                         found.append((body.code, value, line.conf(i, i + span), bool(NUMBER_LABEL.search(before))))
     return found
+
+
+# The learner's Unique Learner Number (NOCN checks certificates by it): ten digits, printed after or under a label,
+# sometimes with "ULN" before the digits (a token "ULN4000000037" labels itself).
+ULN_LABEL = re.compile(
+    r"(?<![A-Za-z])(?:unique\s+learner\s+(?:number|no\b\.?)|learner\s+(?:number|no\b\.?|ref(?:erence)?\b\.?)|uln\b)"
+    r"\s*[:;.]?\s*",
+    re.I,
+)
+ULN_SHAPE = re.compile(r"(?:ULN)?\d{10}")
+ULN_CONFIDENCE = 60  # ten digits read less surely are not given: a wrong ULN finds nobody's record
+
+
+def _uln_value(words: list[Word]) -> str:
+    """The ULN at the start of `words` (one token, or "ULN" and the digits, or digits in groups), "" if none.
+    A token holding anything but letters and digits (a date "10/01/2018") is never part of one."""
+    value, used = "", 0
+    for word in words[:4]:
+        token = word.text.strip(",.;:()|")
+        if not re.fullmatch(r"[A-Za-z0-9]+", token):
+            break
+        token = token.upper()
+        if not value and token.startswith("ULN"):
+            value, used = "ULN" + token[3:].translate(DIGIT_FOR), used + 1
+        elif re.fullmatch(r"[0-9ODQILSBZG]+", token) and sum(c.isdigit() for c in token) >= len(token) - 1:
+            value, used = value + token.translate(DIGIT_FOR), used + 1
+        else:
+            break
+        if ULN_SHAPE.fullmatch(value):
+            return value if min(w.conf for w in words[:used]) >= ULN_CONFIDENCE else ""
+        if len(re.sub(r"^ULN", "", value)) >= 10:
+            break
+    return ""
+
+
+def _above(lines: list[Line], line: Line, left: float, right: float) -> list[Word]:
+    """The words of the nearest line over `line` that lie between `left` and `right` (a value over its label)."""
+    over = [o for o in lines if o is not line and 0 <= line.top - o.bottom <= 3 * line.height]
+    for other in sorted(over, key=lambda o: -o.top):
+        words = [w for w in other.words if left <= (w.left + w.right) / 2 < right]
+        if words:
+            return words
+    return []
+
+
+def _learner_reference(lines: list[Line]) -> str:
+    """The learner's ULN: the value after its label on the same line, or under the label (in the label's column up to
+    the next label on its line), or, for a label alone on its line, over it (labels printed under the values); or a
+    token "ULN" and ten digits anywhere. Given only when every finding agrees."""
+    found = []
+    for line in lines:
+        for index, word in enumerate(line.words):
+            if re.fullmatch(r"ULN[0-9ODQILSBZG]{10}", word.text.strip(",.;:()|").upper()):
+                found.append(_uln_value(line.words[index:]))
+        for match in ULN_LABEL.finditer(line.text):
+            first = _word_index(line, match.start())
+            after = line.words[_word_index(line, match.end()) :]
+            value = _uln_value(after)
+            if not value:
+                slack = 2 * line.height
+                left = line.words[first].left - slack
+                right = after[0].left if after else float("inf")
+                value = _uln_value(_below(lines, line, left, right, starting=True))  # a value wider than its label
+                if not value and not after and first == 0:
+                    value = _uln_value(_above(lines, line, left, line.right + slack))
+            found.append(value)
+    found = [value for value in found if value]
+    # "ULN: ULN4000000037" is found twice, with and without its prefix: the same learner, given as printed.
+    if len({value.removeprefix("ULN") for value in found}) != 1:
+        return ""
+    return max(found, key=len)
 
 
 def _body_mentions(lines: list[Line], bodies: tuple[BodyHint, ...]) -> dict[str, int]:
@@ -727,6 +804,8 @@ def _read_lines(lines: list[Line], hints: ReadingHints) -> CertificateReading:
     name, _ = _expected_name(lines, hints)
     reading.candidate_name = name or _printed_name(lines)
     reading.date_awarded, reading.month_awarded = _date_awarded(lines, hints)
+    reading.learner_reference = _learner_reference(lines)
+    reading.wants_learner_reference = any(b.code == body and b.asks_learner_reference for b in bodies)
     return reading
 
 
@@ -739,6 +818,9 @@ def _merge(first: CertificateReading, second: CertificateReading) -> Certificate
                 setattr(merged, name, getattr(second, name))
     if not first.candidate_name:
         merged.candidate_name = second.candidate_name
+    if not first.learner_reference:
+        merged.learner_reference = second.learner_reference
+    merged.wants_learner_reference = first.wants_learner_reference or second.wants_learner_reference
     if first.date_awarded is None and not first.month_awarded:
         merged.date_awarded, merged.month_awarded = second.date_awarded, second.month_awarded
     return merged

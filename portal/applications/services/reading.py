@@ -56,6 +56,7 @@ def _reading_dict(reading: CertificateReading) -> dict:
         "certificate_number": reading.certificate_number,
         "date_awarded": reading.date_awarded.isoformat() if reading.date_awarded else "",
         "month_awarded": reading.month_awarded,
+        "learner_reference": reading.learner_reference,
     }
 
 
@@ -132,6 +133,7 @@ def application_document_read(*, document_id: int) -> bool:
     number = document.certificate_number
     qualification = document.qualification_type
     awarded_on = document.awarded_on
+    learner_reference = document.learner_reference
 
     if document.entry == Doc.Entry.AUTOMATIC:
         reading = _first_read(document)
@@ -166,20 +168,30 @@ def application_document_read(*, document_id: int) -> bool:
                 problems["qualification"] = (
                     f"{what} is not a {body.name} qualification the ECS scheme recognises, or could not be read."
                 )
-        if body is None or not number:
+        if body is not None and body.asks_learner_reference:
+            # The body checks by the ULN: without one (none read, or a reading stored before ULNs were read) it
+            # would only refuse, so it is not asked and the employer is told what to do instead.
+            learner_reference = reading.get("learner_reference", "")
+            if not learner_reference and number:
+                problems["learner_reference"] = (
+                    f"{body.name} checks a certificate by the learner's unique learner number (ULN), and none could "
+                    "be read from this one. Remove it and enter the certificate's details by hand with the ULN "
+                    "(it is on the learner's record), or upload it for manual checking."
+                )
+        if body is None or not number or "learner_reference" in problems:
             return _finish(
                 document_id,
                 status=DocStatus.NOT_MATCHED,
                 reading=reading,
                 problems=problems,
                 fields={"awarding_body": body, "certificate_number": number, "qualification_type": qualification,
-                        "awarded_on": awarded_on},
+                        "awarded_on": awarded_on, "learner_reference": learner_reference},
             )  # fmt: skip
 
     verdict = certificate_body_verdict(
         body=body,
         number=number,
-        learner_reference=document.learner_reference,
+        learner_reference=learner_reference,
         operative=operative,
         qualification=qualification,
         awarded_on=awarded_on,
@@ -187,7 +199,7 @@ def application_document_read(*, document_id: int) -> bool:
     )  # ExternalServiceUnavailable propagates: Prefect tries again later, then hands the document to the JIB.
     # The date stays as entered or read (the body's own is kept in its answer); the body's fills one not read.
     fields = {"awarding_body": body, "certificate_number": number, "qualification_type": verdict.qualification,
-              "awarded_on": awarded_on or verdict.awarded_on}  # fmt: skip
+              "awarded_on": awarded_on or verdict.awarded_on, "learner_reference": learner_reference}  # fmt: skip
     return _finish(
         document_id,
         status=DocStatus.VERIFIED if verdict.verified else DocStatus.NOT_MATCHED,

@@ -190,6 +190,62 @@ def test_a_retry_reuses_the_reading_and_the_body_settles_a_qualification_ocr_mis
     assert document.qualification_type.code == "603/3417/5" and document.awarding_body.code == "eal"
 
 
+def stored_nocn_reading(application, primary_user, **reading) -> ApplicationDocument:
+    """A NOCN certificate (NOC701369, Jeff Jones's) read and not yet checked with the body."""
+    return Doc.objects.create(
+        application=application, entry=Doc.Entry.AUTOMATIC, status=Status.READING, uploaded_by=primary_user.user,
+        content_type="image/jpeg",
+        reading={"readable": True, "awarding_body": "nocn", "candidate_name": "Jeff Jones",
+                 "qualification_code": "603/0765/2",
+                 "qualification_title": "Level 2 Diploma in Electrical Installation",
+                 "certificate_number": "NOC701369", "date_awarded": "2018-01-10", **reading},
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_uln_read_from_the_certificate_is_given_to_a_body_that_checks_by_it(
+    application, primary_user, awarding_bodies
+):
+    document = stored_nocn_reading(application, primary_user, learner_reference="ULN4000000037")
+    assert services.application_document_read(document_id=document.pk) is True
+    document.refresh_from_db()
+    assert document.status == Status.VERIFIED, document.problems
+    assert document.learner_reference == "ULN4000000037"  # kept, for the JIB's pre-checks to ask again
+    assert document.body_check["found"] and document.body_check["certificate_number"] == "NOC701369"
+
+
+@pytest.mark.django_db
+def test_without_a_uln_read_the_employer_is_told_to_enter_the_details_with_it(
+    application, primary_user, awarding_bodies, portal_client
+):
+    # No ULN read (and a reading stored before ULNs were read has no such field at all).
+    for extra in ({"learner_reference": ""}, {}):
+        document = stored_nocn_reading(application, primary_user, **extra)
+        assert services.application_document_read(document_id=document.pk) is True
+        document.refresh_from_db()
+        assert document.status == Status.NOT_MATCHED
+        problem = document.problems["learner_reference"]
+        assert "NOCN checks a certificate by the learner's unique learner number (ULN)" in problem
+        assert "enter the certificate's details by hand with the ULN" in problem
+        assert "awarding_body" not in document.problems  # not the body's bare refusal
+        assert document.awarding_body.code == "nocn" and document.certificate_number == "NOC701369"
+    text = portal_client.get(f"/portal/applications/{application.pk}/documents/").content.decode()
+    assert "ULN:</span> NOCN checks a certificate by" in text
+    assert "Unique learner number (ULN): not found" in text
+
+
+@needs_tesseract
+@pytest.mark.django_db
+def test_an_uploaded_nocn_certificate_is_verified_by_the_uln_printed_on_it(
+    application, primary_user, inline, awarding_bodies, django_capture_on_commit_callbacks
+):
+    document = upload(application, primary_user, certificate_jpeg("NOC701369"), django_capture_on_commit_callbacks)
+    document.refresh_from_db()
+    assert document.reading["learner_reference"] == "ULN4000000037"
+    assert document.status == Status.VERIFIED, document.problems
+    assert document.learner_reference == "ULN4000000037"
+
+
 @pytest.mark.django_db
 def test_a_removed_or_unknown_document_is_ignored_by_the_task(application, primary_user):
     assert services.application_document_read(document_id=987654) is False

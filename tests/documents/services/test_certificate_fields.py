@@ -189,3 +189,64 @@ def test_a_page_read_only_the_second_way_is_readable():
 
     merged = _merge(CertificateReading(readable=False), read("EAL", "Certificate number: EAL700555"))
     assert merged.readable and merged.certificate_number == "EAL700555"
+
+
+# --- the learner's ULN (NOCN checks certificates by it) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (["ULN: 1234567890"], "1234567890"),
+        (["Unique Learner Number: ULN4000000037"], "ULN4000000037"),
+        (["Learner Number 4000000037"], "4000000037"),
+        (["Learner Ref. ULN 4000000037"], "ULN4000000037"),
+        (["ULN4000000037"], "ULN4000000037"),  # the prefix labels the digits itself
+        (["ULN: 4000O00037"], "4000000037"),  # an O read for a 0
+    ],
+)
+def test_the_uln_is_found_by_its_label_on_the_same_line(rows, expected):
+    assert read("NOCN", "Certificate Serial: NOC701369", *rows).learner_reference == expected
+
+
+def test_the_uln_is_found_on_the_line_under_its_label():
+    assert read("NOCN", "Unique Learner Number", "4000000037").learner_reference == "4000000037"
+    # A row of labels with their values under them: the value under the ULN's label, not its neighbour's.
+    reading = read("NOCN", "Cert. No. ULN Achieved", "NOC701369 4000000037 10/01/2018")
+    assert reading.learner_reference == "4000000037" and reading.certificate_number == "NOC701369"
+    # Labels printed under their values: a label alone on its line, the value over it.
+    assert read("NOCN", "ULN4000000037", "Unique Learner Number").learner_reference == "ULN4000000037"
+    assert read("NOCN", "4000000037", "Learner number", "NOC701369", "Certificate number").learner_reference == (
+        "4000000037"
+    )
+
+
+def test_the_uln_is_not_a_certificate_number_a_date_or_an_unlabelled_number():
+    reading = read("NOCN", "Certificate Serial: NOC701369", "Award Date: 10/01/2018")
+    assert reading.learner_reference == "" and reading.certificate_number == "NOC701369"
+    # A certificate number or a date beside or under the label is not a ULN.
+    assert read("NOCN", "Learner number: NOC701369").learner_reference == ""
+    assert read("NOCN", "Learner ref: 10/01/2018").learner_reference == ""
+    assert read("NOCN", "ULN", "10 January 2018").learner_reference == ""
+    assert read("NOCN", "Learner number 12345678").learner_reference == ""  # too short
+    assert read("NOCN", "Learner number 123456789012").learner_reference == ""  # too long
+    # Ten digits without a label (a telephone number, a centre's reference) are not one.
+    assert read("NOCN", "Telephone 0123456789").learner_reference == ""
+    # The ULN does not become the certificate number, nor a date.
+    reading = read("NOCN", "ULN: 1001201800", "Certificate Serial: NOC701369")
+    assert reading.certificate_number == "NOC701369" and reading.date_awarded is None
+    assert reading.learner_reference == "1001201800"
+
+
+def test_a_uln_read_without_confidence_or_two_different_ones_are_not_given():
+    assert read("NOCN", "ULN: 4000000037", conf=40).learner_reference == ""
+    assert read("NOCN", "ULN: 4000000037", "Learner number: 4000000038").learner_reference == ""
+    # The same ULN printed twice, with and without its prefix, is one.
+    assert read("NOCN", "ULN: 4000000037", "Learner number: ULN4000000037").learner_reference == "ULN4000000037"
+
+
+def test_a_missing_uln_counts_as_missing_only_for_a_body_that_checks_by_it():
+    # A field missing is what makes the second reading: NOCN's certificate without its ULN is read again.
+    assert "learner_reference" in read("NOCN", "Certificate Serial: NOC701369").missing()
+    assert "learner_reference" not in read("NOCN", "Certificate Serial: NOC701369", "ULN: 4000000037").missing()
+    assert "learner_reference" not in read("EAL", "Certificate Number: EAL700555").missing()

@@ -29,6 +29,8 @@ def test_fields_are_read(body, kind, dpi, angle, blur):
     assert reading.certificate_number == record["certificate_number"]
     assert reading.qualification_code == record["qualification_code"]
     assert reading.date_awarded == date.fromisoformat(record["date_awarded"])
+    # NOCN's certificates print the learner's ULN; the others' print none.
+    assert reading.learner_reference == record.get("learner_reference", "")
     assert reading_compare(reading, first_name=record["candidate_first_name"],
                            last_name=record["candidate_last_name"]) == {}  # fmt: skip
     assert "name" in reading_compare(reading, first_name="Someone", last_name="Else")
