@@ -99,7 +99,12 @@ class AwardingBodiesHandler(JsonHandler):
         number = self.query().get("certificate", "")
         if self._trouble(number):
             return None
-        found = [c for c in CERTIFICATES if c["awarding_body"] == "nocn" and c.get("learner_reference") == uln]
+        if not (uln.isdigit() and len(uln) == 10):  # NOCN's API takes a ULN as its 10 digits, nothing else
+            return self.send_json(400, {"error": "a ULN is 10 digits"})
+        digits = uln
+        found = [
+            c for c in CERTIFICATES if c["awarding_body"] == "nocn" and _digits(c.get("learner_reference")) == digits
+        ]
         if not found:
             return self.send_json(404, {"error": "unknown learner"})
         return self.send_json(200, {"learner": {"uln": uln, "givenName": found[0]["candidate_first_name"],
@@ -148,3 +153,7 @@ class AwardingBodiesHandler(JsonHandler):
 
 if __name__ == "__main__":
     serve_from_command_line(AwardingBodiesHandler, description="Awarding bodies sandbox", default_port=8102)
+
+
+def _digits(text: str | None) -> str:
+    return "".join(ch for ch in text or "" if ch.isdigit())

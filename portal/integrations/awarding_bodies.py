@@ -102,9 +102,10 @@ def _lcl(number, last_name, date_of_birth, learner_reference):
 
 
 def _nocn(number, last_name, date_of_birth, learner_reference):
-    if not learner_reference:
+    uln = "".join(ch for ch in learner_reference if ch.isdigit())  # a ULN is its 10 digits, however printed
+    if not uln:
         raise ExternalServiceRejected("NOCN", "NOCN needs the learner's ULN")
-    r = _request("NOCN", "GET", f"/nocn/learners/{learner_reference}/achievements", params={"certificate": number})
+    r = _request("NOCN", "GET", f"/nocn/learners/{uln}/achievements", params={"certificate": number})
     if r is None:
         return None
     d = r.json()

@@ -57,3 +57,18 @@ def test_trouble(awarding_bodies, settings):
         certificate_check(
             awarding_body="unknown", certificate_number="1", last_name="X", date_of_birth=date(1980, 1, 1)
         )
+
+
+@pytest.mark.parametrize("written", ["{digits}", "ULN{digits}", "ULN: {spaced}"])
+def test_nocn_finds_the_learner_by_the_ulns_digits_however_written(awarding_bodies, written):
+    record = next(r for r in RECORDS if r["awarding_body"] == "nocn" and r["status"] == "valid")
+    digits = "".join(ch for ch in record["learner_reference"] if ch.isdigit())
+    spaced = " ".join(digits[i : i + 3] for i in range(0, len(digits), 3))
+    check = certificate_check(
+        awarding_body="nocn",
+        certificate_number=record["certificate_number"],
+        last_name=record["candidate_last_name"],
+        date_of_birth=date.fromisoformat(record["date_of_birth"]),
+        learner_reference=written.format(digits=digits, spaced=spaced),
+    )
+    assert check is not None and check.valid
