@@ -14,10 +14,10 @@ from workflows.tasklist import services
 
 
 @receiver(post_save, sender=Task, dispatch_uid="tasklist_open_task_sync")
-def task_saved(sender, instance: Task, raw: bool = False, **kwargs) -> None:
+def task_saved(sender, instance: Task, created: bool = False, raw: bool = False, **kwargs) -> None:
     if raw:  # loaded from a fixture: `rebuild_work_lists` afterwards
         return
-    services.open_task_sync(task=instance)
+    services.open_task_sync(task=instance, created=created)
 
 
 @receiver(organisation_renamed, dispatch_uid="tasklist_organisation_renamed")

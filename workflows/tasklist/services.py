@@ -201,16 +201,16 @@ def _open_task_rows(tasks: list[Task], *, today: date | None = None) -> list[Ope
     return rows
 
 
-@transaction.atomic
-def open_task_sync(*, task: Task) -> OpenTask | None:
-    """Bring the work lists up to date with a task just saved (called for every saved viewflow task):
+def open_task_sync(*, task: Task, created: bool = False) -> OpenTask | None:
+    """Bring the work lists up to date with a task just saved (called for every saved viewflow task, `created` when
+    the save inserted it):
 
     - an open task of a step people work gets its row (its due date, priority and search terms), or, already there,
       its holder brought up to date;
     - a done or cancelled one loses it;
     - a done task of a step where the case waited for the employer or applicant (a hold answered) raises the
       priority of its case's open tasks to Answered.
-    Returns the row of an open task, None otherwise."""
+    Returns the row of an open task, None otherwise. A task of an automated step costs no query."""
     node = task.flow_task
     if node is None:
         return None
@@ -222,15 +222,16 @@ def open_task_sync(*, task: Task) -> OpenTask | None:
     if task.status not in OPEN:
         OpenTask.objects.filter(task_id=task.pk).delete()
         return None
-    row = OpenTask.objects.select_for_update().filter(task_id=task.pk).first()
-    if row is not None:
-        if row.owner_id != task.owner_id:
-            row.owner_id = task.owner_id
-            row.save(update_fields=["owner"])
+    with transaction.atomic():
+        row = None if created else OpenTask.objects.select_for_update().filter(task_id=task.pk).first()
+        if row is not None:
+            if row.owner_id != task.owner_id:
+                row.owner_id = task.owner_id
+                row.save(update_fields=["owner"])
+            return row
+        (row,) = _open_task_rows([task])
+        row.save(force_insert=True)
         return row
-    (row,) = _open_task_rows([task])
-    row.save(force_insert=True)
-    return row
 
 
 @transaction.atomic
