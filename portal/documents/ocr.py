@@ -198,16 +198,16 @@ def _has_colour(image: Image.Image) -> bool:
     """Whether the page holds coloured ink (a stamp, a signature, a logo): grey pages are not dropped out."""
     if image.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
         return False
-    small = image.convert("RGB").resize((300, max(1, int(300 * image.height / max(1, image.width)))), Image.BOX)
-    histogram = _saturation(small).histogram()
+    small = image.convert("RGB").reduce(max(1, min(image.size) // 300))
+    histogram = _chroma(small.convert("HSV"))[0].histogram()
     return sum(histogram[COLOURED + 1 :]) > COLOURED_SHARE * small.width * small.height
 
 
-def _saturation(rgb: Image.Image) -> Image.Image:
-    """Each pixel's brightest channel less its darkest: 0 for black, grey and white, high for coloured ink."""
-    red, green, blue = rgb.split()
-    return ImageChops.subtract(ImageChops.lighter(ImageChops.lighter(red, green), blue),
-                               ImageChops.darker(ImageChops.darker(red, green), blue))  # fmt: skip
+def _chroma(hsv: Image.Image) -> tuple[Image.Image, Image.Image]:
+    """(each pixel's brightest channel less its darkest, its brightest channel) from an HSV image: the first is 0
+    for black, grey and white, high for coloured ink."""
+    _, saturation, value = hsv.split()
+    return ImageChops.multiply(saturation, value), value  # HSV's saturation is (max - min) / max
 
 
 def _dropout(image: Image.Image) -> Image.Image:
@@ -216,10 +216,8 @@ def _dropout(image: Image.Image) -> Image.Image:
     lightened further by its saturation in proportion to that brightness. A light stamp over paper (pale, a little
     saturated) goes to white; black print under the stamp (dark, as saturated) stays dark; a dark blue signature
     (saturated) is lifted above the ink threshold of the binarising. Black and grey are left as they are."""
-    rgb = image.convert("RGB")
-    red, green, blue = rgb.split()
-    brightest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
-    lift = ImageChops.multiply(_saturation(rgb), brightest)  # saturation × brightness / 255
+    chroma, brightest = _chroma(image.convert("RGB").convert("HSV"))
+    lift = ImageChops.multiply(chroma, brightest)  # (max - min) × max / 255
     return ImageChops.add(brightest, lift.point(lambda v: min(255, DROPOUT_GAIN * v)))
 
 
