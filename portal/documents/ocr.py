@@ -141,20 +141,22 @@ def _opened(image: Image.Image) -> Image.Image:
     return image
 
 
-def _pdf_page(pdf: Path, dpi: int, number: int) -> Image.Image | None:
-    """Page `number` of a PDF drawn in grey (None when there is no such page)."""
-    # Uncompressed greyscale (PGM): writing a PNG of an A4 page at 300 dpi costs about a second.
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(number), "-l", str(number), str(pdf),
-                    str(pdf.parent / f"p{number}")], check=True, capture_output=True, timeout=60)  # fmt: skip
-    drawn = sorted(pdf.parent.glob(f"p{number}*.pgm"))
+def _pdf_page(pdf: Path, dpi: int, number: int, *, colour: bool = False) -> Image.Image | None:
+    """Page `number` of a PDF drawn in grey, or in colour for the second reading (None when there is no such page)."""
+    # Uncompressed (PGM, PPM): writing a PNG of an A4 page at 300 dpi costs about a second.
+    prefix, suffix = (f"c{number}", "ppm") if colour else (f"p{number}", "pgm")
+    subprocess.run(["pdftoppm", "-r", str(dpi), *([] if colour else ["-gray"]), "-f", str(number), "-l", str(number),
+                    str(pdf), str(pdf.parent / prefix)], check=True, capture_output=True, timeout=60)  # fmt: skip
+    drawn = sorted(pdf.parent.glob(f"{prefix}*.{suffix}"))
     return _opened(Image.open(drawn[0])).copy() if drawn else None
 
 
-def _image(data: bytes) -> Image.Image:
+def _image(data: bytes, *, colour: bool = False) -> Image.Image:
     image = _opened(Image.open(io.BytesIO(data)))
-    # A JPEG much larger than needed is decoded at a reduced scale, straight to grey.
+    # A JPEG much larger than needed is decoded at a reduced scale, straight to grey (in colour for the second
+    # reading).
     factor = SHORT_SIDE / max(1, min(image.size))
-    image.draft("L", (int(image.width * factor), int(image.height * factor)))
+    image.draft("RGB" if colour else "L", (int(image.width * factor), int(image.height * factor)))
     return image
 
 
@@ -172,20 +174,56 @@ def _skew_angle(grey: Image.Image) -> float:
     return max((best + q / 4 for q in range(-2, 3)), key=lambda a: (sharpness(a), -abs(a)))
 
 
-def _prepare(image: Image.Image) -> Image.Image:
+def _prepare(image: Image.Image, angle: float | None = None) -> Image.Image:
+    """The page in grey, scaled, straightened (by `angle` when it is already known) and evened out; the angle found
+    is kept in the result's `info["skew"]` so that a second reading of the same page need not search again."""
     grey = image if image.mode == "L" else ImageOps.grayscale(image.convert("RGB"))
     short = min(grey.size)
     if short < SHORT_SIDE * 0.9 or short > SHORT_SIDE * 1.2:
         factor = min(2.0, SHORT_SIDE / short)
         grey = grey.resize((int(grey.width * factor), int(grey.height * factor)), Image.BILINEAR, reducing_gap=2.0)
-    angle = _skew_angle(grey)
+    angle = _skew_angle(grey) if angle is None else angle
     if angle:
         grey = grey.rotate(angle, resample=Image.BILINEAR, expand=True, fillcolor=255)
     paper = _paper(grey)
     low, high = _percentiles(paper, 0.05, 0.95)
     if high - low > UNEVEN:  # shadows, a table round the sheet, tinted panels: the ink against its own paper
         grey = ImageChops.invert(ImageChops.subtract(paper.resize(grey.size, Image.BILINEAR), grey))
-    return ImageOps.autocontrast(grey, cutoff=(0.1, 1))
+    prepared = ImageOps.autocontrast(grey, cutoff=(0.1, 1))
+    prepared.info["skew"] = angle
+    return prepared
+
+
+COLOURED = 40  # a pixel whose brightest and darkest channels differ by more than this is coloured ink or paper
+DROPOUT_GAIN = 4  # how strongly saturation lightens: a dark blue signature (25, 35, 110) goes to white
+COLOURED_SHARE = 0.002  # the share of coloured pixels (on a small copy) above which a page has coloured ink
+
+
+def _has_colour(image: Image.Image) -> bool:
+    """Whether the page holds coloured ink (a stamp, a signature, a logo): grey pages are not dropped out."""
+    if image.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
+        return False
+    small = image.convert("RGB").reduce(max(1, min(image.size) // 300))
+    histogram = _chroma(small.convert("HSV"))[0].histogram()
+    return sum(histogram[COLOURED + 1 :]) > COLOURED_SHARE * small.width * small.height
+
+
+def _chroma(hsv: Image.Image) -> tuple[Image.Image, Image.Image]:
+    """(each pixel's brightest channel less its darkest, its brightest channel) from an HSV image: the first is 0
+    for black, grey and white, high for coloured ink."""
+    _, saturation, value = hsv.split()
+    return ImageChops.multiply(saturation, value), value  # HSV's saturation is (max - min) / max
+
+
+def _dropout(image: Image.Image) -> Image.Image:
+    """The page in grey with coloured ink (blue or red stamps, blue signatures, coloured rules) taken out, so that the
+    black print under it is read: each pixel's brightest channel (a blue or red stroke is bright in one channel),
+    lightened further by its saturation in proportion to that brightness. A light stamp over paper (pale, a little
+    saturated) goes to white; black print under the stamp (dark, as saturated) stays dark; a dark blue signature
+    (saturated) is lifted above the ink threshold of the binarising. Black and grey are left as they are."""
+    chroma, brightest = _chroma(image.convert("RGB").convert("HSV"))
+    lift = ImageChops.multiply(chroma, brightest)  # (max - min) × max / 255
+    return ImageChops.add(brightest, lift.point(lambda v: min(255, DROPOUT_GAIN * v)))
 
 
 def _paper(grey: Image.Image) -> Image.Image:
@@ -830,7 +868,7 @@ def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | No
     """What a certificate says. Each page (a PDF's first two) is read once, until one gives the body and the number
     (a cover letter may come first); then the page read best is read a second way only if it missed a field."""
     hints = hints or ReadingHints()
-    best, best_grey = CertificateReading(readable=False), None
+    best, best_grey, best_number = CertificateReading(readable=False), None, 0
     try:
         with bomb_guard(), tempfile.TemporaryDirectory() as folder:
             is_pdf = content_type == "application/pdf" or data[:5] == b"%PDF-"
@@ -851,11 +889,20 @@ def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | No
                 grey = _prepare(page)
                 reading = _read_lines(_ocr_lines(grey, FIRST_PSM), hints)
                 if not best.readable or len(reading.missing()) < len(best.missing()):
-                    best, best_grey = reading, grey
+                    best, best_grey, best_number = reading, grey, number
                 if best.awarding_body and best.certificate_number:
                     break
+
+            def _second_page(grey: Image.Image) -> Image.Image:
+                """The page read best, again in colour with the coloured ink dropped out when it has any (a PDF
+                drawn again in colour, an image decoded again in colour): else as the first reading saw it."""
+                coloured = _pdf_page(pdf, dpi, best_number, colour=True) if is_pdf else _image(data, colour=True)
+                if coloured is None or not _has_colour(coloured):
+                    return grey
+                return _prepare(_dropout(coloured), grey.info.get("skew"))
+
             if best_grey is not None and best.missing():  # a second reading only for what the first missed
-                best = _merge(best, _read_lines(_ocr_lines(_evened(best_grey), SECOND_PSM), hints))
+                best = _merge(best, _read_lines(_ocr_lines(_evened(_second_page(best_grey)), SECOND_PSM), hints))
     except (OSError, subprocess.SubprocessError, TooLarge, *BOMB_ERRORS):
         return best
     return best
