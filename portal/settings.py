@@ -107,6 +107,19 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The long tables' rows only (portal/core/rows.py): Jinja2 draws 50 rows in about a tenth of the time.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "rows",
+        "DIRS": [BASE_DIR / "templates" / "rows"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "portal.core.rows.environment",
+            "autoescape": True,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        },
+    },
 ]
 
 DATABASES = {

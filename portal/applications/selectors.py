@@ -383,7 +383,7 @@ ATTENTION_SECTIONS = (
     ("ordered", (Status.ORDERED,), ("-updated_at", "pk")),
     ("action", (Status.ON_HOLD, Status.AWAITING_ENDORSEMENT), ("updated_at", "pk")),
 )
-# The columns each section's table shows (portal/applications/rows.py).
+# The columns each section's table shows (templates/rows/*.jinja).
 _NAMES = ("reference", "operative__first_name", "operative__last_name", "office__name")
 _TYPE = ("application_type", "card_type__short_name")
 SECTION_COLUMNS = {
@@ -566,7 +566,7 @@ def documents_to_recheck(*, application: CardApplication) -> list[ApplicationDoc
 
 
 def _list_base(portal_user: PortalUser, *columns: str) -> QuerySet:
-    """The user's applications with the columns a list's table shows (portal/applications/rows.py) and no others."""
+    """The user's applications with the columns a list's table shows (templates/rows/*.jinja) and no others."""
     return _listing(applications_in_scope(portal_user), columns=(*_NAMES, *_TYPE, "status", *columns))
 
 

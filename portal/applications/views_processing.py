@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from portal.applications import rows, selectors, services
+from portal.applications import selectors, services
 from portal.applications.models import ApplicationDocument, CardApplication
 from portal.applications.services import ApplicationError
 from portal.core.forms import GovukForm
 from portal.core.pagination import page_of
+from portal.core.rows import render as render_rows
 from portal.documents.validators import validate_document
 from portal.organisations.access import access, holds, portal_user_of
 from portal.organisations.permissions import Flag
@@ -146,12 +147,12 @@ def produced(request):
     return render(
         request,
         "applications/processing/produced.html",
-        {"page": page, "rows": rows.being_produced(page, **can), "tab": "produced", **can},
+        {"page": page, "rows": render_rows("being_produced.jinja", rows=page, **can), "tab": "produced", **can},
     )
 
 
 def completed(request):
     portal_user = portal_user_of(request)
     page = page_of(selectors.applications_completed(portal_user), request, per_page=PAGE_SIZE, non_null_order=True)
-    context = {"page": page, "rows": rows.completed(page), "tab": "completed"}
+    context = {"page": page, "rows": render_rows("completed.jinja", rows=page), "tab": "completed"}
     return render(request, "applications/processing/completed.html", context)

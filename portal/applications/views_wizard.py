@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
-from portal.applications import rows, selectors, services
+from portal.applications import selectors, services
 from portal.applications.forms import (
     PHOTO_GUIDANCE_URL,
     ApplicantForm,
@@ -21,6 +21,7 @@ from portal.applications.forms import (
 from portal.applications.models import CardApplication
 from portal.core.confirm import Confirmation, confirmation_page
 from portal.core.pagination import page_of
+from portal.core.rows import render as render_rows
 from portal.employees import selection
 from portal.employees.selectors import hse_status
 from portal.organisations.access import CHANGE_ORDERS, access, holds, portal_user_of, require_flag
@@ -303,10 +304,10 @@ def attention(request):
         "applications/attention.html",
         {
             **sections,
-            "in_progress_rows": rows.in_progress(sections["in_progress"], can_fill=can_fill),
-            "finalised_rows": rows.finalised(sections["finalised"]),
-            "ordered_rows": rows.ordered(sections["ordered"]),
-            "action_rows": rows.needing_action(sections["action"]),
+            "in_progress_rows": render_rows("in_progress.jinja", rows=sections["in_progress"], can_fill=can_fill),
+            "finalised_rows": render_rows("finalised.jinja", rows=sections["finalised"]),
+            "ordered_rows": render_rows("ordered.jinja", rows=sections["ordered"]),
+            "action_rows": render_rows("needing_action.jinja", rows=sections["action"]),
             "can_fill": can_fill,
             "add_to_purchase_url": _url("orders:add_applications") if holds(portal_user, CHANGE_ORDERS) else "",
             "tab": "attention",

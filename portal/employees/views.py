@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from portal.core.exports import csv_response
 from portal.core.pagination import page_of
-from portal.employees import rows, selection, selectors, services
+from portal.core.rows import render as render_rows
+from portal.employees import selection, selectors, services
 from portal.employees.forms import ConfirmForm, EmployeeFilterForm, LeaveForm, LookupForm, NewOperativeForm, OfficeForm
 from portal.employees.models import Employment
 from portal.organisations.access import (
@@ -88,7 +89,7 @@ def employee_list(request):
         {
             "form": form,
             "page": page,
-            "rows": rows.employees(page, can_start=can_start),
+            "rows": render_rows("employees.jinja", rows=page, can_start=can_start),
             "searching": bool(filters),
             "can_add": holds(portal_user, Flag.ADD_EMPLOYEES),
             "can_start": can_start,
@@ -138,7 +139,7 @@ def expiring(request, which: str = "expiring"):
         )  # fmt: skip
         return csv_response(f"cards-{which}.csv", ["Name", "NI number", "Card type", "Card number", "Expires"], lines)
     page = page_of(employments, request, per_page=PAGE_SIZE, non_null_order=True)
-    context = {"page": page, "rows": rows.expiring(page), "expired": expired, "which": which}
+    context = {"page": page, "rows": render_rows("expiring.jinja", rows=page), "expired": expired, "which": which}
     return render(request, "employees/expiring.html", context)
 
 
