@@ -22,6 +22,10 @@ def _find(body: str, number: str) -> dict | None:
     )
 
 
+def _digits(text: str | None) -> str:
+    return "".join(ch for ch in text or "" if ch.isdigit())
+
+
 class AwardingBodiesHandler(JsonHandler):
     routes = [
         ("GET", r"/city-and-guilds/api/v1/certificates/(?P<number>[^/]+)", "city_and_guilds"),
@@ -153,7 +157,3 @@ class AwardingBodiesHandler(JsonHandler):
 
 if __name__ == "__main__":
     serve_from_command_line(AwardingBodiesHandler, description="Awarding bodies sandbox", default_port=8102)
-
-
-def _digits(text: str | None) -> str:
-    return "".join(ch for ch in text or "" if ch.isdigit())

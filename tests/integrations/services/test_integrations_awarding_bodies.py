@@ -72,3 +72,38 @@ def test_nocn_finds_the_learner_by_the_ulns_digits_however_written(awarding_bodi
         learner_reference=written.format(digits=digits, spaced=spaced),
     )
     assert check is not None and check.valid
+
+
+def test_the_sandbox_run_as_a_program_answers_nocn():
+    """`make run` starts the sandbox as a program (`python -m`), where a name defined below the `__main__` block
+    does not exist yet: ask it the NOCN question the way the platform does."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = Path(__file__).resolve().parents[3]
+    server = subprocess.Popen([sys.executable, "-m", "sandboxes.awarding_bodies", "--port", str(port)], cwd=root)
+    try:
+        record = next(r for r in RECORDS if r["awarding_body"] == "nocn" and r["status"] == "valid")
+        uln = "".join(ch for ch in record["learner_reference"] if ch.isdigit())
+        url = f"http://127.0.0.1:{port}/nocn/learners/{uln}/achievements?certificate={record['certificate_number']}"
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url, timeout=5) as answer:
+                    assert json.loads(answer.read())["learner"]["familyName"] == record["candidate_last_name"]
+                    return
+            except ConnectionRefusedError:
+                time.sleep(0.1)
+            except urllib.error.URLError as exc:
+                if not isinstance(exc.reason, ConnectionRefusedError):
+                    raise
+                time.sleep(0.1)
+        pytest.fail("the sandbox did not start")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
