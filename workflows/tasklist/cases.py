@@ -151,35 +151,33 @@ def search_q(term: str) -> Q:
     return q
 
 
-def terms_of(tasks) -> dict[int, CaseTerms]:
-    """Each task's CaseTerms (task pk → terms; none for a process without a case source): one query per process
-    among the tasks, whose `process` is read already."""
+def _cases_of(tasks) -> dict:
+    """Each task's case (task pk -> the process's artifact, or None): one query per kind of process among the tasks,
+    whose `process` is read already."""
     wanted: dict[type, set[int]] = {}
     for task in tasks:
         flow_class = task.process.flow_class
         if flow_class in SOURCES and task.process.artifact_object_id is not None:
             wanted.setdefault(flow_class, set()).add(task.process.artifact_object_id)
     found = {flow_class: SOURCES[flow_class].fetch(ids) for flow_class, ids in wanted.items()}
-    terms = {}
-    for task in tasks:
-        process = task.process
-        artifact = found.get(process.flow_class, {}).get(process.artifact_object_id)
-        terms[task.pk] = SOURCES[process.flow_class].terms(artifact) if artifact is not None else CaseTerms()
-    return terms
+    return {task.pk: found.get(task.process.flow_class, {}).get(task.process.artifact_object_id) for task in tasks}
+
+
+def terms_of(tasks) -> dict[int, CaseTerms]:
+    """Each task's CaseTerms (task pk -> terms; none for a process without a case source)."""
+    cases = _cases_of(tasks)
+    return {
+        task.pk: SOURCES[task.process.flow_class].terms(cases[task.pk]) if cases[task.pk] is not None else CaseTerms()
+        for task in tasks
+    }
 
 
 def describe(tasks) -> dict[int, CaseRow]:
-    """Each task's case as a list shows it (task pk → CaseRow): one query per process on the page."""
-    wanted: dict[type, set[int]] = {}
-    for task in tasks:
-        flow_class = task.process.flow_class
-        if flow_class in SOURCES and task.process.artifact_object_id is not None:
-            wanted.setdefault(flow_class, set()).add(task.process.artifact_object_id)
-    found = {flow_class: SOURCES[flow_class].fetch(ids) for flow_class, ids in wanted.items()}
+    """Each task's case as a list shows it (task pk -> CaseRow): one query per kind of process on the page."""
+    cases = _cases_of(tasks)
     rows = {}
     for task in tasks:
-        process = task.process
-        artifact = found.get(process.flow_class, {}).get(process.artifact_object_id)
+        process, artifact = task.process, cases[task.pk]
         if artifact is not None:
             rows[task.pk] = SOURCES[process.flow_class].describe(artifact)
             if process.flow_class is CardApplicationFlow:
