@@ -111,9 +111,10 @@ def load() -> tuple:
                  ["operative_id", "number", "taken_on", "passed", "score", "expires_on"],
                  ((first_id + i * 10, f"HB{i:08d}", today - timedelta(days=200), True, 46, today + timedelta(days=500))
                   for i in range(EMPLOYEES)))  # fmt: skip
+            # The names and the current card are filled from the operative's rows below.
             copy(raw, "employees_employment",
-                 ["operative_id", "organisation_id", "office_id", "started_on", "left_on"],
-                 ((first_id + i * 10, organisation.pk, offices[i % len(offices)].pk, date(2020, 1, 1), None)
+                 ["operative_id", "organisation_id", "office_id", "started_on", "left_on", "first_name", "last_name"],
+                 ((first_id + i * 10, organisation.pk, offices[i % len(offices)].pk, date(2020, 1, 1), None, "", "")
                   for i in range(EMPLOYEES)))  # fmt: skip
             employment_summaries_fill()  # rows copied in bulk: their current card as the services would record it
             cursor.execute("ANALYZE")
