@@ -23,6 +23,8 @@ class FrontDoorMiddleware:
                     .filter(user=user, removed_at__isnull=True, organisation__is_active=True)
                     .first()
                 )
+                if request.portal_user is not None:
+                    request.portal_user.user = user  # the same person: no second query for them on every page
             path = request.path_info
             if path.startswith("/backoffice/") and not user.is_jib_staff:
                 raise PermissionDenied("The back office is for JIB staff.")
