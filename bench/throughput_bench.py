@@ -94,6 +94,9 @@ def env_for(args, **extra) -> dict:
         "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
         "PREFECT_SERVER_API_PORT": str(PORT),
+        # As docker-compose.yml runs the web, the relay and the workers: connections kept for a minute.
+        "CONN_MAX_AGE": str(args.conn_max_age),
+        "ECS_BACKGROUND_NICE": str(args.background_nice),
         **extra,
     }
     if args.prefect_db == "postgres":
@@ -221,6 +224,8 @@ def start_web(args) -> subprocess.Popen:
     while True:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{WEB_PORT}/apply/", timeout=5)
+            for _ in range(4 * args.web_workers):  # every worker's first request (imports, templates) not timed
+                urllib.request.urlopen(f"http://127.0.0.1:{WEB_PORT}/apply/", timeout=30).read()
             return web
         except OSError:
             if time.monotonic() > deadline or web.poll() is not None:
@@ -301,11 +306,12 @@ def latency(args, server: subprocess.Popen) -> bool:
             return ok
         # The same submissions twice: with the relay, Prefect and the worker idle, then while `burst` steps fall due
         # at once and keep them busy (Prefect's share of the requests' time is the difference).
-        quiet = submissions(args, f"quiet{time.time_ns()}", idle=True)
-        with transaction.atomic():
-            record_steps(args.burst)
-        connection.close()
-        busy = submissions(args, f"burst{time.time_ns()}", idle=False)
+        with client_pool(args) as pool:
+            quiet = submissions(args, f"quiet{time.time_ns()}", idle=True, pool=pool)
+            with transaction.atomic():
+                record_steps(args.burst)
+            connection.close()
+            busy = submissions(args, f"burst{time.time_ns()}", idle=False, pool=pool)
         ok = ok and quiet and busy
     finally:
         for proc in [*procs, *([web] if web else [])]:
@@ -344,18 +350,27 @@ def print_stages(args, commits: list[float]) -> None:
           f"{percentile(running, 0.95):.3f} s")  # fmt: skip
 
 
-def submissions(args, tag: str, *, idle: bool) -> bool:
-    """`burst` licence submissions over HTTP from `clients` processes: prints p50/p95/max, waits for their steps;
-    True when all were accepted, all their steps done and the p95 within the target."""
+def client_pool(args):
+    """The client processes, started and set up (Django imported) before any submission is timed: their start-up
+    (~1 CPU-s each) would otherwise compete with the first timed requests."""
     import multiprocessing
 
+    import django
+
+    pool = multiprocessing.get_context("spawn").Pool(args.clients, initializer=django.setup)
+    pool.map(time.sleep, [0.2] * args.clients * 2)
+    return pool
+
+
+def submissions(args, tag: str, *, idle: bool, pool) -> bool:
+    """`burst` licence submissions over HTTP from `clients` processes: prints p50/p95/max, waits for their steps;
+    True when all were accepted, all their steps done and the p95 within the target."""
     from portal.licensing.models import LicenceApplication
 
     per_client = [args.burst // args.clients + (1 if c < args.burst % args.clients else 0) for c in range(args.clients)]
     load = os.getloadavg()[0]
     began = time.monotonic()
-    with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
-        results = [r for rs in pool.map(submit_over_http, [(c, n, tag) for c, n in enumerate(per_client)]) for r in rs]
+    results = [r for rs in pool.map(submit_over_http, [(c, n, tag) for c, n in enumerate(per_client)]) for r in rs]
     seconds = time.monotonic() - began
     timings = [r[0] for r in results]
     refused = sum(1 for r in results if r[1] != 302)
@@ -414,6 +429,15 @@ def main() -> int:
                         help="steps due at once, and as many submissions over HTTP meanwhile, timed")  # fmt: skip
     parser.add_argument("--clients", type=int, default=4, help="client processes posting the submissions")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn's workers")
+    parser.add_argument("--conn-max-age", type=int, default=60,
+                        help="CONN_MAX_AGE of the web, relay and workers (docker-compose.yml: 60; 0 closes each "
+                             "request's connection)")  # fmt: skip
+    parser.add_argument(
+        "--background-nice",
+        type=int,
+        default=0,
+        help="ECS_BACKGROUND_NICE of the relay and workers (0: the web's CPU priority)",
+    )
     parser.add_argument("--hand-off-target", type=float, default=150.0, help="p95 ms a submission may take")
     parser.add_argument("--before", default="",
                         help="a folder with other code (e.g. `git archive` of an earlier commit): each round measures "
