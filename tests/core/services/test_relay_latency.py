@@ -13,7 +13,9 @@ from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from portal.core import background
+from portal.core.models import BackgroundJob
 from portal.core.services import background_job_enqueue
+from workflows.common.nodes import JOB_KIND
 
 
 @pytest.fixture
@@ -120,9 +122,14 @@ def test_the_relay_creates_a_run_without_its_prefect_context(monkeypatch):
     monkeypatch.setattr(prefect.task_worker, "store_parameters", store_parameters)
     monkeypatch.setattr(prefect.context, "serialize_context", lambda *a, **k: pytest.fail("context serialised"))
     hand = relay.PrefectHandOff()
-    hand.client = Client()
+    hand.loop, hand.client = asyncio.new_event_loop(), Client()
+    threading.Thread(target=hand.loop.run_forever, daemon=True).start()
     hand.stores[relay.run_jobs.task_key] = "store"
-    assert asyncio.run(hand._create_run(relay.run_jobs, {"refs": ["a", "b"]})) == "run"
+    jobs = [BackgroundJob(kind=JOB_KIND, ref=ref) for ref in ("a", "b")]
+    try:
+        assert hand.groups([(JOB_KIND, jobs)]) == [""]  # one group, handed
+    finally:
+        hand.close()
     [(store, parameters_id, data)] = stored
     assert store == "store"
     assert data == {"parameters": {"refs": ["a", "b"]}, "context": {}}
