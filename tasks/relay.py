@@ -228,7 +228,7 @@ class OutboxListener:
         if self.failed_at is not None and time.monotonic() - self.failed_at < self.RETRY_SECONDS:
             return None
         try:
-            conn = connection.get_new_connection(connection.get_connection_params())
+            conn = connection.Database.connect(**connection.get_connection_params())  # psycopg2, as Django's
             conn.autocommit = True
             with conn.cursor() as cursor:
                 cursor.execute(f"LISTEN {RELAY_CHANNEL}")

@@ -74,7 +74,14 @@ def test_the_idle_relay_wakes_as_soon_as_a_job_is_committed_and_otherwise_polls(
     listener, stop = OutboxListener(), threading.Event()
     try:
         listener.wait(stop, 0.05)  # starts listening
-        timer = threading.Timer(0.2, lambda: background_job_enqueue(kind="echo", ref="1"))
+
+        def record():  # another process's request, in effect: its own connection, closed after
+            try:
+                background_job_enqueue(kind="echo", ref="1")
+            finally:
+                connections.close_all()
+
+        timer = threading.Timer(0.2, record)
         timer.start()
         began = time.monotonic()
         listener.wait(stop, 10)
