@@ -25,3 +25,11 @@ def django_work():
         yield
     finally:
         close_old_connections()
+
+
+def lower_priority() -> None:
+    """Run this background process (relay, task worker) ECS_BACKGROUND_NICE steps below normal CPU priority (0, the
+    default: unchanged), so that during a burst of background work the web's requests get the CPU first."""
+    steps = int(os.environ.get("ECS_BACKGROUND_NICE", "0") or 0)
+    if steps > 0:
+        os.nice(steps)

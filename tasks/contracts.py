@@ -5,6 +5,7 @@ end date."""
 from datetime import date
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
 from tasks import django_work, setup_django
 from tasks.jobs import RETRY_DELAYS
@@ -15,6 +16,7 @@ from tasks.jobs import RETRY_DELAYS
     task_run_name="send-contract-email-{ref}",
     retries=len(RETRY_DELAYS),
     retry_delay_seconds=RETRY_DELAYS,
+    cache_policy=NO_CACHE,
 )
 def send_contract_email(ref: str) -> int:
     with django_work():

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
 from tasks import django_work, setup_django
 from tasks.jobs import RETRY_DELAYS
@@ -32,6 +33,7 @@ def _report_failure(task, task_run, state) -> None:
     task_run_name=RUN_NAME,
     retries=len(RETRY_DELAYS),
     retry_delay_seconds=RETRY_DELAYS,
+    cache_policy=NO_CACHE,
     on_failure=[_report_failure],
 )
 def read_document(document_id: int) -> bool:

@@ -5,6 +5,7 @@ import os
 from datetime import timedelta
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
 from tasks import django_work, setup_django
 
@@ -12,6 +13,9 @@ from tasks import django_work, setup_django
 # threads, where Prefect cannot interrupt them; every adapter to an outside party sets its own HTTP time-outs.
 RETRY_DELAYS = [int(s) for s in os.environ.get("ECS_JOB_RETRY_DELAYS", "5,30,120").split(",")]
 RUN_NAME = "run-job:{ref}"
+# Every background task is declared with cache_policy=NO_CACHE: a background run is never answered from a cache (a
+# step runs once per hand-off, its idempotence is its own), and Prefect's default policy would hash the task's
+# source and parameters and look up, then write, a result file for every run.
 
 
 def _ref(task_run) -> str:
@@ -35,6 +39,7 @@ def _report_failure(task, task_run, state) -> None:
     task_run_name=RUN_NAME,
     retries=len(RETRY_DELAYS),
     retry_delay_seconds=RETRY_DELAYS,
+    cache_policy=NO_CACHE,
     on_failure=[_report_failure],
     log_prints=True,
 )
@@ -112,6 +117,7 @@ def _job_fail(ref: str, reason: str) -> None:
     task_run_name=group_run_name("refs", "run-jobs"),
     retries=len(RETRY_DELAYS),
     retry_delay_seconds=RETRY_DELAYS,
+    cache_policy=NO_CACHE,
     log_prints=True,
 )
 def run_jobs(refs: list[str]) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from datetime import date
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
 from tasks import django_work, setup_django
 from tasks.jobs import RETRY_DELAYS, group_run_name, run_group
@@ -30,6 +31,7 @@ def _report_failure(task, task_run, state) -> None:
     task_run_name=RUN_NAME,
     retries=len(RETRY_DELAYS),
     retry_delay_seconds=RETRY_DELAYS,
+    cache_policy=NO_CACHE,
     on_failure=[_report_failure],
 )
 def send_notification(notification_id: int) -> bool:
@@ -56,6 +58,7 @@ def _send_failed(notification_id: int, reason: str) -> None:
     task_run_name=group_run_name("notification_ids", "send-notifications"),
     retries=len(RETRY_DELAYS),
     retry_delay_seconds=RETRY_DELAYS,
+    cache_policy=NO_CACHE,
 )
 def send_notifications(notification_ids: list[int]) -> dict[str, str]:
     """Several notifications waiting together, in one task run (see tasks.jobs.run_group): each one's outcome is

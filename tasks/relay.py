@@ -17,17 +17,23 @@ import contextlib
 import logging
 import math
 import os
+import select
 import signal
 import threading
+import time
 
-from tasks import setup_django
+from tasks import lower_priority, setup_django
 
 setup_django()
 
 from portal.contracts.services import EMAIL_KIND as CONTRACT_EMAIL_KIND  # noqa: E402
 from portal.core.models import BackgroundJob  # noqa: E402
 from portal.core.selectors import background_jobs_waiting  # noqa: E402
-from portal.core.services import background_jobs_hand, background_jobs_hand_batches  # noqa: E402
+from portal.core.services import (  # noqa: E402
+    RELAY_CHANNEL,
+    background_jobs_hand,
+    background_jobs_hand_batches,
+)
 from portal.notifications.services import SEND_KIND  # noqa: E402
 from tasks.contracts import send_contract_email  # noqa: E402
 from tasks.documents import read_document  # noqa: E402
@@ -72,6 +78,7 @@ class PrefectHandOff:
     def __init__(self):
         self.loop: asyncio.AbstractEventLoop | None = None
         self.client = None
+        self.stores: dict = {}  # each task's store for its runs' parameters
 
     def __call__(self, job: BackgroundJob) -> None:
         task, parameters = HAND_OFFS[job.kind](job.ref)
@@ -109,8 +116,7 @@ class PrefectHandOff:
 
         async def create(task, parameters):
             async with limit:
-                created = task.create_run(client=self.client, parameters=parameters, deferred=True)
-                await asyncio.wait_for(created, HAND_OFF_TIMEOUT_SECONDS)
+                await asyncio.wait_for(self._create_run(task, parameters), HAND_OFF_TIMEOUT_SECONDS)
 
         async def group(calls):
             for task, parameters in calls:  # a group's own runs one after another: all or, on failure, stop
@@ -121,12 +127,42 @@ class PrefectHandOff:
     def _create(self, task, parameters: dict) -> None:
         if self.client is None:
             self._open()
-        created = task.create_run(client=self.client, parameters=parameters, deferred=True)
+        created = self._create_run(task, parameters)
         try:
             asyncio.run_coroutine_threadsafe(created, self.loop).result(timeout=HAND_OFF_TIMEOUT_SECONDS)
         except BaseException:
             self.close()
             raise
+
+    async def _create_run(self, task, parameters: dict):
+        """A background task run, as `task.create_run(parameters=..., deferred=True)` creates it (its parameters in
+        Prefect's task scheduling storage, then a Scheduled run), without the relay's Prefect context in the
+        parameters: Prefect serialises its whole settings context for every run (~22 ms CPU) and the task worker
+        rebuilds it, and opens another API client for it, before every run. The worker has its own settings."""
+        from uuid import uuid4
+
+        from prefect.states import Scheduled
+        from prefect.task_worker import store_parameters
+
+        store = self.stores.get(task.task_key)
+        if store is None:
+            from prefect.results import ResultStore, get_or_create_default_task_scheduling_storage
+
+            storage = await get_or_create_default_task_scheduling_storage()
+            store = self.stores[task.task_key] = await ResultStore(result_storage=storage).aupdate_for_task(task)
+        parameters_id = uuid4()
+        state = Scheduled()
+        state.state_details.deferred = True
+        state.state_details.task_parameters_id = parameters_id
+        await store_parameters(store, parameters_id, {"parameters": parameters, "context": {}})
+        return await self.client.create_task_run(
+            task=task,
+            name=task.name,
+            flow_run_id=None,
+            dynamic_key=f"{task.task_key}-{uuid4().hex}",
+            state=state,
+            task_inputs={name: [] for name in parameters},
+        )
 
     def _open(self) -> None:
         from prefect.client.orchestration import get_client
@@ -154,6 +190,59 @@ class PrefectHandOff:
                 exit_ = client.__aexit__(None, None, None)
                 asyncio.run_coroutine_threadsafe(exit_, loop).result(timeout=5)
         loop.call_soon_threadsafe(loop.stop)
+
+
+class OutboxListener:
+    """Wakes the idle relay as soon as a job is recorded: LISTEN on a PostgreSQL connection of its own (the request
+    sends a NOTIFY after its commit, portal.core.services.background_job_enqueue). Elsewhere (SQLite), or while that
+    connection is down, the relay only polls; it polls anyway, so a notification missed costs one poll interval."""
+
+    RETRY_SECONDS = 5.0
+
+    def __init__(self):
+        self.conn = None
+        self.failed_at: float | None = None
+
+    def wait(self, stop: threading.Event, timeout: float) -> None:
+        """Until a job is recorded, `stop` is set (seen within `timeout`) or `timeout` has passed."""
+        conn = self._connection()
+        if conn is None:
+            stop.wait(timeout)
+            return
+        try:
+            if not conn.notifies:
+                select.select([conn], [], [], timeout)
+            conn.poll()
+            conn.notifies.clear()
+        except Exception:  # noqa: BLE001 - the connection broke: poll until a new one listens
+            logger.warning("The relay stopped listening for new jobs; it polls", exc_info=True)
+            self.close()
+            self.failed_at = time.monotonic()
+            stop.wait(timeout)
+
+    def _connection(self):
+        from django.db import connection
+
+        if self.conn is not None or connection.vendor != "postgresql":
+            return self.conn
+        if self.failed_at is not None and time.monotonic() - self.failed_at < self.RETRY_SECONDS:
+            return None
+        try:
+            conn = connection.Database.connect(**connection.get_connection_params())  # psycopg2, as Django's
+            conn.autocommit = True
+            with conn.cursor() as cursor:
+                cursor.execute(f"LISTEN {RELAY_CHANNEL}")
+        except Exception:  # noqa: BLE001 - the database is out of reach: poll, try again later
+            self.failed_at = time.monotonic()
+            return None
+        self.conn, self.failed_at = conn, None
+        return conn
+
+    def close(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
 
 
 def relay_once(*, hand, limit: int = BATCH):
@@ -189,21 +278,23 @@ def relay_forever(stop: threading.Event, *, hand=None, poll: float = POLL_SECOND
     prefect = None
     if hand is None:
         hand = prefect = PrefectHandOff()
+    listener = OutboxListener()
     try:
-        _loop(stop, hand=hand, poll=poll)
+        _loop(stop, hand=hand, poll=poll, listener=listener)
     finally:
+        listener.close()
         if prefect is not None:
             prefect.close()
 
 
-def _loop(stop: threading.Event, *, hand, poll: float) -> None:
+def _loop(stop: threading.Event, *, hand, poll: float, listener: OutboxListener) -> None:
     from django.db import close_old_connections
 
     backoff = poll
     while not stop.is_set():
         try:
             if not background_jobs_waiting():  # idle: a look at the index, no batch claimed
-                stop.wait(poll)
+                listener.wait(stop, poll)  # woken by a job recorded, else the next look after `poll`
                 continue
             handed = relay_once(hand=hand)
         except Exception:  # the database is out of reach: try again, the jobs are safe in it
@@ -220,6 +311,7 @@ def _loop(stop: threading.Event, *, hand, poll: float) -> None:
 
 
 def main() -> None:
+    lower_priority()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -28,7 +28,30 @@ def background_job_enqueue(*, kind: str, ref: str) -> BackgroundJob:
     if settings.ECS_RUN_JOBS_INLINE:
         job_id = job.pk
         transaction.on_commit(lambda: background_job_run_inline(job_id=job_id))
+    else:
+        _wake_relay_on_commit()
     return job
+
+
+# The channel on which an idle relay (tasks.relay) listens for jobs recorded (PostgreSQL).
+RELAY_CHANNEL = "ecs_outbox"
+
+
+def _wake_relay_on_commit() -> None:
+    """PostgreSQL: once the transaction that recorded jobs commits, a NOTIFY of its own wakes the idle relay at
+    once instead of at its next look (it still looks every ECS_RELAY_POLL_SECONDS). Sent after the commit, not in
+    the transaction: a NOTIFY in it would take PostgreSQL's database-wide notification lock at the commit of every
+    request that records a job, serialising them. One NOTIFY a transaction, none when it rolls back."""
+    if connection.vendor != "postgresql":
+        return
+    if any(func is _wake_relay for _, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_wake_relay, robust=True)  # robust: a failure is logged; the relay's look finds the job
+
+
+def _wake_relay() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"NOTIFY {RELAY_CHANNEL}")
 
 
 def background_job_run_inline(*, job_id: int) -> bool:

@@ -120,15 +120,15 @@ def test_a_run_not_created_in_time_leaves_only_its_group_waiting(monkeypatch):
 
     created = []
 
-    class SlowForOne:
-        async def create_run(self, *, client, parameters, deferred):
-            if parameters["ref"] == "slow":
-                await asyncio.sleep(5)
-            created.append(parameters["ref"])
+    async def slow_for_one(task, parameters):
+        if parameters["ref"] == "slow":
+            await asyncio.sleep(5)
+        created.append(parameters["ref"])
 
-    monkeypatch.setitem(relay.HAND_OFFS, "echo", lambda ref: (SlowForOne(), {"ref": ref}))
+    monkeypatch.setitem(relay.HAND_OFFS, "echo", lambda ref: ("echo-task", {"ref": ref}))
     monkeypatch.setattr(relay, "HAND_OFF_TIMEOUT_SECONDS", 0.3)
     hand = relay.PrefectHandOff()
+    hand._create_run = slow_for_one
     hand.loop, hand.client = asyncio.new_event_loop(), object()
     threading.Thread(target=hand.loop.run_forever, daemon=True).start()
     jobs = [BackgroundJob(kind="echo", ref=ref) for ref in ("1", "slow", "2")]
