@@ -96,7 +96,7 @@ def env_for(args, **extra) -> dict:
         "PREFECT_SERVER_API_PORT": str(PORT),
         # As docker-compose.yml runs the web, the relay and the workers: connections kept for a minute.
         "CONN_MAX_AGE": str(args.conn_max_age),
-        "ECS_BACKGROUND_NICE": str(args.background_nice),
+        **({} if args.background_nice is None else {"ECS_BACKGROUND_NICE": str(args.background_nice)}),
         **extra,
     }
     if args.prefect_db == "postgres":
@@ -435,8 +435,8 @@ def main() -> int:
     parser.add_argument(
         "--background-nice",
         type=int,
-        default=0,
-        help="ECS_BACKGROUND_NICE of the relay and workers (0: the web's CPU priority)",
+        default=None,
+        help="ECS_BACKGROUND_NICE of the relay and workers (default: the project's, 10; 0: the web's CPU priority)",
     )
     parser.add_argument("--hand-off-target", type=float, default=150.0, help="p95 ms a submission may take")
     parser.add_argument("--before", default="",

@@ -3,7 +3,7 @@
 One Prefect API client for the worker's life: Prefect's engine opens a new one for every task run (an HTTP client
 with its SSL context, ~30 ms CPU) unless one is open in the run's context, and each run's context is copied from
 the context `serve` was called in. The client is shared by the worker's threads (httpx clients are thread-safe).
-With ECS_BACKGROUND_NICE set, the worker runs at that lower CPU priority than the web (see tasks.lower_priority)."""
+The worker runs ECS_BACKGROUND_NICE (10) steps below the web's CPU priority (see tasks.lower_priority)."""
 
 import contextlib
 import logging

@@ -7,6 +7,9 @@ from pathlib import Path
 import pyotp
 import pytest
 
+# Tests that start the task worker's or the relay's entry point in this process must not lower its CPU priority.
+os.environ.setdefault("ECS_BACKGROUND_NICE", "0")
+
 from tests.factories import OrganisationFactory, PortalUserFactory
 
 pytest_plugins = [

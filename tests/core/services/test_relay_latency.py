@@ -191,14 +191,17 @@ def test_the_task_worker_still_serves_when_prefect_is_out_of_reach_at_start(monk
     assert served == [len(worker.BACKGROUND_TASKS)]
 
 
-def test_background_processes_lower_their_cpu_priority_only_when_configured(monkeypatch):
+def test_background_processes_lower_their_cpu_priority_unless_told_not_to(monkeypatch):
     import tasks
 
     steps = []
     monkeypatch.setattr(os, "nice", steps.append)
     monkeypatch.delenv("ECS_BACKGROUND_NICE", raising=False)
     tasks.lower_priority()
-    assert steps == []
+    assert steps == [10]
+    monkeypatch.setenv("ECS_BACKGROUND_NICE", "0")
+    tasks.lower_priority()
+    assert steps == [10]
     monkeypatch.setenv("ECS_BACKGROUND_NICE", "5")
     tasks.lower_priority()
-    assert steps == [5]
+    assert steps == [10, 5]
