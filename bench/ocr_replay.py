@@ -1,6 +1,9 @@
 """Pages kept by `ocr_profile.py --dump DIR` read again: fields exact, missing and wrong, CPU seconds a page.
 
-    .venv/bin/python bench/ocr_replay.py DIR [--show]
+    .venv/bin/python bench/ocr_replay.py DIR [--show] [--reader FILE]
+
+--reader FILE reads with another copy of the reader (`git show REV:portal/documents/ocr.py > FILE`): before and
+after in the same run, on the same machine load.
 
 The same pages and hints as the bench run that kept them, without drawing them again: a quick before/after of a
 change to the reader. CPU seconds are this process and its children (`resource.getrusage`).
@@ -30,6 +33,14 @@ def main(folder: Path, show: bool) -> None:
     django.setup()
     from bench.ocr_bench import FIELDS, counted, outcome
     from portal.documents.ocr import certificate_read
+
+    if "--reader" in sys.argv:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("reader", sys.argv[sys.argv.index("--reader") + 1])
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        certificate_read = module.certificate_read
 
     tally, seconds = Counter(), []
     for path in sorted(folder.glob("*.pickle")):
