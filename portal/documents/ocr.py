@@ -1016,10 +1016,6 @@ def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | No
                 coloured = _pdf_page(pdf, dpi, best_number, colour=True) if is_pdf else _image(data, colour=True)
                 if coloured is None or not _has_colour(coloured):
                     return grey
-                if min(coloured.size) > SHORT_SIDE * 1.2:  # scaled as _prepare would, before the dropout (a photo)
-                    factor = SHORT_SIDE / min(coloured.size)
-                    size = (int(coloured.width * factor), int(coloured.height * factor))
-                    coloured = coloured.convert("RGB").resize(size, Image.BILINEAR, reducing_gap=2.0)
                 return _prepare(_dropout(coloured), grey.info.get("skew"))
 
             if best_grey is not None and best.missing():  # a second reading only for what the first missed
