@@ -144,7 +144,7 @@ def _opened(image: Image.Image) -> Image.Image:
 def _pdf_page(pdf: Path, dpi: int, number: int, *, colour: bool = False) -> Image.Image | None:
     """Page `number` of a PDF drawn in grey, or in colour for the second reading (None when there is no such page)."""
     # Uncompressed (PGM, PPM): writing a PNG of an A4 page at 300 dpi costs about a second.
-    prefix, suffix = (f"c{number}", "ppm") if colour else (f"p{number}", "pgm")
+    prefix, suffix = (f"c{number}-{dpi}-", "ppm") if colour else (f"p{number}-{dpi}-", "pgm")
     subprocess.run(["pdftoppm", "-r", str(dpi), *([] if colour else ["-gray"]), "-f", str(number), "-l", str(number),
                     str(pdf), str(pdf.parent / prefix)], check=True, capture_output=True, timeout=60)  # fmt: skip
     drawn = sorted(pdf.parent.glob(f"{prefix}*.{suffix}"))
@@ -165,12 +165,13 @@ def _skew_angle(grey: Image.Image) -> float:
     small = grey.resize((600, int(600 * grey.height / grey.width)))
     ink = small.point(lambda v: 255 if v < 160 else 0)
 
-    def sharpness(angle: float) -> float:
-        rows = ink.rotate(angle, resample=Image.BILINEAR).resize((1, small.height), Image.BOX)
+    def sharpness(angle: float, resample=Image.BILINEAR) -> float:
+        rows = ink.rotate(angle, resample=resample).resize((1, small.height), Image.BOX)
         return ImageStat.Stat(rows).var[0]
 
-    # Whole degrees first, then quarter degrees either side of the best: 16 trials rather than 21 at half degrees.
-    best = max(range(-5, 6), key=lambda a: (sharpness(a), -abs(a)))
+    # Whole degrees first (nearest-neighbour: the ink is black or white, and six times faster), then quarter degrees
+    # either side of the best (bilinear, which tells quarter degrees apart better): 16 trials, 5 of them bilinear.
+    best = max(range(-5, 6), key=lambda a: (sharpness(a, Image.NEAREST), -abs(a)))
     return max((best + q / 4 for q in range(-2, 3)), key=lambda a: (sharpness(a), -abs(a)))
 
 
@@ -316,6 +317,114 @@ def _ocr_lines(image: Image.Image, psm: int) -> list[Line]:
         word = Word(text, float(data["conf"][i]), data["left"][i], data["top"][i], data["width"][i], data["height"][i])
         grouped.setdefault(key, []).append(word)
     return [Line(words) for words in grouped.values()]
+
+
+# The second reading: only the bands of the page where a missing field may be.
+
+TEXT_HEIGHT = 32  # pixels: about the height of a word tesseract reads best
+SCALED_ABOVE = 60  # pixels: words taller than this (a photo held close) are read again scaled to LARGE_TEXT
+LARGE_TEXT = 40  # scaled nearer TEXT_HEIGHT, print read worse (a certificate number at 50 pixels read at 32 gained a
+# digit): tesseract's time is mostly in recognising lines, which it scales to its own height whatever the print
+LOW_CONFIDENCE = 60  # a line of the first reading with a word less sure than this is read again
+BANDS_SHARE = 0.6  # bands covering more of the page than this: the whole page is read again
+
+
+def _text_height(lines: list["Line"]) -> float:
+    """The median height of the words read (0 when none were)."""
+    heights = sorted(w.height for line in lines for w in line.words)
+    return float(heights[len(heights) // 2]) if heights else 0.0
+
+
+def _bands(lines: list["Line"], missing: list[str], page_height: int) -> list[tuple[int, int]] | None:
+    """The horizontal bands of the page (top, bottom) to read again for the `missing` fields: around each line of
+    the first reading read unsurely, and each label of a missing field with the lines under it (a value is printed
+    beside or under its label). None when the whole page is to be read again: the body or the qualification is
+    missing (they may be printed anywhere), nothing was read, or the bands would cover most of the page."""
+    if not lines or {"awarding_body", "qualification_code"} & set(missing):
+        return None
+    labels = [LABELS[name] for name in missing if name in LABELS]
+    wants_digits = bool({"certificate_number", "date_awarded", "learner_reference"} & set(missing))
+    height = max(8.0, _text_height(lines))
+    spans = []
+    for line in lines:
+        unsure = line.conf() < LOW_CONFIDENCE
+        labelled = any(label.search(line.text) for label in labels)
+        digits = wants_digits and sum(c.isdigit() for c in line.text) >= 3
+        if unsure or labelled or digits:
+            below = height
+            if labelled:  # the value may be under the label, in print larger than the rest or unread the first time:
+                # down to the next line read (at least four lines, at most ten)
+                under = [o.top for o in lines if o.top >= line.bottom]
+                below = min(10 * height, max(4 * height, min(under, default=line.bottom) - line.bottom + height))
+            spans.append((line.top - height, line.bottom + below))
+    if not spans:
+        return None
+    bands = _joined(spans)
+    # A band never cuts a line of the first reading in two: it is widened to hold every line it touches.
+    while True:
+        widened = _joined(bands + [(line.top - 2, line.bottom + 2) for line in lines if _in_bands(line, bands)])
+        if widened == bands:
+            break
+        bands = widened
+    bands = [(max(0, int(top)), min(page_height, int(bottom))) for top, bottom in bands]
+    if sum(bottom - top for top, bottom in bands) > BANDS_SHARE * page_height:
+        return None
+    return bands
+
+
+def _joined(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Overlapping spans made one."""
+    joined: list[tuple[float, float]] = []
+    for top, bottom in sorted(spans):
+        if joined and top <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], bottom))
+        else:
+            joined.append((top, bottom))
+    return joined
+
+
+def _in_bands(line: "Line", bands: list[tuple[float, float]]) -> bool:
+    """Whether any of `line` lies within one of `bands`."""
+    return any(line.top < bottom and top < line.bottom for top, bottom in bands)
+
+
+def _end(placed: tuple[int, int, int]) -> int:
+    """Where a band placed in the stack (its place in the stack, its top and bottom on the page) ends in the stack."""
+    at, top, bottom = placed
+    return at + bottom - top
+
+
+def _ocr_bands(image: Image.Image, bands: list[tuple[int, int]], psm: int, text_height: float) -> list["Line"]:
+    """The words of `bands` of `image`, read in one go (the bands stacked one under another, white between them),
+    each word's box given in the page's coordinates. Very large print (the first reading's words taller than
+    SCALED_ABOVE) is read scaled down, in less time."""
+    gap = int(2 * max(TEXT_HEIGHT, text_height))
+    whole = len(bands) == 1 and bands[0] == (0, image.height)
+    if whole:
+        stacked, placed = image, [(0, 0, image.height)]
+    else:
+        stacked = Image.new("L", (image.width, sum(b - t for t, b in bands) + gap * (len(bands) + 1)), 255)
+        placed, y = [], gap
+        for top, bottom in bands:
+            stacked.paste(image.convert("L").crop((0, top, image.width, bottom)), (0, y))
+            placed.append((y, top, bottom))  # (where the band is in the stack, where it is on the page)
+            y += bottom - top + gap
+    factor = LARGE_TEXT / text_height if text_height > SCALED_ABOVE else 1.0
+    if factor < 1.0:
+        stacked = stacked.resize((int(stacked.width * factor), int(stacked.height * factor)), Image.BILINEAR)
+    lines = []
+    for line in _ocr_lines(stacked, psm):
+        by_band: dict[int, list[Word]] = {}
+        for word in line.words:
+            left, top = int(word.left / factor), int(word.top / factor)
+            width, height = max(1, int(word.width / factor)), max(1, int(word.height / factor))
+            middle = top + height / 2
+            # The band the word's middle lies in (or, in the white between two, the nearer).
+            index = min(range(len(placed)), key=lambda i: max(placed[i][0] - middle, middle - _end(placed[i]), 0))
+            at, band_top, _ = placed[index]
+            by_band.setdefault(index, []).append(Word(word.text, word.conf, left, top - at + band_top, width, height))
+        lines += [Line(words) for words in by_band.values()]
+    return lines
 
 
 # Finding each field.
@@ -868,7 +977,7 @@ def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | No
     """What a certificate says. Each page (a PDF's first two) is read once, until one gives the body and the number
     (a cover letter may come first); then the page read best is read a second way only if it missed a field."""
     hints = hints or ReadingHints()
-    best, best_grey, best_number = CertificateReading(readable=False), None, 0
+    best, best_grey, best_number, best_lines = CertificateReading(readable=False), None, 0, []
     try:
         with bomb_guard(), tempfile.TemporaryDirectory() as folder:
             is_pdf = content_type == "application/pdf" or data[:5] == b"%PDF-"
@@ -887,25 +996,47 @@ def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | No
                 if page is None:
                     break
                 grey = _prepare(page)
-                reading = _read_lines(_ocr_lines(grey, FIRST_PSM), hints)
+                lines = _ocr_lines(grey, FIRST_PSM)
+                reading = _read_lines(lines, hints)
                 if not best.readable or len(reading.missing()) < len(best.missing()):
-                    best, best_grey, best_number = reading, grey, number
+                    best, best_grey, best_number, best_lines = reading, grey, number, lines
                 if best.awarding_body and best.certificate_number:
                     break
 
             def _second_page(grey: Image.Image) -> Image.Image:
                 """The page read best, again in colour with the coloured ink dropped out when it has any (a PDF
                 drawn again in colour, an image decoded again in colour): else as the first reading saw it."""
+                if is_pdf:
+                    # Whether the page has coloured ink is judged on a copy drawn at a sixth of the resolution (the
+                    # colour test looks at a page reduced to about that anyway): the page is drawn in colour at full
+                    # resolution only when it has some.
+                    probe = _pdf_page(pdf, max(12, dpi // 6), best_number, colour=True)
+                    if probe is None or not _has_colour(probe):
+                        return grey
                 coloured = _pdf_page(pdf, dpi, best_number, colour=True) if is_pdf else _image(data, colour=True)
                 if coloured is None or not _has_colour(coloured):
                     return grey
                 return _prepare(_dropout(coloured), grey.info.get("skew"))
 
             if best_grey is not None and best.missing():  # a second reading only for what the first missed
-                best = _merge(best, _read_lines(_ocr_lines(_evened(_second_page(best_grey)), SECOND_PSM), hints))
+                bands = _bands(best_lines, best.missing(), best_grey.height)
+                second = _ocr_bands(_evened(_second_page(best_grey)), bands or [(0, best_grey.height)], SECOND_PSM,
+                                    _text_height(best_lines))  # fmt: skip
+                # The page as a whole: the first reading's lines outside the bands read again, the second's inside.
+                kept = [line for line in best_lines if not _in_bands(line, bands)] if bands else []
+                best = _merge(best, _read_lines(sorted(kept + second, key=lambda line: line.top), hints))
     except (OSError, subprocess.SubprocessError, TooLarge, *BOMB_ERRORS):
         return best
     return best
+
+
+# The labels of the fields a second reading looks for, by the field's name (see _bands).
+LABELS = {
+    "certificate_number": NUMBER_LABEL,
+    "candidate_name": NAME_LABEL,
+    "date_awarded": AWARD_LABEL,
+    "learner_reference": ULN_LABEL,
+}
 
 
 def _norm(value: str) -> str:
