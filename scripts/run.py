@@ -34,6 +34,11 @@ BASE_ENV = {
     "PREFECT_SERVER_API_HOST": "127.0.0.1",
     "PREFECT_SERVER_API_PORT": str(PREFECT_PORT),
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    # The server's "Late" labelling of runs past their time writes to the server's SQLite database while the
+    # schedules runner claims the same runs; after a restart it labels every run missed meanwhile and loses the
+    # race ("database is locked" tracebacks, PrefectHQ/prefect#17473). The runner starts late runs all the same;
+    # the label is all that is left out here (the cluster's Prefect on PostgreSQL keeps it).
+    "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false",
     "COMPANIES_HOUSE_URL": "http://127.0.0.1:8101",
     "AWARDING_BODIES_URL": "http://127.0.0.1:8102",
     "STRIPE_API_BASE": "http://127.0.0.1:8420",
