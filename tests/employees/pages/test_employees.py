@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils.html import escape
 
 from portal.employees import services
 from portal.employees.models import Employment
@@ -24,7 +25,7 @@ def test_add_existing_employee_over_http(client, primary_user, record):
     )
     assert response["Location"] == "/portal/employees/add/confirm/"
     page = client.get("/portal/employees/add/confirm/")
-    assert "hereby confirm" in page.text and record.last_name in page.text
+    assert "hereby confirm" in page.text and escape(record.last_name) in page.text
     response = client.post(
         "/portal/employees/add/confirm/", {"started_on": "2024-01-08", "office": primary_user.office_id}
     )
@@ -100,7 +101,7 @@ def test_other_organisations_employee_is_404_and_no_flag_is_403(client):
                 "/portal/employees/cards/expiring/", "/portal/employees/cards/expired/"]:  # fmt: skip
         response = client.get(url)
         assert response.status_code == 403, url
-        assert their_employee.operative.last_name not in response.text
+        assert escape(their_employee.operative.last_name) not in response.text
 
 
 def test_regional_manager_sees_only_their_region(client):
