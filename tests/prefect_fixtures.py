@@ -24,7 +24,7 @@ def prefect_server():
 
 
 @pytest.fixture(scope="session")
-def prefect_task_worker(prefect_server, django_db_setup, django_db_blocker):
+def prefect_task_worker(prefect_server, django_db_setup):
     """Serves tasks.worker's background tasks for the whole session in a thread, as `python -m tasks.worker` does."""
     from prefect.task_worker import TaskWorker
 
@@ -49,17 +49,6 @@ def prefect_task_worker(prefect_server, django_db_setup, django_db_blocker):
     yield
     running["loop"].call_soon_threadsafe(running["task"].cancel)
     thread.join(10)
-    # The worker's task threads keep their database connections between runs (CONN_MAX_AGE), as in production;
-    # they end with the session here, so that the test database can be dropped.
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
 
 
 @pytest.fixture
