@@ -212,7 +212,9 @@ def _has_colour(image: Image.Image) -> bool:
     """Whether the page holds coloured ink (a stamp, a signature, a logo): grey pages are not dropped out."""
     if image.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
         return False
-    small = image.convert("RGB").reduce(max(1, min(image.size) // 300))
+    factor = max(1, min(image.size) // 300)
+    # An RGB page is reduced before anything else (a converted copy of a full-size photo costs more than the test).
+    small = image.reduce(factor) if image.mode == "RGB" else image.convert("RGB").reduce(factor)
     histogram = _chroma(small.convert("HSV"))[0].histogram()
     return sum(histogram[COLOURED + 1 :]) > COLOURED_SHARE * small.width * small.height
 
@@ -230,7 +232,7 @@ def _dropout(image: Image.Image) -> Image.Image:
     lightened further by its saturation in proportion to that brightness. A light stamp over paper (pale, a little
     saturated) goes to white; black print under the stamp (dark, as saturated) stays dark; a dark blue signature
     (saturated) is lifted above the ink threshold of the binarising. Black and grey are left as they are."""
-    chroma, brightest = _chroma(image.convert("RGB").convert("HSV"))
+    chroma, brightest = _chroma((image if image.mode == "RGB" else image.convert("RGB")).convert("HSV"))
     lift = ImageChops.multiply(chroma, brightest)  # (max - min) × max / 255
     return ImageChops.add(brightest, lift.point(lambda v: min(255, DROPOUT_GAIN * v)))
 
