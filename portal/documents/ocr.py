@@ -141,12 +141,20 @@ def _opened(image: Image.Image) -> Image.Image:
     return image
 
 
-def _pdf_page(pdf: Path, dpi: int, number: int, *, colour: bool = False) -> Image.Image | None:
-    """Page `number` of a PDF drawn in grey, or in colour for the second reading (None when there is no such page)."""
+def _pdf_page(
+    pdf: Path, dpi: int, number: int, *, colour: bool = False, rows: tuple[int, int, int] | None = None
+) -> Image.Image | None:
+    """Page `number` of a PDF drawn in grey, or in colour for the second reading (None when there is no such page);
+    only `rows` (top, bottom, width in pixels) of it when given: the same pixels as the whole page's there."""
     # Uncompressed (PGM, PPM): writing a PNG of an A4 page at 300 dpi costs about a second.
     prefix, suffix = (f"c{number}-{dpi}-", "ppm") if colour else (f"p{number}-{dpi}-", "pgm")
-    subprocess.run(["pdftoppm", "-r", str(dpi), *([] if colour else ["-gray"]), "-f", str(number), "-l", str(number),
-                    str(pdf), str(pdf.parent / prefix)], check=True, capture_output=True, timeout=60)  # fmt: skip
+    crop = []
+    if rows:
+        prefix = f"r{rows[0]}-{prefix}"
+        crop = ["-x", "0", "-y", str(rows[0]), "-W", str(rows[2]), "-H", str(rows[1] - rows[0])]
+    subprocess.run(["pdftoppm", "-r", str(dpi), *([] if colour else ["-gray"]), *crop, "-f", str(number),
+                    "-l", str(number), str(pdf), str(pdf.parent / prefix)],
+                   check=True, capture_output=True, timeout=60)  # fmt: skip
     drawn = sorted(pdf.parent.glob(f"{prefix}*.{suffix}"))
     return _opened(Image.open(drawn[0])).copy() if drawn else None
 
@@ -204,7 +212,9 @@ def _has_colour(image: Image.Image) -> bool:
     """Whether the page holds coloured ink (a stamp, a signature, a logo): grey pages are not dropped out."""
     if image.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
         return False
-    small = image.convert("RGB").reduce(max(1, min(image.size) // 300))
+    factor = max(1, min(image.size) // 300)
+    # An RGB page is reduced before anything else (a converted copy of a full-size photo costs more than the test).
+    small = image.reduce(factor) if image.mode == "RGB" else image.convert("RGB").reduce(factor)
     histogram = _chroma(small.convert("HSV"))[0].histogram()
     return sum(histogram[COLOURED + 1 :]) > COLOURED_SHARE * small.width * small.height
 
@@ -222,7 +232,7 @@ def _dropout(image: Image.Image) -> Image.Image:
     lightened further by its saturation in proportion to that brightness. A light stamp over paper (pale, a little
     saturated) goes to white; black print under the stamp (dark, as saturated) stays dark; a dark blue signature
     (saturated) is lifted above the ink threshold of the binarising. Black and grey are left as they are."""
-    chroma, brightest = _chroma(image.convert("RGB").convert("HSV"))
+    chroma, brightest = _chroma((image if image.mode == "RGB" else image.convert("RGB")).convert("HSV"))
     lift = ImageChops.multiply(chroma, brightest)  # (max - min) × max / 255
     return ImageChops.add(brightest, lift.point(lambda v: min(255, DROPOUT_GAIN * v)))
 
@@ -327,6 +337,8 @@ LARGE_TEXT = 40  # scaled nearer TEXT_HEIGHT, print read worse (a certificate nu
 # digit): tesseract's time is mostly in recognising lines, which it scales to its own height whatever the print
 LOW_CONFIDENCE = 60  # a line of the first reading with a word less sure than this is read again
 BANDS_SHARE = 0.6  # bands covering more of the page than this: the whole page is read again
+BAND_MARGIN = 64  # pixels: a PDF's bands drawn again in colour reach this far beyond the first and last band (the
+# paper's brightness is estimated over about this distance)
 
 
 def _text_height(lines: list["Line"]) -> float:
@@ -977,7 +989,7 @@ def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | No
     """What a certificate says. Each page (a PDF's first two) is read once, until one gives the body and the number
     (a cover letter may come first); then the page read best is read a second way only if it missed a field."""
     hints = hints or ReadingHints()
-    best, best_grey, best_number, best_lines = CertificateReading(readable=False), None, 0, []
+    best, best_grey, best_number, best_lines, best_page = CertificateReading(readable=False), None, 0, [], None
     try:
         with bomb_guard(), tempfile.TemporaryDirectory() as folder:
             is_pdf = content_type == "application/pdf" or data[:5] == b"%PDF-"
@@ -999,11 +1011,11 @@ def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | No
                 lines = _ocr_lines(grey, FIRST_PSM)
                 reading = _read_lines(lines, hints)
                 if not best.readable or len(reading.missing()) < len(best.missing()):
-                    best, best_grey, best_number, best_lines = reading, grey, number, lines
+                    best, best_grey, best_number, best_lines, best_page = reading, grey, number, lines, page
                 if best.awarding_body and best.certificate_number:
                     break
 
-            def _second_page(grey: Image.Image) -> Image.Image:
+            def _second_page(grey: Image.Image, bands: list[tuple[int, int]] | None) -> Image.Image:
                 """The page read best, again in colour with the coloured ink dropped out when it has any (a PDF
                 drawn again in colour, an image decoded again in colour): else as the first reading saw it."""
                 if is_pdf:
@@ -1013,15 +1025,30 @@ def certificate_read(*, data: bytes, content_type: str, hints: ReadingHints | No
                     probe = _pdf_page(pdf, max(12, dpi // 6), best_number, colour=True)
                     if probe is None or not _has_colour(probe):
                         return grey
+                    if bands and not grey.info.get("skew") and best_page is not None and best_page.size == grey.size:
+                        return _banded_dropout(grey, bands)
                 coloured = _pdf_page(pdf, dpi, best_number, colour=True) if is_pdf else _image(data, colour=True)
                 if coloured is None or not _has_colour(coloured):
                     return grey
                 return _prepare(_dropout(coloured), grey.info.get("skew"))
 
+            def _banded_dropout(grey: Image.Image, bands: list[tuple[int, int]]) -> Image.Image:
+                """A PDF page that needed no straightening (nor scaling), drawn in colour only from the first band
+                to the last (with a margin for the paper's estimate) and dropped out there, on the page as first
+                drawn elsewhere: the rows read again, without drawing the whole page in colour."""
+                top = max(0, bands[0][0] - BAND_MARGIN)
+                bottom = min(grey.height, bands[-1][1] + BAND_MARGIN)
+                coloured = _pdf_page(pdf, dpi, best_number, colour=True, rows=(top, bottom, grey.width))
+                if coloured is None or coloured.size != (grey.width, bottom - top) or not _has_colour(coloured):
+                    return grey
+                page = best_page.convert("L")
+                page.paste(_dropout(coloured), (0, top))
+                return _prepare(page, 0)
+
             if best_grey is not None and best.missing():  # a second reading only for what the first missed
                 bands = _bands(best_lines, best.missing(), best_grey.height)
-                second = _ocr_bands(_evened(_second_page(best_grey)), bands or [(0, best_grey.height)], SECOND_PSM,
-                                    _text_height(best_lines))  # fmt: skip
+                second = _ocr_bands(_evened(_second_page(best_grey, bands)), bands or [(0, best_grey.height)],
+                                    SECOND_PSM, _text_height(best_lines))  # fmt: skip
                 # The page as a whole: the first reading's lines outside the bands read again, the second's inside.
                 kept = [line for line in best_lines if not _in_bands(line, bands)] if bands else []
                 best = _merge(best, _read_lines(sorted(kept + second, key=lambda line: line.top), hints))

@@ -1,5 +1,6 @@
 """Coloured ink dropped out for the second reading: a blue or red stamp, a blue signature across black print."""
 
+import io
 import random
 import shutil
 
@@ -85,3 +86,23 @@ def test_the_binarised_dropout_keeps_black_print_and_loses_the_stamp():
     binary = _evened(_dropout(page))
     assert binary.getpixel((200, 100)) == 0  # the print is ink
     assert binary.getpixel((30, 30)) == 255  # the stamp is paper
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="make test installs tesseract-ocr")
+def test_a_straight_pdf_is_drawn_again_in_colour_only_where_it_is_read_again(monkeypatch):
+    record = next(r for r in CERTIFICATES if r["awarding_body"] == "city-and-guilds")
+    out = io.BytesIO()
+    stamped(record).save(out, "PDF", resolution=300)
+    drawn, draw = [], ocr._pdf_page
+
+    def recorded(pdf, dpi, number, *, colour=False, rows=None):
+        page = draw(pdf, dpi, number, colour=colour, rows=rows)
+        drawn.append((colour, rows, page.size if page else None))
+        return page
+
+    monkeypatch.setattr(ocr, "_pdf_page", recorded)
+    reading = certificate_read(data=out.getvalue(), content_type="application/pdf")
+    assert reading.awarding_body == record["awarding_body"] and reading.missing()  # read a second time
+    whole = drawn[0][2]
+    in_colour = [(rows, size) for colour, rows, size in drawn if colour and size[0] == whole[0]]
+    assert in_colour and all(rows and size[1] < whole[1] for rows, size in in_colour)

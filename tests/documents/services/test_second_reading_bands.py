@@ -68,3 +68,23 @@ def test_words_read_in_bands_keep_their_place_on_the_page():
     tops = {word.text: word.top for line in read for word in line.words}
     assert "Footer" not in tops
     assert abs(tops["CG700111"] - 200) < 20 and abs(tops["March"] - 900) < 20
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="make test installs poppler-utils")
+def test_rows_of_a_pdf_page_drawn_alone_are_the_whole_pages_pixels_there(tmp_path):
+    from PIL import ImageChops
+
+    from portal.documents.ocr import _pdf_page
+
+    page = Image.new("RGB", (600, 800), "white")
+    draw = ImageDraw.Draw(page)
+    face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 30)
+    for top, text in ((100, "Certificate number"), (400, "CG700111"), (700, "Footer")):
+        draw.text((50, top), text, fill=(0, 0, 0), font=face)
+    draw.ellipse((300, 350, 500, 500), outline=(30, 60, 200), width=8)  # a stamp over the number
+    pdf = tmp_path / "in.pdf"
+    page.save(pdf, "PDF", resolution=100)
+    whole = _pdf_page(pdf, 150, 1, colour=True)
+    rows = _pdf_page(pdf, 150, 1, colour=True, rows=(500, 800, whole.width))
+    assert rows.size == (whole.width, 300)
+    assert ImageChops.difference(whole.crop((0, 500, whole.width, 800)), rows).getbbox() is None
