@@ -95,8 +95,9 @@ def env_for(args, **extra) -> dict:
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
         "PREFECT_SERVER_API_PORT": str(PORT),
         # As docker-compose.yml runs the web, the relay and the workers: connections kept for a minute.
-        "CONN_MAX_AGE": str(args.conn_max_age),
-        **({} if args.background_nice is None else {"ECS_BACKGROUND_NICE": str(args.background_nice)}),
+        # (ocr_throughput_bench.py shares this harness without these two options.)
+        "CONN_MAX_AGE": str(getattr(args, "conn_max_age", 60)),
+        **({"ECS_BACKGROUND_NICE": str(nice)} if (nice := getattr(args, "background_nice", None)) is not None else {}),
         **extra,
     }
     if args.prefect_db == "postgres":
