@@ -61,6 +61,17 @@ def outcome(value, expected) -> str:
     return "missing" if value in ("", None) else "wrong"
 
 
+def field_outcomes(reading, truth: dict):
+    """(field, value, expected, outcome) of each field the bench counts in a reading; a certificate that prints only
+    a month and year is judged by the month read."""
+    for field in FIELDS:
+        value, expected = getattr(reading, field), truth[field]
+        if field == "date_awarded" and expected is None:
+            value, expected = reading.month_awarded or reading.date_awarded, truth["month_awarded"]
+        if counted(field, value, expected):
+            yield field, value, expected, outcome(value, expected)
+
+
 def main(pages: int, *, only: str = "", layout: str = "") -> int:
     import django
 
@@ -105,13 +116,7 @@ def main(pages: int, *, only: str = "", layout: str = "") -> int:
         reading = certificate_read(data=data, content_type=content_type, hints=hints)
         seconds.append(time.perf_counter() - started)
         cpu_seconds.append(sum(os.times()[:4]) - cpu)
-        for field in FIELDS:
-            value, expected = getattr(reading, field), truth[field]
-            if field == "date_awarded" and expected is None:
-                value, expected = reading.month_awarded or reading.date_awarded, truth["month_awarded"]
-            if not counted(field, value, expected):
-                continue
-            result = outcome(value, expected)
+        for field, value, expected, result in field_outcomes(reading, truth):
             tally[group][result] += 1
             by_field[group][field][result] += 1
             by_layout[name][result] += 1

@@ -31,7 +31,7 @@ def main(folder: Path, show: bool) -> None:
     import django
 
     django.setup()
-    from bench.ocr_bench import FIELDS, counted, outcome
+    from bench.ocr_bench import field_outcomes
     from portal.documents.ocr import certificate_read
 
     if "--reader" in sys.argv:
@@ -48,14 +48,7 @@ def main(folder: Path, show: bool) -> None:
         started = cpu()
         reading = certificate_read(data=page["data"], content_type=page["content_type"], hints=page["hints"])
         seconds.append(cpu() - started)
-        truth = page["truth"]
-        for field in FIELDS:
-            value, expected = getattr(reading, field), truth[field]
-            if field == "date_awarded" and expected is None:
-                value, expected = reading.month_awarded or reading.date_awarded, truth["month_awarded"]
-            if not counted(field, value, expected):
-                continue
-            result = outcome(value, expected)
+        for field, value, expected, result in field_outcomes(reading, page["truth"]):
             tally[result] += 1
             if result != "exact" and show:
                 print(f"  {path.name} {page['layout']} {page['meta']['condition']} {field}: {result} {value!r} "
