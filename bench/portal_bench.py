@@ -148,6 +148,9 @@ def main() -> int:
 
     organisation, primary = employees_bench.load()
     load_applications(organisation, primary)
+    from portal.wsgi import tune_garbage_collection
+
+    tune_garbage_collection()  # as the web's entry point does once the application is loaded
     client = Client()
     client.force_login(primary.user)
     employment = Employment.objects.filter(organisation=organisation).order_by("pk")[employees_bench.EMPLOYEES // 2]
