@@ -145,6 +145,10 @@ def test_a_subcontractor_sees_its_branch_and_never_a_siblings(client, signed_in,
     contract = chain["contract"]
     on_a1 = worker_on(parties["a1"], users["a1"])
     on_b = worker_on(parties["b"], users["b"])
+    # Surnames no generated person has: a sibling's worker is looked for by a name only that worker could show.
+    for worker, surname in ((on_a1, "Branchworth"), (on_b, "Siblingham")):
+        worker.operative.last_name = surname
+        worker.operative.save(update_fields=["last_name"])
     signed_in(users["a"])
     page = client.get(url(contract)).text
     assert escape(on_a1.operative.last_name) in page and escape(on_b.operative.last_name) not in page
